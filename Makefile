@@ -1,0 +1,157 @@
+# idphotod — capture station for graduation-certificate ID photos.
+#
+# A plain Makefile driven by pkg-config. Every folder is a module and builds
+# into a static library under build/; the two programs and the tests link
+# those. New .c files are picked up by wildcard, so adding a file to a module
+# needs no edit here.
+#
+#   make deps      install the Debian 12 packages (apt-get; idempotent)
+#   make           build idphotod and idphotoctl
+#   make check     run every test (no hardware needed)
+#   make bench     speed and memory benchmark of the photo pipeline
+#   make run       start the demo station on the simulated hardware
+#   make install   honours PREFIX and DESTDIR
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+LOCALEDIR  ?= $(DATADIR)/locale
+SYSCONFDIR ?= /etc
+SYSTEMDDIR ?= /lib/systemd/system
+UDEVDIR    ?= /lib/udev/rules.d
+SYSUSERSDIR ?= /usr/lib/sysusers.d
+TMPFILESDIR ?= /usr/lib/tmpfiles.d
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+
+# Debian 12 packages. Libraries first, then the tools the tests use as
+# oracles (python3-opencv) or to look inside outputs (unzip).
+DEB_PKGS = build-essential pkg-config gettext \
+	libgphoto2-dev libturbojpeg0-dev libjpeg62-turbo-dev libusb-1.0-0-dev \
+	libconfig-dev check opencv-data libsystemd-dev libevdev-dev libexif-dev \
+	libxml2-dev libjansson-dev libzip-dev \
+	python3-opencv python3-numpy unzip
+
+PKGS     = libturbojpeg libjpeg libexif libxml-2.0 libconfig jansson \
+	   libgphoto2 libusb-1.0 libsystemd libevdev libzip
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+
+CPPFLAGS += -I. -D_GNU_SOURCE -DLOCALEDIR='"$(LOCALEDIR)"' \
+	    -DSYSCONFDIR='"$(SYSCONFDIR)"'
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -pthread -MMD -MP
+LDLIBS  += $(PKG_LIBS) -lm -pthread
+
+B = build
+
+# Modules: every .c in the folder except the ones holding main().
+MAINS       = daemon/idphotod.c daemon/idphotoctl.c
+PHOTO_SRC   = $(wildcard photo/*.c)
+CTL_SRC     = $(filter-out $(MAINS),$(wildcard daemon/*.c))
+DRIVERS_SRC = $(wildcard drivers/*.c)
+LIGHT_SRC   = $(wildcard lighting/*.c)
+
+LIBPHOTO    = $(B)/libphoto.a
+LIBCTL      = $(B)/libctl.a
+LIBDRIVERS  = $(B)/libdrivers.a
+LIBLIGHT    = $(B)/liblighting.a
+ALL_LIBS    = $(LIBCTL) $(LIBLIGHT) $(LIBDRIVERS) $(LIBPHOTO)
+
+objs = $(patsubst %.c,$(B)/%.o,$(1))
+
+PROGS = $(B)/idphotoctl
+ifneq ($(wildcard daemon/idphotod.c),)
+PROGS += $(B)/idphotod
+endif
+
+TEST_SRC  = $(wildcard tests/test_*.c)
+TEST_BINS = $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
+TEST_HELPER_SRC = $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
+TEST_HELPER_OBJ = $(call objs,$(TEST_HELPER_SRC))
+
+# Where the shared real photos live; tests skip (and say so) without them.
+TESTDATA ?= $(abspath ../shared/testdata)
+CASCADES ?= /usr/share/opencv4/haarcascades
+
+.PHONY: all deps check bench run install uninstall clean po
+all: $(PROGS) po
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(LIBPHOTO): $(call objs,$(PHOTO_SRC))
+$(LIBCTL): $(call objs,$(CTL_SRC))
+$(LIBDRIVERS): $(call objs,$(DRIVERS_SRC))
+$(LIBLIGHT): $(call objs,$(LIGHT_SRC))
+$(ALL_LIBS):
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(if $^,ar rcs $@ $^,ar rcs $@)
+
+$(B)/idphotoctl: $(B)/daemon/idphotoctl.o $(ALL_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS)
+$(B)/idphotod: $(B)/daemon/idphotod.o $(ALL_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS)
+
+$(B)/tests/%: $(B)/tests/%.o $(TEST_HELPER_OBJ) $(ALL_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(ALL_LIBS) \
+		$(LDLIBS) $(CHECK_LIBS)
+
+# Translations: po/<lang>.po -> build/locale/<lang>/LC_MESSAGES/idphotod.mo
+PO_FILES = $(wildcard po/*.po)
+MO_FILES = $(patsubst po/%.po,$(B)/locale/%/LC_MESSAGES/idphotod.mo,$(PO_FILES))
+po: $(MO_FILES)
+$(B)/locale/%/LC_MESSAGES/idphotod.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# Tests run one binary at a time (CK_FORK isolates each case) plus the
+# shell-driven integration tests under tests/*.sh.
+check: all $(TEST_BINS)
+	@TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' BUILD='$(abspath $(B))' \
+		SRCDIR='$(CURDIR)' tests/run-tests $(TEST_BINS)
+
+deps:
+	@if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	$$SUDO apt-get update && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+		--no-install-recommends $(DEB_PKGS)
+
+BENCH_BINS = $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
+$(B)/bench/%: $(B)/bench/%.o $(ALL_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS)
+bench: all $(BENCH_BINS)
+	@TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' BUILD='$(abspath $(B))' \
+		bench/run-bench
+
+run: all
+	@BUILD='$(abspath $(B))' SRCDIR='$(CURDIR)' demo/run-demo
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(B)/idphotoctl $(DESTDIR)$(BINDIR)/idphotoctl
+	install -m 644 man/idphotoctl.1 $(DESTDIR)$(MANDIR)/man1/idphotoctl.1
+	install -d $(DESTDIR)$(SYSCONFDIR)/idphotod
+	install -m 644 conf/idphotod.conf $(DESTDIR)$(SYSCONFDIR)/idphotod/idphotod.conf.example
+	for mo in $(MO_FILES); do \
+		l=$${mo#$(B)/locale/}; \
+		install -D -m 644 $$mo $(DESTDIR)$(LOCALEDIR)/$$l; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/idphotoctl $(DESTDIR)$(MANDIR)/man1/idphotoctl.1
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

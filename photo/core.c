@@ -1,0 +1,256 @@
+/*
+ * core.c — the photo_ctx handle, the parameters and their defaults, the
+ * pimg helpers and the result's finding and metric lists.
+ *
+ * The handle owns its parameters (a copy) and the three cascades.
+ * photo_configure() loads any cascade whose path changed into temporaries
+ * first and swaps them in only when all loaded, so that a bad reload leaves
+ * a working handle.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "photo/internal.h"
+
+static const struct {
+	const char *name;
+	const char *req;
+	int severity;
+	double limit, limit2;
+} check_defaults[PHOTO_CK_COUNT] = {
+	/* limit: unused */
+	[PHOTO_CK_FACE]       = { "face",       "R-SUBJ-1",  PHOTO_FAIL, 0, 0 },
+	/* limit: a second face counts as a person when it is at least this
+	 * fraction of the main face's width */
+	[PHOTO_CK_PERSONS]    = { "persons",    "R-BG-1",    PHOTO_FAIL, 0.45, 0 },
+	[PHOTO_CK_EYES]       = { "eyes",       "R-SUBJ-3",  PHOTO_FAIL, 0, 0 },
+	/* limit: largest eye-line angle, degrees */
+	[PHOTO_CK_ROLL]       = { "roll",       "R-SUBJ-3",  PHOTO_FAIL, 5.0, 0 },
+	/* limit: largest left/right asymmetry of the face (0..1) */
+	[PHOTO_CK_YAW]        = { "yaw",        "R-SUBJ-3",  PHOTO_FAIL, 0.25, 0 },
+	[PHOTO_CK_GEOMETRY]   = { "geometry",   "R-GEO-1..4", PHOTO_FAIL, 0, 0 },
+	/* limit: largest upscale factor from camera pixels to output */
+	[PHOTO_CK_RESOLUTION] = { "resolution", "R-FLOW-2",  PHOTO_FAIL, 1.0, 0 },
+};
+
+void
+photo_params_default(photo_params *p)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->cascade_dir, sizeof(p->cascade_dir), "%s",
+	    "/usr/share/opencv4/haarcascades");
+	snprintf(p->face_cascade, sizeof(p->face_cascade), "%s",
+	    "haarcascade_frontalface_alt2.xml");
+	snprintf(p->eye_cascade, sizeof(p->eye_cascade), "%s",
+	    "haarcascade_eye.xml");
+	snprintf(p->glasses_cascade, sizeof(p->glasses_cascade), "%s",
+	    "haarcascade_eye_tree_eyeglasses.xml");
+	p->analysis_long = 1600;
+	p->detect_long = 800;
+	p->detect_scale = 1.1;
+	p->detect_neighbors = 3;
+	p->min_face = 0.08;
+	p->top = (photo_band){ 50, 110, 80 };
+	p->eye = (photo_band){ 200, 300, 250 };
+	p->fw = (photo_band){ 180, 300, 240 };
+	p->centre_tol = 4;
+	p->quality_min = 60;
+	p->size_min = 30720;
+	p->size_max = 50000;
+	p->dpi = 300;
+	for (i = 0; i < PHOTO_CK_COUNT; i++) {
+		p->check[i].severity = check_defaults[i].severity;
+		p->check[i].limit = check_defaults[i].limit;
+		p->check[i].limit2 = check_defaults[i].limit2;
+	}
+}
+
+const char *
+photo_check_name(enum photo_check c)
+{
+	if ((int)c < 0 || c >= PHOTO_CK_COUNT)
+		return NULL;
+	return check_defaults[c].name;
+}
+
+photo_ctx *
+photo_create(void)
+{
+	photo_ctx *ctx;
+
+	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
+		return NULL;
+	photo_params_default(&ctx->p);
+	return ctx;
+}
+
+void
+photo_destroy(photo_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	pcascade_free(ctx->face);
+	pcascade_free(ctx->eye);
+	pcascade_free(ctx->glasses);
+	free(ctx);
+}
+
+const char *
+photo_error(const photo_ctx *ctx)
+{
+	if (ctx == NULL)
+		return "out of memory";
+	return ctx->err[0] ? ctx->err : "no error";
+}
+
+int
+photo_seterr(photo_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * Loads dir/file into *out when the path differs from *have. *out stays
+ * NULL when the loaded cascade is current.
+ */
+static int
+load_if_changed(photo_ctx *ctx, const char *dir, const char *file,
+    const char *have, char *path, size_t pathlen, pcascade **out)
+{
+	char err[256];
+
+	*out = NULL;
+	if (file[0] == '/')
+		snprintf(path, pathlen, "%s", file);
+	else
+		snprintf(path, pathlen, "%s/%s", dir, file);
+	if (strcmp(path, have) == 0)
+		return 0;
+	if ((*out = pcascade_load(path, err, sizeof(err))) == NULL)
+		return photo_seterr(ctx, "cascade %s: %s", path, err);
+	return 0;
+}
+
+int
+photo_configure(photo_ctx *ctx, const photo_params *p)
+{
+	char fpath[sizeof(ctx->face_path)], epath[sizeof(ctx->eye_path)];
+	char gpath[sizeof(ctx->glasses_path)];
+	pcascade *f = NULL, *e = NULL, *g = NULL;
+
+	if (p->detect_scale <= 1.0 || p->detect_long < 64 ||
+	    p->analysis_long < p->detect_long)
+		return photo_seterr(ctx, "detector parameters out of range "
+		    "(scale > 1, detect_long >= 64, analysis_long >= "
+		    "detect_long)");
+	if (p->top.min >= p->top.max || p->eye.min >= p->eye.max ||
+	    p->fw.min >= p->fw.max)
+		return photo_seterr(ctx, "a geometry band has min >= max");
+	if (load_if_changed(ctx, p->cascade_dir, p->face_cascade,
+	    ctx->face_path, fpath, sizeof(fpath), &f) == -1 ||
+	    load_if_changed(ctx, p->cascade_dir, p->eye_cascade,
+	    ctx->eye_path, epath, sizeof(epath), &e) == -1 ||
+	    load_if_changed(ctx, p->cascade_dir, p->glasses_cascade,
+	    ctx->glasses_path, gpath, sizeof(gpath), &g) == -1) {
+		pcascade_free(f);
+		pcascade_free(e);
+		pcascade_free(g);
+		return -1;
+	}
+	if (f != NULL) {
+		pcascade_free(ctx->face);
+		ctx->face = f;
+		memcpy(ctx->face_path, fpath, sizeof(fpath));
+	}
+	if (e != NULL) {
+		pcascade_free(ctx->eye);
+		ctx->eye = e;
+		memcpy(ctx->eye_path, epath, sizeof(epath));
+	}
+	if (g != NULL) {
+		pcascade_free(ctx->glasses);
+		ctx->glasses = g;
+		memcpy(ctx->glasses_path, gpath, sizeof(gpath));
+	}
+	ctx->p = *p;
+	ctx->err[0] = '\0';
+	return 0;
+}
+
+int
+pimg_alloc(pimg *im, int w, int h, int c)
+{
+	memset(im, 0, sizeof(*im));
+	if (w <= 0 || h <= 0 || c <= 0)
+		return -1;
+	im->stride = (size_t)w * (size_t)c;
+	if ((im->px = malloc(im->stride * (size_t)h)) == NULL)
+		return -1;
+	im->w = w;
+	im->h = h;
+	im->c = c;
+	im->owned = 1;
+	return 0;
+}
+
+void
+pimg_free(pimg *im)
+{
+	if (im->owned)
+		free(im->px);
+	memset(im, 0, sizeof(*im));
+}
+
+void
+pimg_view(const pimg *src, int x, int y, int w, int h, pimg *view)
+{
+	view->w = w;
+	view->h = h;
+	view->c = src->c;
+	view->stride = src->stride;
+	view->px = PIX(src, x, y);
+	view->owned = 0;
+}
+
+void
+photo_add_finding(photo_result *r, const photo_params *p,
+    enum photo_check ck, const char *code, const char *req, double value,
+    double limit, const char *advice)
+{
+	photo_finding *f;
+	int sev = p->check[ck].severity;
+
+	if (sev == PHOTO_OFF)
+		return;
+	if (sev > r->verdict)
+		r->verdict = sev;
+	if (r->nfindings >= PHOTO_MAX_FINDINGS)
+		return;
+	f = &r->findings[r->nfindings++];
+	f->code = code;
+	f->req = req;
+	f->severity = sev;
+	f->value = value;
+	f->limit = limit;
+	f->advice = advice;
+}
+
+void
+photo_add_metric(photo_result *r, const char *name, double value)
+{
+	if (r->nmetrics >= PHOTO_MAX_METRICS)
+		return;
+	r->metrics[r->nmetrics].name = name;
+	r->metrics[r->nmetrics].value = value;
+	r->nmetrics++;
+}

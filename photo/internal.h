@@ -1,0 +1,130 @@
+/*
+ * internal.h — what the files of photo/ share with each other (and with
+ * the unit tests). Not installed, not part of the library's interface:
+ * programs use photo.h only.
+ *
+ * Images are pimg: 8-bit samples, 1 (grey) or 3 (RGB) interleaved
+ * channels, rows `stride` bytes apart. A pimg either owns its pixels
+ * (made by pimg_alloc, freed by pimg_free) or is a view into another one
+ * (pimg_view; never freed).
+ */
+#ifndef PHOTO_INTERNAL_H
+#define PHOTO_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "photo/photo.h"
+
+typedef struct pimg {
+	int	w, h, c;
+	size_t	stride;
+	unsigned char *px;
+	int	owned;
+} pimg;
+
+typedef struct prect_i {
+	int x, y, w, h;
+} prect_i;
+
+#define PIX(im, x, y)	((im)->px + (size_t)(y) * (im)->stride + \
+			    (size_t)(x) * (size_t)(im)->c)
+
+int	pimg_alloc(pimg *im, int w, int h, int c);	/* -1: ENOMEM */
+void	pimg_free(pimg *im);				/* accepts zeroed */
+void	pimg_view(const pimg *src, int x, int y, int w, int h, pimg *view);
+
+/* cascade.c: OpenCV Haar cascades (new XML format, incl. tilted). */
+typedef struct pcascade pcascade;
+
+pcascade *pcascade_load(const char *path, char *err, size_t errlen);
+void	pcascade_free(pcascade *c);			/* accepts NULL */
+void	pcascade_winsize(const pcascade *c, int *w, int *h);
+
+/*
+ * The equivalent of cv::CascadeClassifier::detectMultiScale(grey, objs,
+ * numDetections, scale_factor, min_neighbors, 0, Size(min_w, min_h),
+ * Size(max_w, max_h)) on a grey image (max 0 = no limit): the same
+ * scales, the same per-scale bilinear resize, the same window steps, the
+ * same grouping. *out (and *neighbors, when not NULL) are malloc'd; the
+ * caller frees them. Returns the number of objects, or -1 (ENOMEM).
+ */
+int	pcascade_detect(const pcascade *c, const pimg *grey,
+	    double scale_factor, int min_neighbors, int min_w, int min_h,
+	    int max_w, int max_h, prect_i **out, int **neighbors);
+
+/* grey.c: OpenCV's RGB->grey (cvtColor COLOR_RGB2GRAY, fixed point). */
+int	pimg_grey(const pimg *rgb, pimg *grey);
+/* OpenCV's resize(INTER_LINEAR_EXACT) for grey images, dst->w/h set. */
+int	pimg_resize_linear(const pimg *src, pimg *dst);
+
+/*
+ * resize.c: area (box-filter) resampling of a crop, any channel count.
+ * dst (allocated by the caller, its w/h/c set) receives the region of src
+ * whose top-left is (x0, y0) in src pixels, sampled at `scale` dst px per
+ * src px (scale <= 1 averages exactly over each dst pixel's footprint;
+ * scale > 1 interpolates bilinearly). Parts outside src replicate the edge.
+ */
+int	pimg_resize_area(const pimg *src, double x0, double y0, double scale,
+	    pimg *dst);
+
+/* The handle. */
+struct photo_ctx {
+	photo_params p;
+	pcascade *face, *eye, *glasses;
+	char	face_path[2 * PHOTO_PATH_MAX];
+	char	eye_path[2 * PHOTO_PATH_MAX];
+	char	glasses_path[2 * PHOTO_PATH_MAX];
+	char	err[512];
+};
+
+/* Sets the handle's error string; always returns -1. */
+int	photo_seterr(photo_ctx *ctx, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* decode.c */
+struct photo_image {
+	const unsigned char *jpeg;	/* borrowed, see photo_decode() */
+	size_t	len;
+	int	raw_w, raw_h;		/* as stored in the file */
+	int	orientation;		/* EXIF 1..8 (1 when absent) */
+	int	src_w, src_h;		/* after orientation */
+	int	scale_num;		/* analysis decoded at scale_num/8 */
+	double	scale;			/* analysis px per source px */
+	pimg	rgb;			/* oriented analysis image */
+	pimg	grey;			/* pimg_grey(rgb), made on demand */
+};
+
+/*
+ * Decodes the region `src` (source px, oriented) at scale num/8 (1..16)
+ * into *out, oriented. *out covers at least the region (it may be larger,
+ * aligned to the JPEG's blocks); (*ox, *oy) is the position of out's
+ * top-left pixel in oriented coordinates at that scale, so that source
+ * point (x, y) is at (x * num/8 - ox, y * num/8 - oy) in *out.
+ */
+int	photo_decode_region(photo_ctx *ctx, const photo_image *im, int num,
+	    const photo_rect *src, pimg *out, int *ox, int *oy);
+
+/* encode.c */
+/* One encode of an RGB image at a given quality: baseline, optimised
+ * Huffman tables, JFIF with density, no other markers. */
+int	photo_encode(photo_ctx *ctx, const pimg *rgb, int quality, int dpi,
+	    unsigned char **jpeg, size_t *len);
+/* The quality search of R-FILE-4/5 (see photo_render). */
+int	photo_encode_search(photo_ctx *ctx, const pimg *rgb, photo_output *out);
+
+/* measure.c: measurements of one face (box in analysis px). */
+int	photo_measure_face(photo_ctx *ctx, photo_image *im, const prect_i *box,
+	    photo_face *f);
+
+/* crop.c: the crop planner, in source px, pure arithmetic. */
+int	photo_plan_crop(const photo_params *p, const photo_face *f,
+	    int src_w, int src_h, double max_scale, photo_crop *c);
+
+/* findings.c */
+void	photo_add_finding(photo_result *r, const photo_params *p,
+	    enum photo_check ck, const char *code, const char *req,
+	    double value, double limit, const char *advice);
+void	photo_add_metric(photo_result *r, const char *name, double value);
+
+#endif /* PHOTO_INTERNAL_H */

@@ -1,0 +1,138 @@
+/*
+ * testutil.c — see testutil.h.
+ */
+#include <check.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/testutil.h"
+
+const char *
+tu_testdata(void)
+{
+	static char path[1024];
+	const char *env = getenv("TESTDATA");
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s",
+	    env != NULL && env[0] ? env : "../shared/testdata");
+	if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "SKIP: %s is not there (the shared test "
+		    "photos come with the steering checkout, not with the "
+		    "repository)\n", path);
+		return NULL;
+	}
+	return path;
+}
+
+const char *
+tu_srcdir(void)
+{
+	const char *env = getenv("SRCDIR");
+
+	return env != NULL && env[0] ? env : ".";
+}
+
+const char *
+tu_path(const char *fmt, ...)
+{
+	static char bufs[8][1024];
+	static int n;
+	char *b = bufs[n++ % 8];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(b, sizeof(bufs[0]), fmt, ap);
+	va_end(ap);
+	return b;
+}
+
+unsigned char *
+tu_read(const char *path, size_t *len)
+{
+	FILE *f;
+	unsigned char *buf = NULL;
+	long n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) != NULL) {
+		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = '\0';
+			*len = (size_t)n;
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+void
+tu_params(photo_params *p)
+{
+	const char *env = getenv("CASCADES");
+
+	photo_params_default(p);
+	if (env != NULL && env[0])
+		snprintf(p->cascade_dir, sizeof(p->cascade_dir), "%s", env);
+}
+
+photo_ctx *
+tu_ctx(void)
+{
+	photo_params p;
+	photo_ctx *ctx;
+
+	tu_params(&p);
+	ctx = photo_create();
+	ck_assert_ptr_nonnull(ctx);
+	if (photo_configure(ctx, &p) == -1)
+		ck_abort_msg("photo_configure: %s", photo_error(ctx));
+	return ctx;
+}
+
+char *
+tu_tmpdir(void)
+{
+	char tmpl[] = "/tmp/idphotod-test.XXXXXX";
+	char *d = mkdtemp(tmpl);
+
+	ck_assert_ptr_nonnull(d);
+	return strdup(d);
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void
+tu_rmtree(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int
+tu_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int nf;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,37 @@
+/*
+ * testutil.h — helpers shared by the Check suites: where the real photos
+ * are, reading files, a configured photo_ctx.
+ *
+ * The photos in ../shared/testdata are not part of the repository. A test
+ * that needs them calls tu_testdata(); when the folder is missing (a
+ * user's fresh clone) it gets NULL and the test prints why it skips.
+ */
+#ifndef TESTUTIL_H
+#define TESTUTIL_H
+
+#include <stddef.h>
+
+#include "photo/photo.h"
+
+/* $TESTDATA or ../shared/testdata, NULL (and a note on stderr) if absent. */
+const char	*tu_testdata(void);
+/* $SRCDIR or ".": the repository, for tests/fixtures. */
+const char	*tu_srcdir(void);
+/* snprintf into a static rotating buffer: tu_path("%s/x", dir). */
+const char	*tu_path(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+/* Whole file, malloc'd (NUL-terminated, not counted in *len); NULL if
+ * it cannot be read. */
+unsigned char	*tu_read(const char *path, size_t *len);
+/* A photo_ctx with the defaults and $CASCADES; aborts the test on error. */
+photo_ctx	*tu_ctx(void);
+/* Default parameters with the cascade dir from $CASCADES. */
+void		 tu_params(photo_params *p);
+/* A fresh temporary directory (removed by tu_rmtree). */
+char		*tu_tmpdir(void);
+void		 tu_rmtree(const char *dir);
+/* Runs a Check suite and returns the process exit status. */
+struct Suite;
+int		 tu_run(struct Suite *s);
+
+#endif
