@@ -34,6 +34,11 @@ static const struct {
 	[PHOTO_CK_GEOMETRY]   = { "geometry",   "R-GEO-1..4", PHOTO_FAIL, 0, 0 },
 	/* limit: largest upscale factor from camera pixels to output */
 	[PHOTO_CK_RESOLUTION] = { "resolution", "R-FLOW-2",  PHOTO_FAIL, 1.0, 0 },
+	[PHOTO_CK_FILE_FORMAT] = { "file_format", "R-FILE-1..4,6,8", PHOTO_FAIL,
+	    0, 0 },
+	/* the spec says "generally": a warning by default */
+	[PHOTO_CK_FILE_SIZE]  = { "file_size",  "R-FILE-5",  PHOTO_WARN, 0, 0 },
+	[PHOTO_CK_FILE_NAME]  = { "file_name",  "R-FILE-7",  PHOTO_FAIL, 0, 0 },
 };
 
 void

@@ -117,9 +117,24 @@ int	photo_encode_search(photo_ctx *ctx, const pimg *rgb, photo_output *out);
 int	photo_measure_face(photo_ctx *ctx, photo_image *im, const prect_i *box,
 	    photo_face *f);
 
-/* crop.c: the crop planner, in source px, pure arithmetic. */
+/*
+ * crop.c: the crop planner, in source px, pure arithmetic. Returns 0 with
+ * c->ok set when a crop within max_scale meets every band, else -1 with
+ * the reasons in *why (PLAN_* bits).
+ */
+enum {
+	PLAN_PROPORTION_SHORT = 1 << 0,	/* hair top too close to the eyes */
+	PLAN_PROPORTION_TALL  = 1 << 1,	/* hair top too far above the eyes */
+	PLAN_NO_ROOM_ABOVE    = 1 << 2,
+	PLAN_NO_ROOM_BELOW    = 1 << 3,
+	PLAN_NO_ROOM_LEFT     = 1 << 4,
+	PLAN_NO_ROOM_RIGHT    = 1 << 5,
+	PLAN_TOO_CLOSE        = 1 << 6,	/* crop larger than the frame */
+	PLAN_UPSCALE          = 1 << 7	/* feasible only above max_scale */
+};
 int	photo_plan_crop(const photo_params *p, const photo_face *f,
-	    int src_w, int src_h, double max_scale, photo_crop *c);
+	    int src_w, int src_h, double max_scale, photo_crop *c,
+	    unsigned *why);
 
 /* findings.c */
 void	photo_add_finding(photo_result *r, const photo_params *p,

@@ -62,6 +62,9 @@ enum photo_check {
 	PHOTO_CK_YAW,		/* R-SUBJ-3: looking straight ahead */
 	PHOTO_CK_GEOMETRY,	/* R-GEO-1..4: a crop meets every band */
 	PHOTO_CK_RESOLUTION,	/* R-FLOW-2: no upscaling beyond a limit */
+	PHOTO_CK_FILE_FORMAT,	/* R-FILE-1..4, 6, 8: a file made elsewhere */
+	PHOTO_CK_FILE_SIZE,	/* R-FILE-5: 30-50 KB ("generally") */
+	PHOTO_CK_FILE_NAME,	/* R-FILE-7: named by a valid ID number */
 	PHOTO_CK_COUNT
 };
 
