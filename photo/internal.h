@@ -11,8 +11,12 @@
 #ifndef PHOTO_INTERNAL_H
 #define PHOTO_INTERNAL_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include <jpeglib.h>
 
 #include "photo/photo.h"
 
@@ -81,6 +85,22 @@ struct photo_ctx {
 /* Sets the handle's error string; always returns -1. */
 int	photo_seterr(photo_ctx *ctx, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * jpegerr.c: a libjpeg error manager that never exits. Errors longjmp to
+ * e->jb with the message in e->msg; warnings (corrupt or truncated data)
+ * are kept in e->warn_code/e->warn (the first one) for the caller to
+ * judge. The caller sets e->jb with setjmp() before calling libjpeg.
+ */
+struct pjerr {
+	struct jpeg_error_mgr pub;
+	jmp_buf	jb;
+	char	msg[JMSG_LENGTH_MAX];
+	int	warn_code;	/* 0: no warning */
+	char	warn[JMSG_LENGTH_MAX];
+	int	fatal_warnings;	/* longjmp on any warning but extraneous data */
+};
+struct jpeg_error_mgr *photo_jpeg_err(struct pjerr *e);
 
 /* decode.c */
 struct photo_image {
