@@ -1,0 +1,425 @@
+/*
+ * conf.c — the configuration file (libconfig), shared by idphotod and
+ * idphotoctl.
+ *
+ * Parsing starts from the defaults, so every key is optional, and walks
+ * the file against a table of known keys: a key the table does not know
+ * is an error naming file:line, because a misspelt threshold that is
+ * silently ignored is worse than a refused reload. Each value is range
+ * checked, also with file:line. The check severities and thresholds are
+ * keyed by photo_check_name(), so a check added to photo.h is
+ * configurable without touching this file.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libconfig.h>
+
+#include "daemon/ctl.h"
+
+/* Error with the setting's file:line. Always returns -1. */
+static int
+conf_err(char *err, size_t errlen, const config_setting_t *s,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+conf_err(char *err, size_t errlen, const config_setting_t *s,
+    const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	const char *file = s ? config_setting_source_file(s) : NULL;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "%s:%u: %s", file ? file : "?",
+	    s ? config_setting_source_line(s) : 0, msg);
+	return -1;
+}
+
+/* The dotted path of a setting, for messages ("photo.geometry.eye"). */
+static void
+setting_path(const config_setting_t *s, char *buf, size_t len)
+{
+	char tmp[512];
+	const char *name = config_setting_name(s);
+
+	if (s == NULL || config_setting_parent(s) == NULL || name == NULL) {
+		buf[0] = '\0';
+		return;
+	}
+	setting_path(config_setting_parent(s), tmp, sizeof(tmp));
+	if (snprintf(buf, len, "%s%s%s", tmp, tmp[0] ? "." : "", name) < 0)
+		buf[0] = '\0';
+}
+
+static int
+get_double(const config_setting_t *s, double lo, double hi, double *out,
+    char *err, size_t errlen)
+{
+	char path[256];
+	double v;
+
+	setting_path(s, path, sizeof(path));
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		v = (double)config_setting_get_int64(s);
+		break;
+	case CONFIG_TYPE_FLOAT:
+		v = config_setting_get_float(s);
+		break;
+	default:
+		return conf_err(err, errlen, s, "%s must be a number", path);
+	}
+	if (!(v >= lo && v <= hi))
+		return conf_err(err, errlen, s, "%s = %g is outside %g..%g",
+		    path, v, lo, hi);
+	*out = v;
+	return 0;
+}
+
+static int
+get_int(const config_setting_t *s, long lo, long hi, long *out, char *err,
+    size_t errlen)
+{
+	char path[256];
+	long long v;
+
+	setting_path(s, path, sizeof(path));
+	if (config_setting_type(s) != CONFIG_TYPE_INT &&
+	    config_setting_type(s) != CONFIG_TYPE_INT64)
+		return conf_err(err, errlen, s, "%s must be an integer", path);
+	v = config_setting_get_int64(s);
+	if (v < lo || v > hi)
+		return conf_err(err, errlen, s, "%s = %lld is outside %ld..%ld",
+		    path, v, lo, hi);
+	*out = (long)v;
+	return 0;
+}
+
+static int
+get_string(const config_setting_t *s, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	char path[256];
+	const char *v;
+
+	setting_path(s, path, sizeof(path));
+	if ((v = config_setting_get_string(s)) == NULL)
+		return conf_err(err, errlen, s, "%s must be a string", path);
+	if (strlen(v) >= outlen)
+		return conf_err(err, errlen, s, "%s is longer than %zu "
+		    "characters", path, outlen - 1);
+	snprintf(out, outlen, "%s", v);
+	return 0;
+}
+
+/*
+ * The table of known keys. A group entry has a handler for its members;
+ * a leaf entry says how to store its value.
+ */
+enum ktype { K_GROUP, K_DOUBLE, K_INT, K_LONG, K_STRING, K_BAND, K_CHECKS };
+
+struct key {
+	const char *name;
+	enum ktype type;
+	size_t	off;		/* into struct ctl_conf */
+	double	lo, hi;		/* numbers; strings: buffer size in hi */
+	const struct key *sub;	/* K_GROUP members */
+};
+
+#define OFF(f)	offsetof(struct ctl_conf, f)
+#define PHO(f)	offsetof(struct ctl_conf, photo.f)
+
+static const struct key cascades_keys[] = {
+	{ "dir", K_STRING, PHO(cascade_dir), 0, PHOTO_PATH_MAX, NULL },
+	{ "face", K_STRING, PHO(face_cascade), 0, 64, NULL },
+	{ "eye", K_STRING, PHO(eye_cascade), 0, 64, NULL },
+	{ "glasses", K_STRING, PHO(glasses_cascade), 0, 64, NULL },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+static const struct key detect_keys[] = {
+	{ "analysis_long", K_INT, PHO(analysis_long), 200, 8000, NULL },
+	{ "detect_long", K_INT, PHO(detect_long), 64, 4000, NULL },
+	{ "scale_factor", K_DOUBLE, PHO(detect_scale), 1.01, 2.0, NULL },
+	{ "min_neighbors", K_INT, PHO(detect_neighbors), 1, 50, NULL },
+	{ "min_face", K_DOUBLE, PHO(min_face), 0.01, 1.0, NULL },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+static const struct key geometry_keys[] = {
+	{ "top", K_BAND, PHO(top), 0, PHOTO_OUT_H, NULL },
+	{ "eye", K_BAND, PHO(eye), 0, PHOTO_OUT_H, NULL },
+	{ "face_width", K_BAND, PHO(fw), 0, PHOTO_OUT_W, NULL },
+	{ "centre_tolerance", K_DOUBLE, PHO(centre_tol), 0, 100, NULL },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+static const struct key file_keys[] = {
+	{ "quality_min", K_INT, PHO(quality_min), 1, 100, NULL },
+	{ "size_min", K_LONG, PHO(size_min), 0, 10000000, NULL },
+	{ "size_max", K_LONG, PHO(size_max), 1, 10000000, NULL },
+	{ "dpi", K_INT, PHO(dpi), 1, 65535, NULL },
+	{ "extension", K_STRING, OFF(ext), 0, 8, NULL },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+static const struct key photo_keys[] = {
+	{ "cascades", K_GROUP, 0, 0, 0, cascades_keys },
+	{ "detect", K_GROUP, 0, 0, 0, detect_keys },
+	{ "geometry", K_GROUP, 0, 0, 0, geometry_keys },
+	{ "file", K_GROUP, 0, 0, 0, file_keys },
+	{ "id_escape", K_STRING, PHO(id_escape), 0, 128, NULL },
+	{ "checks", K_CHECKS, 0, 0, 0, NULL },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+static const struct key output_keys[] = {
+	{ "dir", K_STRING, OFF(output_dir), 0, PATH_MAX, NULL },
+	{ "state_dir", K_STRING, OFF(state_dir), 0, PATH_MAX, NULL },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+static const struct key top_keys[] = {
+	{ "photo", K_GROUP, 0, 0, 0, photo_keys },
+	{ "output", K_GROUP, 0, 0, 0, output_keys },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+
+static int parse_group(const config_setting_t *, const struct key *,
+    struct ctl_conf *, char *, size_t);
+
+/* band { min = ; max = ; target = ; } with min < target < max. */
+static int
+parse_band(const config_setting_t *g, const struct key *k, photo_band *b,
+    char *err, size_t errlen)
+{
+	static const char *names[] = { "min", "max", "target" };
+	double *slot[] = { &b->min, &b->max, &b->target };
+	char path[256];
+	int i, j, n;
+
+	setting_path(g, path, sizeof(path));
+	if (!config_setting_is_group(g))
+		return conf_err(err, errlen, g, "%s must be a group "
+		    "{ min = ...; max = ...; target = ...; }", path);
+	n = config_setting_length(g);
+	for (i = 0; i < n; i++) {
+		config_setting_t *s = config_setting_get_elem(g, i);
+		const char *nm = config_setting_name(s);
+
+		for (j = 0; j < 3; j++)
+			if (strcmp(nm, names[j]) == 0)
+				break;
+		if (j == 3)
+			return conf_err(err, errlen, s, "unknown key %s.%s",
+			    path, nm);
+		if (get_double(s, k->lo, k->hi, slot[j], err, errlen) == -1)
+			return -1;
+	}
+	if (!(b->min < b->max))
+		return conf_err(err, errlen, g, "%s.min must be < max", path);
+	if (b->target < b->min || b->target > b->max)
+		return conf_err(err, errlen, g, "%s.target must lie within "
+		    "min..max", path);
+	return 0;
+}
+
+/* checks { <name> { severity = "fail"|"warn"|"off"; limit; limit2; } } */
+static int
+parse_checks(const config_setting_t *g, photo_params *p, char *err,
+    size_t errlen)
+{
+	int i, j, n, m, c;
+
+	if (!config_setting_is_group(g))
+		return conf_err(err, errlen, g, "photo.checks must be a group");
+	n = config_setting_length(g);
+	for (i = 0; i < n; i++) {
+		config_setting_t *ck = config_setting_get_elem(g, i);
+		const char *nm = config_setting_name(ck);
+
+		for (c = 0; c < PHOTO_CK_COUNT; c++)
+			if (strcmp(nm, photo_check_name(c)) == 0)
+				break;
+		if (c == PHOTO_CK_COUNT)
+			return conf_err(err, errlen, ck, "unknown check "
+			    "photo.checks.%s", nm);
+		if (!config_setting_is_group(ck))
+			return conf_err(err, errlen, ck, "photo.checks.%s must "
+			    "be a group", nm);
+		m = config_setting_length(ck);
+		for (j = 0; j < m; j++) {
+			config_setting_t *s = config_setting_get_elem(ck, j);
+			const char *key = config_setting_name(s), *v;
+
+			if (strcmp(key, "severity") == 0) {
+				v = config_setting_get_string(s);
+				if (v != NULL && strcmp(v, "fail") == 0)
+					p->check[c].severity = PHOTO_FAIL;
+				else if (v != NULL && strcmp(v, "warn") == 0)
+					p->check[c].severity = PHOTO_WARN;
+				else if (v != NULL && strcmp(v, "off") == 0)
+					p->check[c].severity = PHOTO_OFF;
+				else
+					return conf_err(err, errlen, s,
+					    "photo.checks.%s.severity must be "
+					    "\"fail\", \"warn\" or \"off\"", nm);
+			} else if (strcmp(key, "limit") == 0) {
+				if (get_double(s, -1e9, 1e9,
+				    &p->check[c].limit, err, errlen) == -1)
+					return -1;
+			} else if (strcmp(key, "limit2") == 0) {
+				if (get_double(s, -1e9, 1e9,
+				    &p->check[c].limit2, err, errlen) == -1)
+					return -1;
+			} else
+				return conf_err(err, errlen, s, "unknown key "
+				    "photo.checks.%s.%s", nm, key);
+		}
+	}
+	return 0;
+}
+
+static int
+parse_key(const config_setting_t *s, const struct key *k,
+    struct ctl_conf *c, char *err, size_t errlen)
+{
+	char *base = (char *)c + k->off;
+	double d;
+	long l;
+
+	switch (k->type) {
+	case K_GROUP:
+		return parse_group(s, k->sub, c, err, errlen);
+	case K_CHECKS:
+		return parse_checks(s, &c->photo, err, errlen);
+	case K_BAND:
+		return parse_band(s, k, (photo_band *)base, err, errlen);
+	case K_DOUBLE:
+		if (get_double(s, k->lo, k->hi, &d, err, errlen) == -1)
+			return -1;
+		*(double *)base = d;
+		return 0;
+	case K_INT:
+		if (get_int(s, (long)k->lo, (long)k->hi, &l, err, errlen) == -1)
+			return -1;
+		*(int *)base = (int)l;
+		return 0;
+	case K_LONG:
+		if (get_int(s, (long)k->lo, (long)k->hi, &l, err, errlen) == -1)
+			return -1;
+		*(long *)base = l;
+		return 0;
+	case K_STRING:
+		return get_string(s, base, (size_t)k->hi, err, errlen);
+	}
+	return -1;
+}
+
+static int
+parse_group(const config_setting_t *g, const struct key *keys,
+    struct ctl_conf *c, char *err, size_t errlen)
+{
+	char path[256];
+	int i, n;
+
+	setting_path(g, path, sizeof(path));
+	if (!config_setting_is_group(g))
+		return conf_err(err, errlen, g, "%s must be a group { ... }",
+		    path[0] ? path : "the file");
+	n = config_setting_length(g);
+	for (i = 0; i < n; i++) {
+		config_setting_t *s = config_setting_get_elem(g, i);
+		const char *nm = config_setting_name(s);
+		const struct key *k;
+
+		for (k = keys; k->name != NULL; k++)
+			if (strcmp(k->name, nm) == 0)
+				break;
+		if (k->name == NULL)
+			return conf_err(err, errlen, s, "unknown key %s%s%s",
+			    path, path[0] ? "." : "", nm);
+		if (parse_key(s, k, c, err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+ctl_conf_default(struct ctl_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	photo_params_default(&c->photo);
+	snprintf(c->output_dir, sizeof(c->output_dir), "%s",
+	    "/var/lib/idphotod/photos");
+	snprintf(c->state_dir, sizeof(c->state_dir), "%s",
+	    "/var/lib/idphotod");
+	snprintf(c->ext, sizeof(c->ext), "%s", ".jpg");
+}
+
+/* Cross-key rules, after the whole file is read. */
+static int
+validate(const struct ctl_conf *c, const config_t *cfg, char *err,
+    size_t errlen)
+{
+	config_setting_t *root = config_root_setting(cfg);
+
+	if (c->photo.size_min >= c->photo.size_max)
+		return conf_err(err, errlen, root, "photo.file.size_min must "
+		    "be < size_max");
+	if (c->photo.analysis_long < c->photo.detect_long)
+		return conf_err(err, errlen, root, "photo.detect.analysis_long "
+		    "must be >= detect_long");
+	if (strcasecmp(c->ext, ".jpg") != 0 && strcasecmp(c->ext, ".jpeg")
+	    != 0)
+		return conf_err(err, errlen, root, "photo.file.extension must "
+		    "be .jpg or .JPG (R-FILE-6)");
+	return 0;
+}
+
+int
+ctl_conf_load(const char *path, struct ctl_conf *c, char *err,
+    size_t errlen)
+{
+	config_t cfg;
+	int rc = -1;
+
+	ctl_conf_default(c);
+	config_init(&cfg);
+	if (!config_read_file(&cfg, path)) {
+		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+			snprintf(err, errlen, "%s: %s", path, strerror(errno ?
+			    errno : ENOENT));
+		else
+			snprintf(err, errlen, "%s:%d: %s",
+			    config_error_file(&cfg) ? config_error_file(&cfg) :
+			    path, config_error_line(&cfg),
+			    config_error_text(&cfg));
+		goto done;
+	}
+	if (parse_group(config_root_setting(&cfg), top_keys, c, err, errlen)
+	    == -1 || validate(c, &cfg, err, errlen) == -1)
+		goto done;
+	rc = 0;
+done:
+	config_destroy(&cfg);
+	return rc;
+}
+
+void
+ctl_mask_id(const char *id, char *out, size_t outlen)
+{
+	size_t n = strlen(id), i;
+
+	if (outlen == 0)
+		return;
+	for (i = 0; i < n && i + 1 < outlen; i++) {
+		int keep = n == 18 ? (i < 6 || i >= 14) : i < 2;
+
+		out[i] = keep ? id[i] : '*';
+	}
+	out[i] = '\0';
+}
