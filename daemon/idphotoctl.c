@@ -1,9 +1,590 @@
-/* idphotoctl — placeholder until the offline modes land. */
+/*
+ * idphotoctl — the command-line client of the idphotod station.
+ *
+ * The offline modes run the photo/ library directly, with no daemon:
+ *   process  a camera JPEG -> <ID>.jpg, or the reasons it cannot be made;
+ *   check    photos made elsewhere (files or folders) against the spec,
+ *            so that a learning centre can check a set before uploading.
+ * Output is a table for people or JSON (--json) for tools; every
+ * measurement is printed, not only the failures, so thresholds can be
+ * tuned from data. Sentences for the operator come from the library's
+ * findings and are translated through gettext (domain "idphotod").
+ *
+ * Exit status: 0 all good (warnings allowed), 1 a photo failed or could
+ * not be made, 2 usage or configuration error.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <libintl.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "daemon/ctl.h"
+#include "photo/photo.h"
+
+#define _(s)		gettext(s)
+#define MAX_PHOTO_BYTES	(256L << 20)	/* refuse files above 256 MB */
+
+static const char *progname = "idphotoctl";
+
+struct opts {
+	const char *config;
+	const char *id;
+	const char *outdir;
+	const char *annotate;
+	int	json;
+	int	replace;
+	int	quiet;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, _(
+"usage: %s [-c config] process --id ID [-o DIR] [--replace] [--annotate FILE]\n"
+"                     [--json] PHOTO.jpg\n"
+"       %s [-c config] check [--json] [--annotate DIR] PATH...\n"
+"       %s --help | --version\n"
+"\n"
+"  process   crop, scale and encode a camera JPEG into DIR/<ID>.jpg (480x640,\n"
+"            300 dpi, quality >= 60, 30-50 KB), or print why it cannot\n"
+"  check     check finished photos (files, or the JPEGs in folders) against\n"
+"            the spec: format, size, name (ID number) and the face inside\n"
+"\n"
+"  -c, --config FILE   configuration (default %s, if it exists)\n"
+"  -o, --out DIR       where process writes <ID>.jpg (default: the config's\n"
+"                      output.dir, else the current directory)\n"
+"      --id ID         the graduate's 18-character resident ID number\n"
+"      --replace       move an existing <ID>.jpg into DIR/versions/ first\n"
+"      --annotate P    write a picture of what was measured (process: a file;\n"
+"                      check: a folder for <name>.annotated.jpg)\n"
+"      --json          JSON output (check: one object per line)\n"
+"  -q, --quiet         print failures only\n"
+"\n"
+"Exit status: 0 good, 1 a photo failed or could not be made, 2 usage error.\n"),
+	    progname, progname, progname, CTL_DEFAULT_CONFIG);
+}
+
+/* Reads a whole file into a malloc'd buffer; errors name the path. */
+static unsigned char *
+slurp(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = NULL;
+	unsigned char *buf = NULL;
+	struct stat st;
+
+	if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, _("%s: not a regular file"), path);
+		goto fail;
+	}
+	if (st.st_size > MAX_PHOTO_BYTES) {
+		snprintf(err, errlen, _("%s: larger than 256 MB, not a photo"),
+		    path);
+		goto fail;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		goto fail;
+	}
+	if (fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+		snprintf(err, errlen, _("%s: read error"), path);
+		goto fail;
+	}
+	*len = (size_t)st.st_size;
+	fclose(f);
+	return buf;
+fail:
+	free(buf);
+	if (f != NULL)
+		fclose(f);
+	return NULL;
+}
+
+static const char *
+sev_word(int sev)
+{
+	return sev >= PHOTO_FAIL ? "fail" : sev == PHOTO_WARN ? "warn" : "ok";
+}
+
+/* A measured value or limit for people: NaN prints as "-". */
+static void
+print_num(FILE *f, double v)
+{
+	if (isnan(v))
+		fputs("-", f);
+	else if (fabs(v - lround(v)) < 1e-9)
+		fprintf(f, "%ld", lround(v));
+	else
+		fprintf(f, "%.3g", v);
+}
+
+static void
+print_findings(const photo_result *r)
+{
+	int i;
+
+	for (i = 0; i < r->nfindings; i++) {
+		const photo_finding *fd = &r->findings[i];
+
+		printf("  %-4s %-16s %-18s ", sev_word(fd->severity), fd->req,
+		    fd->code);
+		print_num(stdout, fd->value);
+		fputs(" / ", stdout);
+		print_num(stdout, fd->limit);
+		printf("\n       %s\n", _(fd->advice));
+	}
+}
+
+static void
+print_metrics(const photo_result *r)
+{
+	int i;
+
+	for (i = 0; i < r->nmetrics; i++) {
+		printf("  %-22s ", r->metrics[i].name);
+		print_num(stdout, r->metrics[i].value);
+		putchar('\n');
+	}
+}
+
+/* JSON number or null (JSON has no NaN). */
+static json_t *
+jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* The result as a JSON object; the caller owns it. */
+static json_t *
+result_json(const char *path, const photo_result *r)
+{
+	json_t *o = json_object(), *fs = json_array(), *ms = json_object();
+	int i;
+
+	json_object_set_new(o, "file", json_string(path));
+	json_object_set_new(o, "verdict", json_string(
+	    r->verdict >= PHOTO_FAIL ? "fail" : r->verdict == PHOTO_WARN ?
+	    "warn" : "pass"));
+	json_object_set_new(o, "width", json_integer(r->src_w));
+	json_object_set_new(o, "height", json_integer(r->src_h));
+	for (i = 0; i < r->nfindings; i++) {
+		const photo_finding *fd = &r->findings[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "code", json_string(fd->code));
+		json_object_set_new(j, "requirement", json_string(fd->req));
+		json_object_set_new(j, "severity",
+		    json_string(sev_word(fd->severity)));
+		json_object_set_new(j, "value", jnum(fd->value));
+		json_object_set_new(j, "limit", jnum(fd->limit));
+		json_object_set_new(j, "advice", json_string(_(fd->advice)));
+		json_array_append_new(fs, j);
+	}
+	for (i = 0; i < r->nmetrics; i++)
+		json_object_set_new(ms, r->metrics[i].name,
+		    jnum(r->metrics[i].value));
+	json_object_set_new(o, "findings", fs);
+	json_object_set_new(o, "metrics", ms);
+	return o;
+}
+
+static void
+print_json(json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT);
+
+	if (s != NULL) {
+		puts(s);
+		free(s);
+	}
+}
+
+/* JSON for a file that could not be read or decoded at all. */
+static void
+print_error(const struct opts *o, const char *path, const char *msg)
+{
+	if (o->json) {
+		json_t *j = json_object();
+
+		json_object_set_new(j, "file", json_string(path));
+		json_object_set_new(j, "verdict", json_string("error"));
+		json_object_set_new(j, "error", json_string(msg));
+		print_json(j);
+		json_decref(j);
+	} else
+		printf("%-4s %s\n  %s\n", "FAIL", path, msg);
+}
+
+/* Writes buf to path (plainly: annotations are not deliverables). */
+static int
+write_plain(const char *path, const unsigned char *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int rc = 0;
+
+	if (f == NULL)
+		return -1;
+	if (fwrite(buf, 1, len, f) != len)
+		rc = -1;
+	if (fclose(f) == EOF)
+		rc = -1;
+	return rc;
+}
+
+static int
+annotate_to(photo_ctx *ctx, photo_image *im, const photo_result *r,
+    const char *path)
+{
+	unsigned char *jpg = NULL;
+	size_t len = 0;
+	int rc = 0;
+
+	if (photo_annotate(ctx, im, r, &jpg, &len) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", progname, path,
+		    photo_error(ctx));
+		rc = -1;
+	} else if (write_plain(path, jpg, len) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", progname, path,
+		    strerror(errno));
+		rc = -1;
+	}
+	free(jpg);
+	return rc;
+}
+
+static int
+cmd_process(photo_ctx *ctx, const struct ctl_conf *conf,
+    const struct opts *o, const char *path)
+{
+	char id[PHOTO_ID_LEN + 1], name[PHOTO_ID_LEN + 16], err[512];
+	char moved[PATH_MAX] = "";
+	const char *dir = o->outdir ? o->outdir :
+	    conf->output_dir[0] ? conf->output_dir : ".";
+	unsigned char *buf = NULL;
+	photo_image *im = NULL;
+	photo_result *r = NULL;
+	photo_output out = { 0 };
+	json_t *j = NULL;
+	size_t len;
+	int rc = 1;
+
+	if (photo_id_check(ctx, o->id, id, 0) == -1) {
+		fprintf(stderr, "%s: %s\n", progname, photo_error(ctx));
+		return 1;
+	}
+	if ((buf = slurp(path, &len, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		goto done;
+	}
+	if ((im = photo_decode(ctx, buf, len)) == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", progname, path,
+		    photo_error(ctx));
+		goto done;
+	}
+	if ((r = malloc(sizeof(*r))) == NULL ||
+	    photo_analyze(ctx, im, r) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", progname, path,
+		    r ? photo_error(ctx) : strerror(ENOMEM));
+		goto done;
+	}
+	if (o->annotate != NULL)
+		annotate_to(ctx, im, r, o->annotate);
+	if (o->json)
+		j = result_json(path, r);
+	if (r->verdict < PHOTO_FAIL) {
+		snprintf(name, sizeof(name), "%s%s", id, conf->ext);
+		if (photo_render(ctx, im, r, &out) == -1 ||
+		    photo_save(ctx, dir, name, out.jpeg, out.len,
+		    o->replace ? PHOTO_SAVE_REPLACE : 0, moved,
+		    sizeof(moved)) == -1) {
+			fprintf(stderr, "%s: %s\n", progname, photo_error(ctx));
+			goto report;
+		}
+		rc = 0;
+	}
+report:
+	if (o->json) {
+		json_object_set_new(j, "id", json_string(id));
+		if (rc == 0) {
+			json_t *w = json_object();
+
+			json_object_set_new(w, "path", json_sprintf("%s/%s",
+			    dir, name));
+			json_object_set_new(w, "quality",
+			    json_integer(out.quality));
+			json_object_set_new(w, "bytes", json_integer(
+			    (json_int_t)out.len));
+			json_object_set_new(w, "size_in_range",
+			    json_boolean(out.size_ok));
+			if (moved[0])
+				json_object_set_new(w, "replaced_moved_to",
+				    json_string(moved));
+			json_object_set_new(j, "output", w);
+		}
+		print_json(j);
+	} else {
+		printf("%s %s\n", rc == 0 ? (r->verdict == PHOTO_WARN ?
+		    "WARN" : "PASS") : "FAIL", path);
+		if (!o->quiet)
+			print_metrics(r);
+		print_findings(r);
+		if (rc == 0) {
+			printf(_("  wrote %s/%s: quality %d, %zu bytes\n"), dir,
+			    name, out.quality, out.len);
+			if (moved[0])
+				printf(_("  the earlier photo was moved to "
+				    "%s\n"), moved);
+		}
+	}
+	if (rc == 0 && !out.size_ok)
+		fprintf(stderr, _("%s: R-FILE-5: %zu bytes is outside %ld-%ld "
+		    "even at quality %d; the file was written and says so\n"),
+		    progname, out.len, conf->photo.size_min,
+		    conf->photo.size_max, out.quality);
+done:
+	json_decref(j);
+	free(out.jpeg);
+	free(r);
+	photo_image_destroy(im);
+	free(buf);
+	return rc;
+}
+
+/* Checks one file; returns 0 pass/warn, 1 fail or unreadable. */
+static int
+check_one(photo_ctx *ctx, const struct opts *o, const char *path)
+{
+	char err[512];
+	unsigned char *buf;
+	photo_fileinfo fi;
+	photo_result *r = NULL;
+	size_t len;
+	int rc = 1;
+
+	if ((buf = slurp(path, &len, err, sizeof(err))) == NULL) {
+		print_error(o, path, err);
+		return 1;
+	}
+	if ((r = malloc(sizeof(*r))) == NULL) {
+		print_error(o, path, strerror(ENOMEM));
+		goto done;
+	}
+	if (photo_check_file(ctx, path, buf, len, &fi, r) == -1) {
+		print_error(o, path, photo_error(ctx));
+		goto done;
+	}
+	rc = r->verdict >= PHOTO_FAIL;
+	if (o->json) {
+		json_t *j = result_json(path, r), *fj = json_object();
+
+		json_object_set_new(fj, "width", json_integer(fi.width));
+		json_object_set_new(fj, "height", json_integer(fi.height));
+		json_object_set_new(fj, "components",
+		    json_integer(fi.components));
+		json_object_set_new(fj, "progressive",
+		    json_boolean(fi.progressive));
+		json_object_set_new(fj, "density_unit",
+		    json_integer(fi.density_unit));
+		json_object_set_new(fj, "xdensity", json_integer(fi.xdensity));
+		json_object_set_new(fj, "ydensity", json_integer(fi.ydensity));
+		json_object_set_new(fj, "quality", json_integer(fi.quality));
+		json_object_set_new(fj, "bytes", json_integer(
+		    (json_int_t)fi.size));
+		json_object_set_new(fj, "exif", json_boolean(fi.exif));
+		json_object_set_new(j, "jpeg", fj);
+		print_json(j);
+		json_decref(j);
+	} else if (!o->quiet || rc) {
+		printf("%s %s  (%dx%d, q%d, %zu bytes)\n",
+		    r->verdict >= PHOTO_FAIL ? "FAIL" :
+		    r->verdict == PHOTO_WARN ? "WARN" : "PASS", path, fi.width,
+		    fi.height, fi.quality, fi.size);
+		if (!o->quiet)
+			print_metrics(r);
+		print_findings(r);
+	}
+	if (o->annotate != NULL) {
+		photo_image *im = photo_decode(ctx, buf, len);
+		const char *base = strrchr(path, '/');
+		char apath[PATH_MAX];
+
+		base = base ? base + 1 : path;
+		snprintf(apath, sizeof(apath), "%s/%s.annotated.jpg",
+		    o->annotate, base);
+		if (im != NULL)
+			annotate_to(ctx, im, r, apath);
+		photo_image_destroy(im);
+	}
+done:
+	free(r);
+	free(buf);
+	return rc;
+}
+
+static int
+name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int
+visible(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/*
+ * A folder: every visible regular file in it, in name order (a file that
+ * is not a JPEG fails with its reason: nothing but photos belongs in the
+ * set). Sub-folders are not entered: the versions/ of replaced photos
+ * are not part of the set.
+ */
+static int
+check_dir(photo_ctx *ctx, const struct opts *o, const char *dir)
+{
+	struct dirent **ents;
+	struct stat st;
+	char path[PATH_MAX];
+	int n, i, rc = 0;
+
+	if ((n = scandir(dir, &ents, visible, name_cmp)) == -1) {
+		print_error(o, dir, strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			rc |= check_one(ctx, o, path);
+		free(ents[i]);
+	}
+	free(ents);
+	return rc;
+}
+
+static int
+cmd_check(photo_ctx *ctx, const struct opts *o, int argc, char **argv)
+{
+	struct stat st;
+	int i, rc = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
+			rc |= check_dir(ctx, o, argv[i]);
+		else
+			rc |= check_one(ctx, o, argv[i]);
+	}
+	return rc;
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	fprintf(stderr, "idphotoctl: not yet\n");
-	return 2;
+	static const struct option longopts[] = {
+		{ "config",   required_argument, NULL, 'c' },
+		{ "out",      required_argument, NULL, 'o' },
+		{ "id",       required_argument, NULL, 'i' },
+		{ "annotate", required_argument, NULL, 'a' },
+		{ "json",     no_argument,       NULL, 'j' },
+		{ "replace",  no_argument,       NULL, 'r' },
+		{ "quiet",    no_argument,       NULL, 'q' },
+		{ "help",     no_argument,       NULL, 'h' },
+		{ "version",  no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts o = { 0 };
+	struct ctl_conf *conf = NULL;
+	photo_ctx *ctx = NULL;
+	const char *cmd, *ldir;
+	char err[1024];
+	struct stat st;
+	int ch, rc = 2;
+
+	setlocale(LC_ALL, "");
+	ldir = getenv("IDPHOTOD_LOCALEDIR");
+	bindtextdomain("idphotod", ldir && ldir[0] ? ldir : LOCALEDIR);
+	textdomain("idphotod");
+
+	/* GNU getopt permutes: options may come before or after the
+	 * command and its operands */
+	while ((ch = getopt_long(argc, argv, "c:o:qhV", longopts, NULL))
+	    != -1) {
+		switch (ch) {
+		case 'c': o.config = optarg; break;
+		case 'o': o.outdir = optarg; break;
+		case 'i': o.id = optarg; break;
+		case 'a': o.annotate = optarg; break;
+		case 'j': o.json = 1; break;
+		case 'r': o.replace = 1; break;
+		case 'q': o.quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': puts("idphotoctl " CTL_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[optind++];
+	argc -= optind;
+	argv += optind;
+
+	if ((conf = malloc(sizeof(*conf))) == NULL ||
+	    (ctx = photo_create()) == NULL) {
+		fprintf(stderr, "%s: %s\n", progname, strerror(ENOMEM));
+		goto done;
+	}
+	ctl_conf_default(conf);
+	if (o.config == NULL && stat(CTL_DEFAULT_CONFIG, &st) == 0)
+		o.config = CTL_DEFAULT_CONFIG;
+	if (o.config != NULL &&
+	    ctl_conf_load(o.config, conf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		goto done;
+	}
+	if (photo_configure(ctx, &conf->photo) == -1) {
+		fprintf(stderr, "%s: %s\n", progname, photo_error(ctx));
+		goto done;
+	}
+	if (strcmp(cmd, "process") == 0) {
+		if (o.id == NULL || argc != 1) {
+			fprintf(stderr, _("%s: process needs --id ID and one "
+			    "photo\n"), progname);
+			usage(stderr);
+			goto done;
+		}
+		rc = cmd_process(ctx, conf, &o, argv[0]);
+	} else if (strcmp(cmd, "check") == 0) {
+		if (argc < 1) {
+			fprintf(stderr, _("%s: check needs files or folders\n"),
+			    progname);
+			goto done;
+		}
+		if (o.annotate != NULL && (stat(o.annotate, &st) == -1 ||
+		    !S_ISDIR(st.st_mode))) {
+			fprintf(stderr, _("%s: --annotate %s: not a folder\n"),
+			    progname, o.annotate);
+			goto done;
+		}
+		rc = cmd_check(ctx, &o, argc, argv);
+	} else {
+		fprintf(stderr, _("%s: unknown command %s\n"), progname, cmd);
+		usage(stderr);
+	}
+done:
+	photo_destroy(ctx);
+	free(conf);
+	return rc;
 }

@@ -456,7 +456,7 @@ head_top(const float lin[256], const pimg *rgb, double cx, double ey,
 	int ncol = c1 - c0, k = (int)(0.05 * iod) | 1, c, y, i;
 	double *tops, win[64], best = yend;
 	lab8 corner[2];
-	const int cw = rgb->w / 20 > 2 ? rgb->w / 20 : 2;
+	const int cw = ncol / 12 > 2 ? ncol / 12 : 2;
 
 	if (k < 3)
 		k = 3;
@@ -464,21 +464,21 @@ head_top(const float lin[256], const pimg *rgb, double cx, double ey,
 		k = 63;
 	if ((tops = malloc(sizeof(double) * (size_t)ncol)) == NULL)
 		return -1;
-	/* the frame's top corners, as the background's reference */
+	/* the band's outer columns at the top, as the background there */
 	for (i = 0; i < 2; i++) {
-		lab8 s = { 0, 0, 0 };
-		int n = 0, x0 = i ? rgb->w - cw : 0;
+		lab8 sum = { 0, 0, 0 };
+		int n = 0, x0 = i ? c1 - cw : c0;
 
 		for (y = 0; y < 3 && y < rgb->h; y++)
 			for (c = x0; c < x0 + cw; c++) {
 				lab8 p = to_lab(lin, PIX(rgb, c, y));
 
-				s.L += p.L;
-				s.a += p.a;
-				s.b += p.b;
+				sum.L += p.L;
+				sum.a += p.a;
+				sum.b += p.b;
 				n++;
 			}
-		corner[i] = (lab8){ s.L / n, s.a / n, s.b / n };
+		corner[i] = (lab8){ sum.L / n, sum.a / n, sum.b / n };
 	}
 	for (c = c0; c < c1; c++) {
 		lab8 bg = { 0, 0, 0 }, p;
