@@ -30,7 +30,7 @@ static const struct {
 	/* limit: largest eye-line angle, degrees */
 	[PHOTO_CK_ROLL]       = { "roll",       "R-SUBJ-3",  PHOTO_FAIL, 5.0, 0 },
 	/* limit: largest left/right asymmetry of the face (0..1) */
-	[PHOTO_CK_YAW]        = { "yaw",        "R-SUBJ-3",  PHOTO_FAIL, 0.25, 0 },
+	[PHOTO_CK_YAW]        = { "yaw",        "R-SUBJ-3",  PHOTO_FAIL, 0.20, 0 },
 	[PHOTO_CK_GEOMETRY]   = { "geometry",   "R-GEO-1..4", PHOTO_FAIL, 0, 0 },
 	/* limit: largest upscale factor from camera pixels to output */
 	[PHOTO_CK_RESOLUTION] = { "resolution", "R-FLOW-2",  PHOTO_FAIL, 1.0, 0 },

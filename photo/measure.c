@@ -364,8 +364,10 @@ band_free(struct band *b)
 /*
  * Follows the skin on band row y from 0.6 IOD beside the face centre
  * outwards (step -1 or +1) and returns the x (analysis px) where the face
- * ends: the last skin pixel before a gap, or the outer side of a
- * luminance valley that is followed by a rise (the ear joining the face).
+ * ends: the last skin pixel before a gap, or a crease, the outer side of a
+ * luminance valley (a fall of at least half the threshold, then a rise of
+ * the threshold) where the ear joins the face. A cheek that only brightens
+ * towards a side light has no valley and runs to the skin's end.
  */
 static double
 side_edge(const struct band *b, int y, double cx, double iod, int step)
@@ -377,7 +379,8 @@ side_edge(const struct band *b, int y, double cx, double iod, int step)
 	int cheekx = clampi((int)(cx + step * 0.55 * iod) - b->x0, 0,
 	    b->w - 1);
 	int last = x, miss = 0, mx = x, xx;
-	float m = INFINITY, thr = 0.12f * lum[cheekx];
+	float m = INFINITY, top = -INFINITY, top_before_m = -INFINITY;
+	float thr = 0.12f * lum[cheekx];
 
 	if (thr < 10.0f)
 		thr = 10.0f;
@@ -389,10 +392,13 @@ side_edge(const struct band *b, int y, double cx, double iod, int step)
 		}
 		last = x;
 		miss = 0;
+		if (lum[x] > top)
+			top = lum[x];
 		if (lum[x] < m) {
 			m = lum[x];
 			mx = x;
-		} else if (lum[x] > m + thr) {
+			top_before_m = top;
+		} else if (lum[x] > m + thr && top_before_m - m >= thr / 2) {
 			for (xx = mx; (xx - x) * step < 0 &&
 			    lum[xx] < m + thr / 2; xx += step)
 				;
