@@ -109,7 +109,7 @@ photo_inspect(photo_ctx *ctx, const void *jpeg, size_t len,
 	jpeg_mem_src(&ci, jpeg, (unsigned long)len);
 	for (i = 0; i < 16; i++)
 		jpeg_save_markers(&ci, JPEG_APP0 + i, 16);
-	jpeg_save_markers(&ci, JPEG_COM, 0);
+	jpeg_save_markers(&ci, JPEG_COM, 1);	/* 0 would discard it */
 	jpeg_read_header(&ci, TRUE);
 	fi->width = (int)ci.image_width;
 	fi->height = (int)ci.image_height;

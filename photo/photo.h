@@ -251,7 +251,7 @@ typedef struct photo_fileinfo {
 	int	xdensity, ydensity;
 	int	quality;	/* IJG quality estimated from the tables */
 	int	exif;		/* an APP1 Exif segment is present */
-	int	other_app;	/* APPn segments besides JFIF and Exif */
+	int	other_app;	/* APPn or COM segments besides JFIF, Exif */
 	size_t	size;
 } photo_fileinfo;
 
