@@ -1,0 +1,188 @@
+/*
+ * test_conf.c — the configuration file.
+ *
+ * The commented example conf/idphotod.conf must say exactly the built-in
+ * defaults (so the documentation cannot drift from the code), and must
+ * mention every check photo.h defines. Broken files give file:line.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/ctl.h"
+#include "tests/testutil.h"
+
+static char *dir;
+
+static void
+setup(void)
+{
+	dir = tu_tmpdir();
+}
+
+static void
+teardown(void)
+{
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* Writes text to a config file and loads it; returns the result. */
+static int
+load_text(const char *text, struct ctl_conf *c, char *err, size_t errlen)
+{
+	const char *path = tu_path("%s/test.conf", dir);
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	return ctl_conf_load(path, c, err, errlen);
+}
+
+START_TEST(example_is_defaults)
+{
+	struct ctl_conf *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	char err[512];
+	int i;
+
+	ctl_conf_default(a);
+	ck_assert_msg(ctl_conf_load(tu_path("%s/conf/idphotod.conf",
+	    tu_srcdir()), b, err, sizeof(err)) == 0, "%s", err);
+	/* field by field, for a readable failure */
+	ck_assert_str_eq(a->photo.cascade_dir, b->photo.cascade_dir);
+	ck_assert_int_eq(a->photo.analysis_long, b->photo.analysis_long);
+	ck_assert_double_eq(a->photo.eye.target, b->photo.eye.target);
+	for (i = 0; i < PHOTO_CK_COUNT; i++) {
+		ck_assert_msg(a->photo.check[i].severity ==
+		    b->photo.check[i].severity && a->photo.check[i].limit ==
+		    b->photo.check[i].limit && a->photo.check[i].limit2 ==
+		    b->photo.check[i].limit2, "check %s differs",
+		    photo_check_name(i));
+	}
+	ck_assert(memcmp(a, b, sizeof(*a)) == 0);
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(every_check_documented)
+{
+	size_t len;
+	char *text = (char *)tu_read(tu_path("%s/conf/idphotod.conf",
+	    tu_srcdir()), &len);
+	int i;
+
+	ck_assert_ptr_nonnull(text);
+	for (i = 0; i < PHOTO_CK_COUNT; i++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "    %s = {", photo_check_name(i));
+		ck_assert_msg(strstr(text, key) != NULL, "check %s is not in "
+		    "conf/idphotod.conf", photo_check_name(i));
+	}
+	free(text);
+}
+END_TEST
+
+START_TEST(values)
+{
+	struct ctl_conf c;
+	char err[512];
+
+	ck_assert_msg(load_text(
+	    "photo: { geometry: { eye = { min = 210; max = 290; target = 260; };"
+	    " centre_tolerance = 2; };\n"
+	    "  detect: { scale_factor = 1.2; min_face = 0.1; };\n"
+	    "  checks: { roll = { severity = \"warn\"; limit = 4; };\n"
+	    "            yaw = { severity = \"off\"; }; };\n"
+	    "  file: { extension = \".JPG\"; }; };\n"
+	    "output: { dir = \"/srv/photos\"; };\n", &c, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_double_eq(c.photo.eye.min, 210);	/* int for a float */
+	ck_assert_double_eq(c.photo.eye.target, 260);
+	ck_assert_double_eq(c.photo.centre_tol, 2);
+	ck_assert_double_eq(c.photo.detect_scale, 1.2);
+	ck_assert_int_eq(c.photo.check[PHOTO_CK_ROLL].severity, PHOTO_WARN);
+	ck_assert_double_eq(c.photo.check[PHOTO_CK_ROLL].limit, 4);
+	ck_assert_int_eq(c.photo.check[PHOTO_CK_YAW].severity, PHOTO_OFF);
+	ck_assert_str_eq(c.ext, ".JPG");
+	ck_assert_str_eq(c.output_dir, "/srv/photos");
+	/* untouched keys keep their defaults */
+	ck_assert_double_eq(c.photo.top.min, 50);
+	ck_assert_int_eq(c.photo.quality_min, 60);
+}
+END_TEST
+
+static void
+expect(const char *text, const char *msg)
+{
+	struct ctl_conf c;
+	char err[512];
+
+	ck_assert_int_eq(load_text(text, &c, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, msg) != NULL, "got \"%s\", want \"%s\"", err,
+	    msg);
+}
+
+START_TEST(errors)
+{
+	expect("photo: { detect: { scale_factor = 1.1 }; ", "test.conf:1: ");
+	expect("photo: {\n  geometry: {\n    eye = { min = 300; max = 200; "
+	    "target = 250; };\n  };\n};\n",
+	    "test.conf:3: photo.geometry.eye.min must be < max");
+	expect("photo: {\n  detect: {\n    scale_factr = 1.2;\n  };\n};\n",
+	    "test.conf:3: unknown key photo.detect.scale_factr");
+	expect("photo: { checks: { rol = { limit = 3; }; }; };\n",
+	    "unknown check photo.checks.rol");
+	expect("photo: { checks: { roll = { severity = \"maybe\"; }; }; };\n",
+	    "severity must be \"fail\", \"warn\" or \"off\"");
+	expect("photo: { file: { quality_min = 0; }; };\n",
+	    "photo.file.quality_min = 0 is outside 1..100");
+	expect("photo: { detect: { min_neighbors = \"three\"; }; };\n",
+	    "photo.detect.min_neighbors must be an integer");
+	expect("photo: { file: { size_min = 60000; }; };\n",
+	    "size_min must be < size_max");
+	expect("photo: { file: { extension = \".png\"; }; };\n",
+	    "R-FILE-6");
+	expect("colour = \"blue\";\n", "unknown key colour");
+	{
+		struct ctl_conf c;
+		char err[512];
+
+		ck_assert_int_eq(ctl_conf_load(tu_path("%s/missing.conf", dir),
+		    &c, err, sizeof(err)), -1);
+		ck_assert(strstr(err, "No such file") != NULL);
+	}
+}
+END_TEST
+
+START_TEST(mask)
+{
+	char out[32];
+
+	ctl_mask_id("11010519491231002X", out, sizeof(out));
+	ck_assert_str_eq(out, "110105********002X");
+	ctl_mask_id("E12345678", out, sizeof(out));
+	ck_assert_str_eq(out, "E1*******");
+	ctl_mask_id("11010519491231002X", out, 8);
+	ck_assert_str_eq(out, "110105*");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("conf");
+	TCase *tc = tcase_create("conf");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, example_is_defaults);
+	tcase_add_test(tc, every_check_documented);
+	tcase_add_test(tc, values);
+	tcase_add_test(tc, errors);
+	tcase_add_test(tc, mask);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
