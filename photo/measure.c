@@ -6,12 +6,16 @@
  *
  * Everything is measured on the oriented analysis image and returned in
  * source pixels. Distances are scaled by the inter-ocular distance (IOD)
- * so that one set of constants serves every resolution.
+ * so that one set of constants serves every resolution, and the colour
+ * work runs on one Lab copy of the face's surroundings brought to about
+ * WORK_IOD pixels between the eyes (finer detail would not change a
+ * measurement that is then scaled to a 480x640 photo, and this keeps it
+ * cheap on a 24-megapixel frame).
  *
- * Eyes: OpenCV's eye cascade and its eyeglasses cascade are run over the
- * upper middle of the face box, at a resolution where the face is about
- * EYE_FACE_PX wide; per side, the hit nearest to where an eye should be
- * is kept and the two cascades' answers are averaged when they agree.
+ * Eyes: OpenCV's eye cascade is run over the upper middle of the face box,
+ * at a resolution where the face is about EYE_FACE_PX wide; per side, the
+ * hit nearest to where an eye should be is kept. The eyeglasses cascade
+ * is asked only for a side the plain one missed.
  *
  * Face width: a skin colour model (median and MAD in Lab) is sampled on
  * the nose and cheeks below the eyes. On rows between 0.2 and 0.5 IOD
@@ -35,7 +39,8 @@
 
 #include "photo/internal.h"
 
-#define EYE_FACE_PX	200	/* face box width for the eye search */
+#define EYE_FACE_PX	150	/* face box width for the eye search */
+#define WORK_IOD	100.0	/* IOD of the Lab working copy, at most */
 
 /* Colour in OpenCV's 8-bit Lab scale: L 0..255, a and b offset by 128,
  * as floats. The thresholds below are in these units. */
@@ -43,35 +48,67 @@ typedef struct lab8 {
 	float L, a, b;
 } lab8;
 
-/* sRGB 8-bit -> linear, shared read-only table built per call site. */
+/*
+ * The Lab working copy: a region of the analysis image, scaled by k
+ * (copy px per analysis px), as three float planes.
+ */
+struct labimg {
+	int	w, h;
+	double	x0, y0;		/* region origin, analysis px */
+	double	k;
+	float	*L, *A, *B;
+};
+
+#define CBRT_STEPS	1024
+
+/* Tables for the sRGB -> Lab conversion. */
+struct labtab {
+	float	lin[256];		/* sRGB 8-bit -> linear */
+	float	f[CBRT_STEPS + 2];	/* CIE f(t) on 0..1 */
+};
+
 static void
-srgb_table(float lin[256])
+labtab_init(struct labtab *t)
 {
 	int i;
 
 	for (i = 0; i < 256; i++) {
 		double v = i / 255.0;
 
-		lin[i] = (float)(v <= 0.04045 ? v / 12.92 :
+		t->lin[i] = (float)(v <= 0.04045 ? v / 12.92 :
 		    pow((v + 0.055) / 1.055, 2.4));
+	}
+	for (i = 0; i <= CBRT_STEPS + 1; i++) {
+		double x = (double)i / CBRT_STEPS;
+
+		t->f[i] = (float)(x > 0.008856 ? cbrt(x) : 7.787 * x +
+		    16.0 / 116.0);
 	}
 }
 
+/* CIE f(t) by linear interpolation in the table (t in 0..1.1). */
 static float
-lab_f(float t)
+lab_f(const struct labtab *t, float x)
 {
-	return t > 0.008856f ? cbrtf(t) : 7.787f * t + 16.0f / 116.0f;
+	float p = x * CBRT_STEPS;
+	int i = (int)p;
+
+	if (i < 0)
+		return t->f[0];
+	if (i > CBRT_STEPS)
+		i = CBRT_STEPS;
+	return t->f[i] + (t->f[i + 1] - t->f[i]) * (p - (float)i);
 }
 
 /* One RGB pixel to Lab (D65), in OpenCV's 8-bit scale. */
 static lab8
-to_lab(const float lin[256], const unsigned char *px)
+to_lab(const struct labtab *t, const unsigned char *px)
 {
-	float r = lin[px[0]], g = lin[px[1]], b = lin[px[2]];
+	float r = t->lin[px[0]], g = t->lin[px[1]], b = t->lin[px[2]];
 	float x = (0.412453f * r + 0.357580f * g + 0.180423f * b) / 0.950456f;
 	float y = 0.212671f * r + 0.715160f * g + 0.072169f * b;
 	float z = (0.019334f * r + 0.119193f * g + 0.950227f * b) / 1.088754f;
-	float fx = lab_f(x), fy = lab_f(y), fz = lab_f(z);
+	float fx = lab_f(t, x), fy = lab_f(t, y), fz = lab_f(t, z);
 	lab8 o;
 
 	o.L = (y > 0.008856f ? 116.0f * fy - 16.0f : 903.3f * y) * 2.55f;
@@ -94,7 +131,80 @@ clampi(int v, int lo, int hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* Median of a small array of doubles (sorted in place). */
+static lab8
+lab_at(const struct labimg *li, int x, int y)
+{
+	size_t i = (size_t)y * li->w + x;
+
+	return (lab8){ li->L[i], li->A[i], li->B[i] };
+}
+
+/*
+ * Makes the working copy of the analysis region x0,y0..x1,y1 at scale k
+ * (area-filtered when k < 1). The caller frees it with lab_free().
+ */
+static int
+lab_make(const pimg *rgb, double x0, double y0, double x1, double y1,
+    double k, struct labimg *li)
+{
+	struct labtab t;
+	pimg small = { 0 };
+	const pimg *src = rgb;
+	int ix0, iy0, x, y, rc = -1;
+	size_t n;
+
+	memset(li, 0, sizeof(*li));
+	ix0 = clampi((int)floor(x0), 0, rgb->w - 1);
+	iy0 = clampi((int)floor(y0), 0, rgb->h - 1);
+	x1 = fmin(x1, rgb->w);
+	y1 = fmin(y1, rgb->h);
+	if (k > 1)
+		k = 1;
+	li->x0 = ix0;
+	li->y0 = iy0;
+	li->k = k;
+	li->w = (int)floor((x1 - ix0) * k);
+	li->h = (int)floor((y1 - iy0) * k);
+	if (li->w < 8 || li->h < 8)
+		return -1;
+	if (k < 1) {
+		if (pimg_alloc(&small, li->w, li->h, 3) == -1 ||
+		    pimg_resize_area(rgb, ix0, iy0, k, &small) == -1)
+			goto done;
+		src = &small;
+		ix0 = iy0 = 0;
+	}
+	n = (size_t)li->w * li->h;
+	li->L = malloc(sizeof(float) * n);
+	li->A = malloc(sizeof(float) * n);
+	li->B = malloc(sizeof(float) * n);
+	if (li->L == NULL || li->A == NULL || li->B == NULL)
+		goto done;
+	labtab_init(&t);
+	for (y = 0; y < li->h; y++)
+		for (x = 0; x < li->w; x++) {
+			lab8 p = to_lab(&t, PIX(src, ix0 + x, iy0 + y));
+			size_t i = (size_t)y * li->w + x;
+
+			li->L[i] = p.L;
+			li->A[i] = p.a;
+			li->B[i] = p.b;
+		}
+	rc = 0;
+done:
+	pimg_free(&small);
+	return rc;
+}
+
+static void
+lab_free(struct labimg *li)
+{
+	free(li->L);
+	free(li->A);
+	free(li->B);
+	memset(li, 0, sizeof(*li));
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -103,6 +213,7 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Median of a small array of doubles (sorted in place). */
 static double
 median(double *v, int n)
 {
@@ -112,40 +223,42 @@ median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/*
- * Eye search. Candidates from one cascade in face-relative units
- * (0..1 of the box); per side, keeps the hit nearest to the expected eye
- * position. found[side] says whether that side had one.
- */
+/* ---- eyes ------------------------------------------------------------- */
+
 struct eyehit {
 	double x, y;		/* centre, analysis px */
 	int found;
 };
 
+/*
+ * Runs one eye cascade over the grey search region roi (analysis px
+ * scaled by rs, origin rx, ry) and keeps, per side, the hit nearest to
+ * where an eye should be in the face box.
+ */
 static int
 eyes_cascade(const pcascade *c, const pimg *roi, double rs, int rx, int ry,
     const prect_i *box, struct eyehit side[2])
 {
 	prect_i *hits = NULL;
-	int n, i, s, mn, mx;
+	int n, i, s, mn, mx, had[2] = { side[0].found, side[1].found };
 	double best[2] = { INFINITY, INFINITY };
 
-	side[0].found = side[1].found = 0;
 	if (c == NULL)
 		return 0;
-	mn = (int)(0.12 * box->w * rs);
-	mx = (int)(0.45 * box->w * rs);
+	mn = (int)(0.14 * box->w * rs);
+	mx = (int)(0.40 * box->w * rs);
 	n = pcascade_detect(c, roi, 1.1, 3, mn, mn, mx, mx, &hits, NULL);
 	if (n < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		/* centre in analysis px */
 		double ex = rx + (hits[i].x + hits[i].w / 2.0) / rs;
 		double ey = ry + (hits[i].y + hits[i].h / 2.0) / rs;
 		double u = (ex - box->x) / box->w, v = (ey - box->y) / box->h;
 		double d;
 
 		s = u < 0.5 ? 0 : 1;
+		if (had[s])
+			continue;	/* keep an earlier cascade's eye */
 		d = hypot(u - (s ? 0.70 : 0.30), v - 0.38);
 		if (d < best[s]) {
 			best[s] = d;
@@ -167,64 +280,41 @@ static int
 find_eyes(photo_ctx *ctx, photo_image *im, const prect_i *box,
     photo_point *le, photo_point *re)
 {
-	pimg view, roi = { 0 };
-	struct eyehit a[2], b[2], *use;
+	pimg rgbroi = { 0 }, roi = { 0 }, view;
+	struct eyehit side[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
 	prect_i r;
 	double rs;
-	int side, found = 0, rc = -1;
+	int found = 0, rc = -1;
 
 	/* search band: rows 0.15..0.65 of the box, full width */
-	r.x = box->x;
-	r.w = box->w;
-	r.y = box->y + (int)(0.15 * box->h);
-	r.h = (int)(0.50 * box->h);
-	r.x = clampi(r.x, 0, im->grey.w - 1);
-	r.y = clampi(r.y, 0, im->grey.h - 1);
-	r.w = clampi(r.w, 1, im->grey.w - r.x);
-	r.h = clampi(r.h, 1, im->grey.h - r.y);
-	pimg_view(&im->grey, r.x, r.y, r.w, r.h, &view);
+	r.x = clampi(box->x, 0, im->rgb.w - 1);
+	r.y = clampi(box->y + (int)(0.15 * box->h), 0, im->rgb.h - 1);
+	r.w = clampi(box->w, 1, im->rgb.w - r.x);
+	r.h = clampi((int)(0.50 * box->h), 1, im->rgb.h - r.y);
 	rs = box->w > EYE_FACE_PX ? (double)EYE_FACE_PX / box->w : 1.0;
-	if (rs < 1.0) {
-		if (pimg_alloc(&roi, (int)lround(r.w * rs),
-		    (int)lround(r.h * rs), 1) == -1 ||
-		    pimg_resize_area(&view, 0, 0, rs, &roi) == -1)
-			goto done;
-	} else
-		roi = view;
-	if (eyes_cascade(ctx->eye, &roi, rs, r.x, r.y, box, a) == -1 ||
-	    eyes_cascade(ctx->glasses, &roi, rs, r.x, r.y, box, b) == -1)
+	pimg_view(&im->rgb, r.x, r.y, r.w, r.h, &view);
+	if (pimg_alloc(&rgbroi, (int)lround(r.w * rs), (int)lround(r.h * rs),
+	    3) == -1 || pimg_resize_area(&view, 0, 0, rs, &rgbroi) == -1 ||
+	    pimg_grey(&rgbroi, &roi) == -1)
 		goto done;
-	for (side = 0; side < 2; side++) {
-		photo_point *p = side == 0 ? le : re;
-
-		use = NULL;
-		if (a[side].found && b[side].found &&
-		    hypot(a[side].x - b[side].x, a[side].y - b[side].y) <
-		    0.1 * box->w) {
-			p->x = (a[side].x + b[side].x) / 2;
-			p->y = (a[side].y + b[side].y) / 2;
-			found++;
-			continue;
-		}
-		if (a[side].found)
-			use = &a[side];
-		else if (b[side].found)
-			use = &b[side];
-		if (use != NULL) {
-			p->x = use->x;
-			p->y = use->y;
-			found++;
-		} else {
-			p->x = box->x + (side ? 0.70 : 0.30) * box->w;
-			p->y = box->y + 0.38 * box->h;
-		}
-	}
+	if (eyes_cascade(ctx->eye, &roi, rs, r.x, r.y, box, side) == -1)
+		goto done;
+	if ((!side[0].found || !side[1].found) &&
+	    eyes_cascade(ctx->glasses, &roi, rs, r.x, r.y, box, side) == -1)
+		goto done;
+	found = side[0].found + side[1].found;
+	*le = side[0].found ? (photo_point){ side[0].x, side[0].y } :
+	    (photo_point){ box->x + 0.30 * box->w, box->y + 0.38 * box->h };
+	*re = side[1].found ? (photo_point){ side[1].x, side[1].y } :
+	    (photo_point){ box->x + 0.70 * box->w, box->y + 0.38 * box->h };
 	rc = found;
 done:
-	if (roi.owned)
-		pimg_free(&roi);
+	pimg_free(&rgbroi);
+	pimg_free(&roi);
 	return rc;
 }
+
+/* ---- face width ------------------------------------------------------- */
 
 /*
  * The skin colour model: per-channel median and a robust spread (1.4826
@@ -236,15 +326,16 @@ struct skin {
 };
 
 static void
-skin_model(const float lin[256], const pimg *rgb, double cx, double ey,
-    double iod, struct skin *sk)
+skin_model(const struct labimg *li, double cx, double ey, double iod,
+    struct skin *sk)
 {
 	static const float floor_sd[3] = { 6.0f, 2.0f, 2.0f };
+	const float *plane[3] = { li->L, li->A, li->B };
 	unsigned hist[3][256];
-	int x0 = clampi((int)(cx - 0.45 * iod), 0, rgb->w - 1);
-	int x1 = clampi((int)(cx + 0.45 * iod), x0 + 1, rgb->w);
-	int y0 = clampi((int)(ey + 0.35 * iod), 0, rgb->h - 1);
-	int y1 = clampi((int)(ey + 0.75 * iod), y0 + 1, rgb->h);
+	int x0 = clampi((int)(cx - 0.45 * iod), 0, li->w - 1);
+	int x1 = clampi((int)(cx + 0.45 * iod), x0 + 1, li->w);
+	int y0 = clampi((int)(ey + 0.35 * iod), 0, li->h - 1);
+	int y1 = clampi((int)(ey + 0.75 * iod), y0 + 1, li->h);
 	float med[3], mad[3];
 	unsigned n = 0, half, acc;
 	int x, y, ch, i;
@@ -252,11 +343,9 @@ skin_model(const float lin[256], const pimg *rgb, double cx, double ey,
 	memset(hist, 0, sizeof(hist));
 	for (y = y0; y < y1; y++)
 		for (x = x0; x < x1; x++) {
-			lab8 p = to_lab(lin, PIX(rgb, x, y));
-
-			hist[0][clampi((int)lroundf(p.L), 0, 255)]++;
-			hist[1][clampi((int)lroundf(p.a), 0, 255)]++;
-			hist[2][clampi((int)lroundf(p.b), 0, 255)]++;
+			for (ch = 0; ch < 3; ch++)
+				hist[ch][clampi((int)lroundf(plane[ch][(size_t)y *
+				    li->w + x]), 0, 255)]++;
 			n++;
 		}
 	half = (n + 1) / 2;
@@ -291,154 +380,133 @@ is_skin(const struct skin *sk, lab8 p)
 }
 
 /*
- * A band of rows of the analysis image converted once: Lab luminance
- * (box-blurred) and the skin mask, for the face-width scan.
+ * One working-copy row for the face-width scan: the luminance and the
+ * skin mask, both from the colour box-blurred over (2k+1)^2, so that
+ * JPEG chroma noise on a cheek does not break the run of skin.
  */
-struct band {
-	int x0, y0, w, h;
-	float *lum;		/* blurred L */
+struct row {
+	float *lum;
 	unsigned char *skin;
+	int w;
 };
 
 static int
-band_make(const float lin[256], const pimg *rgb, const struct skin *sk,
-    int x0, int y0, int w, int h, int k, struct band *b)
+row_make(const struct labimg *li, const struct skin *sk, int y, int k,
+    struct row *r)
 {
-	float *raw = NULL, *tmp = NULL;
-	int x, y, i, rc = -1;
+	const float *plane[3] = { li->L, li->A, li->B };
+	float *tmp;
+	int x, i, j, ch, n = 2 * k + 1;
 
-	memset(b, 0, sizeof(*b));
-	b->x0 = x0;
-	b->y0 = y0;
-	b->w = w;
-	b->h = h;
-	b->lum = malloc(sizeof(float) * (size_t)w * (size_t)h);
-	b->skin = malloc((size_t)w * (size_t)h);
-	raw = malloc(sizeof(float) * (size_t)w * (size_t)h);
-	tmp = malloc(sizeof(float) * (size_t)w * (size_t)h);
-	if (b->lum == NULL || b->skin == NULL || raw == NULL || tmp == NULL)
-		goto done;
-	for (y = 0; y < h; y++)
-		for (x = 0; x < w; x++) {
-			lab8 p = to_lab(lin, PIX(rgb, x0 + x, y0 + y));
-
-			raw[(size_t)y * w + x] = p.L;
-			b->skin[(size_t)y * w + x] = (unsigned char)is_skin(sk, p);
-		}
-	/* separable box blur of width 2k+1, edges clamped */
-	for (y = 0; y < h; y++)
-		for (x = 0; x < w; x++) {
-			float s = 0;
-
-			for (i = -k; i <= k; i++)
-				s += raw[(size_t)y * w + clampi(x + i, 0, w - 1)];
-			tmp[(size_t)y * w + x] = s / (float)(2 * k + 1);
-		}
-	for (y = 0; y < h; y++)
-		for (x = 0; x < w; x++) {
-			float s = 0;
-
-			for (i = -k; i <= k; i++)
-				s += tmp[(size_t)clampi(y + i, 0, h - 1) * w + x];
-			b->lum[(size_t)y * w + x] = s / (float)(2 * k + 1);
-		}
-	rc = 0;
-done:
-	free(raw);
-	free(tmp);
-	if (rc == -1) {
-		free(b->lum);
-		free(b->skin);
-		memset(b, 0, sizeof(*b));
+	r->w = li->w;
+	r->lum = malloc(sizeof(float) * (size_t)li->w);
+	r->skin = malloc((size_t)li->w);
+	tmp = malloc(sizeof(float) * 3 * (size_t)li->w);
+	if (r->lum == NULL || r->skin == NULL || tmp == NULL) {
+		free(tmp);
+		return -1;
 	}
-	return rc;
-}
+	for (ch = 0; ch < 3; ch++)
+		for (x = 0; x < li->w; x++) {
+			float s = 0;
 
-static void
-band_free(struct band *b)
-{
-	free(b->lum);
-	free(b->skin);
+			for (j = -k; j <= k; j++)
+				s += plane[ch][(size_t)clampi(y + j, 0,
+				    li->h - 1) * li->w + x];
+			tmp[(size_t)ch * li->w + x] = s / (float)n;
+		}
+	for (x = 0; x < li->w; x++) {
+		float v[3] = { 0, 0, 0 };
+
+		for (ch = 0; ch < 3; ch++) {
+			for (i = -k; i <= k; i++)
+				v[ch] += tmp[(size_t)ch * li->w +
+				    clampi(x + i, 0, li->w - 1)];
+			v[ch] /= (float)n;
+		}
+		r->lum[x] = v[0];
+		r->skin[x] = (unsigned char)is_skin(sk,
+		    (lab8){ v[0], v[1], v[2] });
+	}
+	free(tmp);
+	return 0;
 }
 
 /*
- * Follows the skin on band row y from 0.6 IOD beside the face centre
- * outwards (step -1 or +1) and returns the x (analysis px) where the face
- * ends: the last skin pixel before a gap, or a crease, the outer side of a
- * luminance valley (a fall of at least half the threshold, then a rise of
- * the threshold) where the ear joins the face. A cheek that only brightens
- * towards a side light has no valley and runs to the skin's end.
+ * Follows the skin on a row from 0.6 IOD beside the face centre outwards
+ * (step -1 or +1) and returns the x where the face ends: the last skin
+ * pixel before a gap, or a crease, the outer side of a luminance valley
+ * (a fall of at least half the threshold, then a rise of the threshold)
+ * where the ear joins the face. A cheek that only brightens towards a
+ * side light has no valley and runs to the skin's end.
  */
 static double
-side_edge(const struct band *b, int y, double cx, double iod, int step)
+side_edge(const struct row *r, double cx, double iod, int step)
 {
-	const float *lum = b->lum + (size_t)y * b->w;
-	const unsigned char *skin = b->skin + (size_t)y * b->w;
 	int gap = (int)(0.03 * iod) > 1 ? (int)(0.03 * iod) : 1;
-	int x = clampi((int)(cx + step * 0.6 * iod) - b->x0, 0, b->w - 1);
-	int cheekx = clampi((int)(cx + step * 0.55 * iod) - b->x0, 0,
-	    b->w - 1);
+	int x = clampi((int)(cx + step * 0.6 * iod), 0, r->w - 1);
+	int cheekx = clampi((int)(cx + step * 0.55 * iod), 0, r->w - 1);
 	int last = x, miss = 0, mx = x, xx;
 	float m = INFINITY, top = -INFINITY, top_before_m = -INFINITY;
-	float thr = 0.12f * lum[cheekx];
+	float thr = 0.12f * r->lum[cheekx];
 
 	if (thr < 10.0f)
 		thr = 10.0f;
-	for (; x >= 0 && x < b->w; x += step) {
-		if (!skin[x]) {
+	for (; x >= 0 && x < r->w; x += step) {
+		if (!r->skin[x]) {
 			if (++miss > gap)
 				break;
 			continue;
 		}
 		last = x;
 		miss = 0;
-		if (lum[x] > top)
-			top = lum[x];
-		if (lum[x] < m) {
-			m = lum[x];
+		if (r->lum[x] > top)
+			top = r->lum[x];
+		if (r->lum[x] < m) {
+			m = r->lum[x];
 			mx = x;
 			top_before_m = top;
-		} else if (lum[x] > m + thr && top_before_m - m >= thr / 2) {
+		} else if (r->lum[x] > m + thr && top_before_m - m >= thr / 2) {
 			for (xx = mx; (xx - x) * step < 0 &&
-			    lum[xx] < m + thr / 2; xx += step)
+			    r->lum[xx] < m + thr / 2; xx += step)
 				;
-			return b->x0 + xx;
+			return xx;
 		}
 	}
-	return b->x0 + last;
+	return last;
 }
 
 /*
- * Face width and the two cheek edges, analysis px. Rows 0.2..0.5 IOD
- * below the eye line, medians per side.
+ * Face width: the two cheek edges and the row, working-copy px. Rows
+ * 0.2..0.5 IOD below the eye line, medians per side.
  */
 static int
-face_width(const float lin[256], const pimg *rgb, double cx, double ey,
-    double iod, double *left, double *right, double *row)
+face_width(const struct labimg *li, double cx, double ey, double iod,
+    double *left, double *right, double *row)
 {
 	struct skin sk;
-	struct band b;
 	double l[16], r[16];
-	int n = 0, k, x0, x1, y0, y1, i;
+	int n = 0, k, i;
 
-	skin_model(lin, rgb, cx, ey, iod, &sk);
+	skin_model(li, cx, ey, iod, &sk);
 	k = (int)(0.02 * iod) > 1 ? (int)(0.02 * iod) : 1;
-	x0 = clampi((int)(cx - 2.0 * iod), 0, rgb->w - 1);
-	x1 = clampi((int)(cx + 2.0 * iod), x0 + 1, rgb->w);
-	y0 = clampi((int)(ey + 0.2 * iod), 0, rgb->h - 1);
-	y1 = clampi((int)(ey + 0.5 * iod) + 1, y0 + 1, rgb->h);
-	if (band_make(lin, rgb, &sk, x0, y0, x1 - x0, y1 - y0, k, &b) == -1)
-		return -1;
 	for (i = 0; i <= 6; i++) {
-		int y = (int)(ey + (0.2 + 0.05 * i) * iod) - y0;
+		int y = (int)(ey + (0.2 + 0.05 * i) * iod);
+		struct row rw;
 
-		if (y < 0 || y >= b.h)
+		if (y < 0 || y >= li->h)
 			continue;
-		l[n] = side_edge(&b, y, cx, iod, -1);
-		r[n] = side_edge(&b, y, cx, iod, +1);
+		if (row_make(li, &sk, y, k, &rw) == -1) {
+			free(rw.lum);
+			free(rw.skin);
+			return -1;
+		}
+		l[n] = side_edge(&rw, cx, iod, -1);
+		r[n] = side_edge(&rw, cx, iod, +1);
+		free(rw.lum);
+		free(rw.skin);
 		n++;
 	}
-	band_free(&b);
 	if (n == 0)
 		return -1;
 	*left = median(l, n);
@@ -447,22 +515,21 @@ face_width(const float lin[256], const pimg *rgb, double cx, double ey,
 	return 0;
 }
 
-/*
- * Head top, analysis px: see the top of the file. Columns cx +- 1.2 IOD,
- * rows from 0 down to the eye line.
- */
+/* ---- head top --------------------------------------------------------- */
+
+/* Head top, working-copy px: see the top of the file. */
 static int
-head_top(const float lin[256], const pimg *rgb, double cx, double ey,
-    double iod, double *top)
+head_top(const struct labimg *li, double cx, double ey, double iod,
+    double *top)
 {
-	int c0 = clampi((int)(cx - 1.2 * iod), 0, rgb->w - 1);
-	int c1 = clampi((int)(cx + 1.2 * iod), c0 + 1, rgb->w);
-	int yend = clampi((int)ey, 4, rgb->h);
+	int c0 = clampi((int)(cx - 1.2 * iod), 0, li->w - 1);
+	int c1 = clampi((int)(cx + 1.2 * iod), c0 + 1, li->w);
+	int yend = clampi((int)ey, 4, li->h);
 	int run = (int)(0.02 * iod) > 3 ? (int)(0.02 * iod) : 3;
 	int ncol = c1 - c0, k = (int)(0.05 * iod) | 1, c, y, i;
-	double *tops, win[64], best = yend;
-	lab8 corner[2];
 	const int cw = ncol / 12 > 2 ? ncol / 12 : 2;
+	double *tops, win[64], best = yend;
+	lab8 outer[2];
 
 	if (k < 3)
 		k = 3;
@@ -475,32 +542,32 @@ head_top(const float lin[256], const pimg *rgb, double cx, double ey,
 		lab8 sum = { 0, 0, 0 };
 		int n = 0, x0 = i ? c1 - cw : c0;
 
-		for (y = 0; y < 3 && y < rgb->h; y++)
+		for (y = 0; y < 3 && y < li->h; y++)
 			for (c = x0; c < x0 + cw; c++) {
-				lab8 p = to_lab(lin, PIX(rgb, c, y));
+				lab8 p = lab_at(li, c, y);
 
 				sum.L += p.L;
 				sum.a += p.a;
 				sum.b += p.b;
 				n++;
 			}
-		corner[i] = (lab8){ sum.L / n, sum.a / n, sum.b / n };
+		outer[i] = (lab8){ sum.L / n, sum.a / n, sum.b / n };
 	}
 	for (c = c0; c < c1; c++) {
 		lab8 bg = { 0, 0, 0 }, p;
 		int found = -1, r = 0;
 
 		for (y = 0; y < 3; y++) {
-			p = to_lab(lin, PIX(rgb, c, y));
+			p = lab_at(li, c, y);
 			bg.L += p.L / 3;
 			bg.a += p.a / 3;
 			bg.b += p.b / 3;
 		}
 		/* subject already at the top edge: the head is cut off */
-		if (lab_dist(bg, corner[0]) > 24 && lab_dist(bg, corner[1]) > 24)
+		if (lab_dist(bg, outer[0]) > 24 && lab_dist(bg, outer[1]) > 24)
 			found = 0;
 		for (y = 3; found < 0 && y < yend; y++) {
-			p = to_lab(lin, PIX(rgb, c, y));
+			p = lab_at(li, c, y);
 			if (lab_dist(p, bg) > 12) {
 				if (++r >= run)
 					found = y - r + 1;
@@ -532,24 +599,40 @@ int
 photo_measure_face(photo_ctx *ctx, photo_image *im, const prect_i *box,
     photo_face *f)
 {
-	float lin[256];
 	photo_point le, re;
-	double s = im->scale, iod, cx, ey, l, r, row, top;
+	struct labimg li;
+	double s = im->scale, iod, cx, ey, k, l, r, row, top;
+	double wcx, wey, wiod;
 	int neyes;
 
-	if (im->grey.px == NULL && pimg_grey(&im->rgb, &im->grey) == -1)
-		return photo_seterr(ctx, "out of memory");
 	if ((neyes = find_eyes(ctx, im, box, &le, &re)) < 0)
 		return photo_seterr(ctx, "out of memory");
-	srgb_table(lin);
 	iod = hypot(re.x - le.x, re.y - le.y);
 	if (iod < 4)
 		iod = 0.4 * box->w;
 	cx = (le.x + re.x) / 2;
 	ey = (le.y + re.y) / 2;
-	if (face_width(lin, &im->rgb, cx, ey, iod, &l, &r, &row) == -1 ||
-	    head_top(lin, &im->rgb, cx, ey, iod, &top) == -1)
+	/* the working copy: 2.2 IOD each side, from the top to below the
+	 * cheeks, at most WORK_IOD px between the eyes */
+	k = iod > WORK_IOD ? WORK_IOD / iod : 1;
+	if (lab_make(&im->rgb, cx - 2.2 * iod, 0, cx + 2.2 * iod,
+	    ey + 0.9 * iod, k, &li) == -1)
+		return photo_seterr(ctx, "the face is too close to the frame's "
+		    "edge to measure, or out of memory");
+	wcx = (cx - li.x0) * li.k;
+	wey = (ey - li.y0) * li.k;
+	wiod = iod * li.k;
+	if (face_width(&li, wcx, wey, wiod, &l, &r, &row) == -1 ||
+	    head_top(&li, wcx, wey, wiod, &top) == -1) {
+		lab_free(&li);
 		return photo_seterr(ctx, "out of memory");
+	}
+	/* back to analysis px */
+	l = li.x0 + l / li.k;
+	r = li.x0 + r / li.k;
+	row = li.y0 + row / li.k;
+	top = li.y0 + top / li.k;
+	lab_free(&li);
 
 	memset(f, 0, sizeof(*f));
 	f->box = (photo_rect){ box->x / s, box->y / s, box->w / s, box->h / s };
