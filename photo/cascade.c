@@ -23,14 +23,17 @@
  *    those with too few neighbours dropped and small ones inside strong
  *    big ones removed, then clipped to the image.
  *
- * One integral buffer, sized for the first (largest) scale, is reused for
- * every scale, so each feature's four corner offsets are computed once per
- * call. The cascade itself is read-only after loading and may be shared.
+ * One integral buffer per thread, sized for its first (largest) scale, is
+ * reused for every scale, so each feature's four corner offsets are
+ * computed once per thread. The cascade itself is read-only after loading
+ * and may be shared between threads.
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -754,19 +757,117 @@ done:
 	return kept;
 }
 
+/*
+ * The scan of a share of the scales: scales first, first + every, ...
+ * Each worker has its own integral buffers (sized for its largest scale)
+ * and writes each scale's hits to per[scale], so that the candidates can
+ * be put back in scale order, as one serial scan would find them.
+ */
+struct scanjob {
+	const pcascade *c;
+	const pimg *grey;
+	const float *scales;
+	int	nscales, first, every;
+	struct cands *per;
+	int	rc;
+};
+
+static void *
+scan_scales(void *arg)
+{
+	struct scanjob *j = arg;
+	const pcascade *c = j->c;
+	const pimg *grey = j->grey;
+	struct scan s = { 0 };
+	pimg layer = { 0 };
+	uint32_t *tbuf = NULL;
+	size_t cells;
+	int i, lw0, lh0;
+
+	j->rc = -1;
+	if (j->first >= j->nscales) {
+		j->rc = 0;
+		return NULL;
+	}
+	s.c = c;
+	lw0 = (int)lrintf((float)grey->w / j->scales[j->first]);
+	lh0 = (int)lrintf((float)grey->h / j->scales[j->first]);
+	s.stride = lw0 + 1;
+	cells = (size_t)s.stride * (size_t)(lh0 + 1);
+	if (pimg_alloc(&layer, lw0, lh0, 1) == -1)
+		goto done;
+	s.sum = malloc(sizeof(uint32_t) * cells);
+	s.sq = malloc(sizeof(uint32_t) * cells);
+	s.of = malloc(sizeof(*s.of) * (size_t)c->nfeatures);
+	if (c->tilted) {
+		s.tilt = malloc(sizeof(uint32_t) * cells);
+		tbuf = malloc(sizeof(uint32_t) * (size_t)(s.stride + 1));
+	}
+	if (!s.sum || !s.sq || !s.of || (c->tilted && (!s.tilt || !tbuf)))
+		goto done;
+	set_offsets(&s);
+
+	for (i = j->first; i < j->nscales; i += j->every) {
+		float sc = j->scales[i];
+		int lw = (int)lrintf((float)grey->w / sc);
+		int lh = (int)lrintf((float)grey->h / sc);
+		int step = sc >= 2 ? 1 : 2, x, y;
+		int ww = lw + 1 - c->winw, wh = lh + 1 - c->winh;
+		int rw = (int)lrintf((float)c->winw * sc);
+		int rh = (int)lrintf((float)c->winh * sc);
+
+		if (lw > lw0 || lh > lh0 || ww <= 0 || wh <= 0)
+			continue;
+		layer.w = lw;
+		layer.h = lh;
+		layer.stride = (size_t)lw;
+		if (pimg_resize_linear(grey, &layer) == -1)
+			goto done;
+		integrals(&s, &layer, tbuf);
+		for (y = 0; y < wh; y += step)
+			for (x = 0; x < ww; x += step) {
+				int r = run_at(&s, (size_t)y * s.stride + x);
+
+				if (r > 0 && push(&j->per[i], (prect_i){
+				    (int)lrintf((float)x * sc),
+				    (int)lrintf((float)y * sc), rw, rh }) == -1)
+					goto done;
+				if (r == 0)
+					x += step;
+			}
+	}
+	j->rc = 0;
+done:
+	pimg_free(&layer);
+	free(s.sum);
+	free(s.sq);
+	free(s.tilt);
+	free(s.of);
+	free(tbuf);
+	return NULL;
+}
+
+/* Scans below this many pixels at the first scale stay on one thread. */
+#define MT_MIN_PIXELS	(8 * 1024)
+#define MT_MAX_THREADS	4
+
+/*
+ * Large images are scanned by up to MT_MAX_THREADS threads (one per CPU),
+ * as OpenCV's own detectMultiScale spreads its scan; the candidates are
+ * gathered in scale order, so the answer is the same as a serial scan.
+ */
 int
 pcascade_detect(const pcascade *c, const pimg *grey, double scale_factor,
     int min_neighbors, int min_w, int min_h, int max_w, int max_h,
     prect_i **out, int **neighbors)
 {
-	struct scan s = { 0 };
-	struct cands cs = { 0 };
+	struct cands cs = { 0 }, *per = NULL;
+	struct scanjob job[MT_MAX_THREADS];
+	pthread_t tid[MT_MAX_THREADS];
 	float scales[1024];
-	int nscales = 0, i, n = -1, k;
+	int nscales = 0, nthr = 1, started = 0, i, n = -1, k;
+	long ncpu;
 	double factor;
-	pimg layer = { 0 };
-	uint32_t *tbuf = NULL;
-	size_t cells;
 
 	*out = NULL;
 	if (neighbors)
@@ -789,57 +890,35 @@ pcascade_detect(const pcascade *c, const pimg *grey, double scale_factor,
 		n = 0;
 		goto done;
 	}
-	/* buffers for the first (largest) layer, reused for every scale */
-	s.c = c;
-	{
-		int lw = (int)lrintf((float)grey->w / scales[0]);
-		int lh = (int)lrintf((float)grey->h / scales[0]);
-
-		s.stride = lw + 1;
-		cells = (size_t)s.stride * (size_t)(lh + 1);
-		if (pimg_alloc(&layer, lw, lh, 1) == -1)
-			goto done;
-	}
-	s.sum = malloc(sizeof(uint32_t) * cells);
-	s.sq = malloc(sizeof(uint32_t) * cells);
-	s.of = malloc(sizeof(*s.of) * (size_t)c->nfeatures);
-	if (c->tilted) {
-		s.tilt = malloc(sizeof(uint32_t) * cells);
-		tbuf = malloc(sizeof(uint32_t) * (size_t)(s.stride + 1));
-	}
-	if (!s.sum || !s.sq || !s.of || (c->tilted && (!s.tilt || !tbuf)))
+	if ((per = calloc((size_t)nscales, sizeof(*per))) == NULL)
 		goto done;
-	set_offsets(&s);
-
-	for (i = 0; i < nscales; i++) {
-		float sc = scales[i];
-		int lw = (int)lrintf((float)grey->w / sc);
-		int lh = (int)lrintf((float)grey->h / sc);
-		int step = sc >= 2 ? 1 : 2, x, y;
-		int ww = lw + 1 - c->winw, wh = lh + 1 - c->winh;
-		int rw = (int)lrintf((float)c->winw * sc);
-		int rh = (int)lrintf((float)c->winh * sc);
-
-		if (lw > layer.w || lh > layer.h || ww <= 0 || wh <= 0)
-			continue;
-		layer.w = lw;
-		layer.h = lh;
-		layer.stride = (size_t)lw;
-		if (pimg_resize_linear(grey, &layer) == -1)
-			goto done;
-		integrals(&s, &layer, tbuf);
-		for (y = 0; y < wh; y += step)
-			for (x = 0; x < ww; x += step) {
-				int r = run_at(&s, (size_t)y * s.stride + x);
-
-				if (r > 0 && push(&cs, (prect_i){
-				    (int)lrintf((float)x * sc),
-				    (int)lrintf((float)y * sc), rw, rh }) == -1)
-					goto done;
-				if (r == 0)
-					x += step;
-			}
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if ((double)grey->w * grey->h / ((double)scales[0] * scales[0]) >=
+	    MT_MIN_PIXELS && ncpu > 1)
+		nthr = ncpu < MT_MAX_THREADS ? (int)ncpu : MT_MAX_THREADS;
+	if (nthr > nscales)
+		nthr = nscales;
+	for (i = 0; i < nthr; i++) {
+		job[i] = (struct scanjob){ c, grey, scales, nscales, i, nthr,
+		    per, -1 };
+		if (i > 0 && pthread_create(&tid[i], NULL, scan_scales,
+		    &job[i]) != 0)
+			break;
+		started = i + 1;
 	}
+	if (started > 0)
+		scan_scales(&job[0]);
+	for (i = 1; i < started; i++)
+		pthread_join(tid[i], NULL);
+	if (started < nthr)
+		goto done;
+	for (i = 0; i < nthr; i++)
+		if (job[i].rc == -1)
+			goto done;
+	for (i = 0; i < nscales; i++)
+		for (k = 0; k < per[i].n; k++)
+			if (push(&cs, per[i].r[k]) == -1)
+				goto done;
 	if ((n = group(&cs, min_neighbors, GROUP_EPS, out, neighbors)) < 0)
 		goto done;
 	/* clip to the image, as OpenCV's detectMultiScale does */
@@ -866,12 +945,9 @@ done:
 			*neighbors = NULL;
 		}
 	}
-	pimg_free(&layer);
+	for (i = 0; per != NULL && i < nscales; i++)
+		free(per[i].r);
+	free(per);
 	free(cs.r);
-	free(s.sum);
-	free(s.sq);
-	free(s.tilt);
-	free(s.of);
-	free(tbuf);
 	return n;
 }

@@ -12,6 +12,7 @@
  * and the caller is told (size_ok = 0), and likewise when quality 100 is
  * still too small.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,25 +75,44 @@ photo_encode_search(photo_ctx *ctx, const pimg *rgb, photo_output *out)
 	const photo_params *p = &ctx->p;
 	unsigned char *best = NULL, *b = NULL;
 	size_t blen = 0, len;
-	int lo = p->quality_min, hi = 100, q, bq = -1;
+	/* lo: highest quality known to fit (or quality_min - 1);
+	 * hi: lowest known too big (or 101); sizes at both when known */
+	int lo = p->quality_min - 1, hi = 101, q = 90, bq = -1, step = 2;
+	double slo = 0, shi = 0;
 
 	memset(out, 0, sizeof(*out));
-	/* invariant: bq is the highest quality tried whose size fits */
-	while (lo <= hi) {
+	if (q <= lo || q >= hi)
 		q = (lo + hi) / 2;
+	while (hi - lo > 1) {
 		if (photo_encode(ctx, rgb, q, p->dpi, &b, &len) == -1)
 			goto fail;
 		if ((long)len <= p->size_max) {
 			free(best);
 			best = b;
 			blen = len;
-			bq = q;
-			lo = q + 1;
+			bq = lo = q;
+			slo = (double)len;
 		} else {
 			free(b);
-			hi = q - 1;
+			hi = q;
+			shi = (double)len;
 		}
 		b = NULL;
+		if (hi - lo <= 1)
+			break;
+		/* next: the secant between the bracket's sizes when both are
+		 * known, else steps that double from the last probe */
+		if (slo > 0 && shi > 0)
+			q = lo + (int)floor((p->size_max - slo) / (shi - slo) *
+			    (hi - lo));
+		else {
+			q = hi == 101 ? q + step : q - step;
+			step *= 2;
+		}
+		if (q <= lo)
+			q = lo + 1;
+		if (q >= hi)
+			q = hi - 1;
 	}
 	if (bq < 0) {
 		/* even the lowest allowed quality is too big: keep it */

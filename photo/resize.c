@@ -17,8 +17,8 @@
 #include "photo/internal.h"
 
 struct tap {
-	int first, n;		/* source indexes first..first+n-1 */
-	int off;		/* into the weight array */
+	int n;			/* source pixels covered */
+	int off;		/* into the index and weight arrays */
 };
 
 static int
@@ -29,84 +29,112 @@ clampi(int v, int lo, int hi)
 
 /*
  * Box-filter taps of n outputs starting at source position o with `step`
- * source px per output px (step >= 1); indexes may fall outside the
- * source (the caller clamps them).
- * *wts is malloc'd; the caller frees it and *taps.
+ * source px per output px (step >= 1), over a source of `len` px: for
+ * each output, the source indexes (clamped, so the edge repeats) and
+ * their weights. *taps, *idx and *wts are malloc'd; the caller frees
+ * them, also on failure.
  */
 static int
-box_taps(int n, double o, double step, struct tap **taps,
-    float **wts)
+box_taps(int n, double o, double step, int len, struct tap **taps,
+    int **idx, float **wts)
 {
 	int i, k, cap = n * ((int)ceil(step) + 2), used = 0;
-	struct tap *t = malloc(sizeof(*t) * (size_t)n);
-	float *w = malloc(sizeof(*w) * (size_t)cap);
 
-	if (t == NULL || w == NULL) {
-		free(t);
-		free(w);
+	*taps = malloc(sizeof(**taps) * (size_t)n);
+	*idx = malloc(sizeof(**idx) * (size_t)cap);
+	*wts = malloc(sizeof(**wts) * (size_t)cap);
+	if (*taps == NULL || *idx == NULL || *wts == NULL)
 		return -1;
-	}
 	for (i = 0; i < n; i++) {
 		double a = o + i * step, b = a + step;
 		int first = (int)floor(a), last = (int)ceil(b) - 1;
 
-		t[i].first = first;
-		t[i].n = last - first + 1;
-		t[i].off = used;
+		(*taps)[i].n = last - first + 1;
+		(*taps)[i].off = used;
 		for (k = first; k <= last; k++) {
 			double lo = fmax(a, k), hi = fmin(b, k + 1.0);
 
-			w[used++] = (float)((hi - lo) / step);
+			(*idx)[used] = clampi(k, 0, len - 1);
+			(*wts)[used++] = (float)((hi - lo) / step);
 		}
 	}
-	*taps = t;
-	*wts = w;
 	return 0;
 }
 
+/* The horizontal pass of one source row into out[dst->w * c]. */
+static void
+hpass(const unsigned char *s, int c, int w, const struct tap *tx,
+    const int *ix, const float *wx, float *out)
+{
+	int i, m, ch;
+
+	if (c == 3) {
+		for (i = 0; i < w; i++) {
+			const int *x = ix + tx[i].off;
+			const float *wt = wx + tx[i].off;
+			float r = 0, g = 0, b = 0;
+
+			for (m = 0; m < tx[i].n; m++) {
+				const unsigned char *p = s + 3 * x[m];
+
+				r += wt[m] * p[0];
+				g += wt[m] * p[1];
+				b += wt[m] * p[2];
+			}
+			out[3 * i] = r;
+			out[3 * i + 1] = g;
+			out[3 * i + 2] = b;
+		}
+		return;
+	}
+	for (i = 0; i < w; i++)
+		for (ch = 0; ch < c; ch++) {
+			float sum = 0;
+
+			for (m = 0; m < tx[i].n; m++)
+				sum += wx[tx[i].off + m] *
+				    s[(size_t)ix[tx[i].off + m] * c + ch];
+			out[i * c + ch] = sum;
+		}
+}
+
+/*
+ * Each source row is filtered horizontally once: adjacent output rows
+ * share the source row on their border, and the last one is kept.
+ */
 static int
 resize_down(const pimg *src, double x0, double y0, double scale, pimg *dst)
 {
 	struct tap *tx = NULL, *ty = NULL;
+	int *ix = NULL, *iy = NULL;
 	float *wx = NULL, *wy = NULL, *acc = NULL, *row = NULL;
 	double step = 1.0 / scale;
-	int c = dst->c, i, j, k, ch, rc = -1;
+	size_t rl = (size_t)dst->w * dst->c;
+	int j, k, cached = -1, rc = -1;
+	size_t i;
 
-	if (box_taps(dst->w, x0, step, &tx, &wx) == -1 ||
-	    box_taps(dst->h, y0, step, &ty, &wy) == -1 ||
-	    (acc = malloc(sizeof(float) * (size_t)dst->w * c)) == NULL ||
-	    (row = malloc(sizeof(float) * (size_t)dst->w * c)) == NULL)
+	if (box_taps(dst->w, x0, step, src->w, &tx, &ix, &wx) == -1 ||
+	    box_taps(dst->h, y0, step, src->h, &ty, &iy, &wy) == -1 ||
+	    (acc = malloc(sizeof(float) * rl)) == NULL ||
+	    (row = malloc(sizeof(float) * rl)) == NULL)
 		goto done;
 	for (j = 0; j < dst->h; j++) {
 		unsigned char *d = PIX(dst, 0, j);
 
-		memset(acc, 0, sizeof(float) * (size_t)dst->w * c);
+		memset(acc, 0, sizeof(float) * rl);
 		for (k = 0; k < ty[j].n; k++) {
-			int sy = clampi(ty[j].first + k, 0, src->h - 1);
-			const unsigned char *s = PIX(src, 0, sy);
+			int sy = iy[ty[j].off + k];
 			float wyk = wy[ty[j].off + k];
 
-			/* horizontal pass of source row sy */
-			for (i = 0; i < dst->w; i++) {
-				const float *w = wx + tx[i].off;
-				float sum[4] = { 0, 0, 0, 0 };
-				int m;
-
-				for (m = 0; m < tx[i].n; m++) {
-					int sx = clampi(tx[i].first + m, 0,
-					    src->w - 1);
-					const unsigned char *p = s + (size_t)sx * c;
-
-					for (ch = 0; ch < c; ch++)
-						sum[ch] += w[m] * p[ch];
-				}
-				for (ch = 0; ch < c; ch++)
-					row[i * c + ch] = sum[ch];
+			if (sy != cached) {
+				hpass(PIX(src, 0, sy), dst->c, dst->w, tx, ix,
+				    wx, row);
+				cached = sy;
 			}
-			for (i = 0; i < dst->w * c; i++)
+			for (i = 0; i < rl; i++)
 				acc[i] += wyk * row[i];
 		}
-		for (i = 0; i < dst->w * c; i++) {
+		for (i = 0; i < rl; i++) {
 			float v = acc[i] + 0.5f;
 
 			d[i] = (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
@@ -116,6 +144,8 @@ resize_down(const pimg *src, double x0, double y0, double scale, pimg *dst)
 done:
 	free(tx);
 	free(ty);
+	free(ix);
+	free(iy);
 	free(wx);
 	free(wy);
 	free(acc);
