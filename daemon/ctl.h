@@ -1,7 +1,7 @@
 /*
  * ctl.h — the interface of the daemon/ module (prefix ctl_): what
- * idphotod and idphotoctl share. For now the configuration file and the
- * masking of ID numbers in logs.
+ * idphotod and idphotoctl share: the configuration file, the masking of
+ * ID numbers in logs, and creating folders.
  *
  * The configuration is one plain struct with fixed-size buffers, so that
  * a reload can parse into a fresh struct and swap it in only when the
@@ -12,6 +12,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "photo/photo.h"
 
@@ -43,5 +44,11 @@ int	ctl_conf_load(const char *path, struct ctl_conf *c, char *err,
  * whole but for its first two characters.
  */
 void	ctl_mask_id(const char *id, char *out, size_t outlen);
+
+/*
+ * Creates path and its missing parents with mode (like mkdir -p).
+ * Returns 0 when path is a folder at the end, -1 with errno otherwise.
+ */
+int	ctl_mkdirs(const char *path, mode_t mode);
 
 #endif /* CTL_H */

@@ -293,6 +293,10 @@ cmd_process(photo_ctx *ctx, const struct ctl_conf *conf,
 		    photo_error(ctx));
 		goto done;
 	}
+	if (ctl_mkdirs(dir, 0755) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", progname, dir, strerror(errno));
+		goto done;
+	}
 	if ((r = malloc(sizeof(*r))) == NULL ||
 	    photo_analyze(ctx, im, r) == -1) {
 		fprintf(stderr, "%s: %s: %s\n", progname, path,
