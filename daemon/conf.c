@@ -125,7 +125,8 @@ get_string(const config_setting_t *s, char *out, size_t outlen, char *err,
  * The table of known keys. A group entry has a handler for its members;
  * a leaf entry says how to store its value.
  */
-enum ktype { K_GROUP, K_DOUBLE, K_INT, K_LONG, K_STRING, K_BAND, K_CHECKS };
+enum ktype { K_GROUP, K_DOUBLE, K_INT, K_LONG, K_STRING, K_BOOL, K_BAND,
+    K_CHECKS };
 
 struct key {
 	const char *name;
@@ -182,9 +183,35 @@ static const struct key output_keys[] = {
 	{ "state_dir", K_STRING, OFF(state_dir), 0, PATH_MAX, NULL },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
+static const struct key station_keys[] = {
+	{ "socket", K_STRING, OFF(socket), 0, 108, NULL },
+	{ "socket_group", K_STRING, OFF(socket_group), 0, 64, NULL },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+static const struct key sim_keys[] = {
+	{ "dir", K_STRING, OFF(cam.sim_dir), 0, PATH_MAX, NULL },
+	{ "cycle", K_BOOL, OFF(cam.sim_cycle), 0, 0, NULL },
+	{ "latency_ms", K_INT, OFF(cam.sim_latency_ms), 0, 60000, NULL },
+	{ "fail_every", K_INT, OFF(cam.sim_fail_every), 0, 1000000, NULL },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+static const struct key camera_keys[] = {
+	{ "driver", K_STRING, OFF(cam.driver), 0, 16, NULL },
+	{ "sim", K_GROUP, 0, 0, 0, sim_keys },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+static const struct key pedal_keys[] = {
+	{ "device", K_STRING, OFF(pedal_device), 0, PATH_MAX, NULL },
+	{ "key", K_INT, OFF(pedal_key), 1, 767, NULL },
+	{ "debounce_ms", K_INT, OFF(pedal_debounce_ms), 0, 2000, NULL },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
 static const struct key top_keys[] = {
 	{ "photo", K_GROUP, 0, 0, 0, photo_keys },
 	{ "output", K_GROUP, 0, 0, 0, output_keys },
+	{ "station", K_GROUP, 0, 0, 0, station_keys },
+	{ "camera", K_GROUP, 0, 0, 0, camera_keys },
+	{ "pedal", K_GROUP, 0, 0, 0, pedal_keys },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
 
@@ -315,6 +342,16 @@ parse_key(const config_setting_t *s, const struct key *k,
 		return 0;
 	case K_STRING:
 		return get_string(s, base, (size_t)k->hi, err, errlen);
+	case K_BOOL:
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+			char path[256];
+
+			setting_path(s, path, sizeof(path));
+			return conf_err(err, errlen, s, "%s must be true or "
+			    "false", path);
+		}
+		*(int *)base = config_setting_get_bool(s);
+		return 0;
 	}
 	return -1;
 }
@@ -358,6 +395,14 @@ ctl_conf_default(struct ctl_conf *c)
 	snprintf(c->state_dir, sizeof(c->state_dir), "%s",
 	    "/var/lib/idphotod");
 	snprintf(c->ext, sizeof(c->ext), "%s", ".jpg");
+	snprintf(c->socket, sizeof(c->socket), "%s", CTL_DEFAULT_SOCKET);
+	snprintf(c->cam.driver, sizeof(c->cam.driver), "%s", "sim");
+	snprintf(c->cam.sim_dir, sizeof(c->cam.sim_dir), "%s",
+	    "/usr/share/idphotod/frames");
+	c->cam.sim_cycle = 1;
+	c->cam.sim_latency_ms = 300;
+	c->pedal_key = 48;		/* KEY_B */
+	c->pedal_debounce_ms = 50;
 }
 
 /* Cross-key rules, after the whole file is read. */
@@ -377,6 +422,11 @@ validate(const struct ctl_conf *c, const config_t *cfg, char *err,
 	    != 0)
 		return conf_err(err, errlen, root, "photo.file.extension must "
 		    "be .jpg or .JPG (R-FILE-6)");
+	if (strcmp(c->cam.driver, "sim") != 0)
+		return conf_err(err, errlen, config_lookup(cfg,
+		    "camera.driver") ? config_lookup(cfg, "camera.driver") :
+		    root, "camera.driver \"%s\" is not known (known: sim)",
+		    c->cam.driver);
 	return 0;
 }
 

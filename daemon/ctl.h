@@ -12,18 +12,28 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <jansson.h>
 #include <sys/types.h>
 
+#include "drivers/cam.h"
 #include "photo/photo.h"
 
 #define CTL_VERSION		"0.1"
 #define CTL_DEFAULT_CONFIG	SYSCONFDIR "/idphotod/idphotod.conf"
+#define CTL_DEFAULT_SOCKET	"/run/idphotod/idphotod.sock"
+#define CTL_MAX_LINE		65536	/* a control message, bytes */
 
 struct ctl_conf {
 	photo_params photo;		/* section photo { } */
 	char	output_dir[PATH_MAX];	/* output.dir: where <ID>.jpg go */
 	char	state_dir[PATH_MAX];	/* output.state_dir: journal, archive */
 	char	ext[8];			/* photo.file.extension (R-FILE-6) */
+	char	socket[108];		/* station.socket (restart) */
+	char	socket_group[64];	/* station.socket_group (restart) */
+	struct cam_conf cam;		/* camera { } (restart) */
+	char	pedal_device[PATH_MAX];	/* pedal.device (restart) */
+	int	pedal_key;		/* pedal.key: EV_KEY code */
+	int	pedal_debounce_ms;	/* pedal.debounce_ms */
 };
 
 /* Fills *c with the defaults documented in conf/idphotod.conf. */
@@ -50,5 +60,17 @@ void	ctl_mask_id(const char *id, char *out, size_t outlen);
  * Returns 0 when path is a folder at the end, -1 with errno otherwise.
  */
 int	ctl_mkdirs(const char *path, mode_t mode);
+
+/*
+ * A photo_result as a JSON object (the caller owns it): verdict, findings
+ * and every measurement; path, when not NULL, as "file". The advice is
+ * translated through gettext when translate is set, else left as the
+ * English msgid (the daemon's journal and socket: the client translates).
+ */
+json_t	*ctl_result_json(const char *path, const photo_result *r,
+	    int translate);
+/* "ok"/"warn"/"fail" for a finding, "pass"/"warn"/"fail" for a verdict. */
+const char *ctl_severity_word(int sev);
+const char *ctl_verdict_word(int verdict);
 
 #endif /* CTL_H */

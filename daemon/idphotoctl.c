@@ -112,12 +112,6 @@ fail:
 	return NULL;
 }
 
-static const char *
-sev_word(int sev)
-{
-	return sev >= PHOTO_FAIL ? "fail" : sev == PHOTO_WARN ? "warn" : "ok";
-}
-
 /* A measured value or limit for people: NaN prints as "-". */
 static void
 print_num(FILE *f, double v)
@@ -138,7 +132,7 @@ print_findings(const photo_result *r)
 	for (i = 0; i < r->nfindings; i++) {
 		const photo_finding *fd = &r->findings[i];
 
-		printf("  %-4s %-16s %-18s ", sev_word(fd->severity), fd->req,
+		printf("  %-4s %-16s %-18s ", ctl_severity_word(fd->severity), fd->req,
 		    fd->code);
 		print_num(stdout, fd->value);
 		fputs(" / ", stdout);
@@ -159,46 +153,6 @@ print_metrics(const photo_result *r)
 	}
 }
 
-/* JSON number or null (JSON has no NaN). */
-static json_t *
-jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
-/* The result as a JSON object; the caller owns it. */
-static json_t *
-result_json(const char *path, const photo_result *r)
-{
-	json_t *o = json_object(), *fs = json_array(), *ms = json_object();
-	int i;
-
-	json_object_set_new(o, "file", json_string(path));
-	json_object_set_new(o, "verdict", json_string(
-	    r->verdict >= PHOTO_FAIL ? "fail" : r->verdict == PHOTO_WARN ?
-	    "warn" : "pass"));
-	json_object_set_new(o, "width", json_integer(r->src_w));
-	json_object_set_new(o, "height", json_integer(r->src_h));
-	for (i = 0; i < r->nfindings; i++) {
-		const photo_finding *fd = &r->findings[i];
-		json_t *j = json_object();
-
-		json_object_set_new(j, "code", json_string(fd->code));
-		json_object_set_new(j, "requirement", json_string(fd->req));
-		json_object_set_new(j, "severity",
-		    json_string(sev_word(fd->severity)));
-		json_object_set_new(j, "value", jnum(fd->value));
-		json_object_set_new(j, "limit", jnum(fd->limit));
-		json_object_set_new(j, "advice", json_string(_(fd->advice)));
-		json_array_append_new(fs, j);
-	}
-	for (i = 0; i < r->nmetrics; i++)
-		json_object_set_new(ms, r->metrics[i].name,
-		    jnum(r->metrics[i].value));
-	json_object_set_new(o, "findings", fs);
-	json_object_set_new(o, "metrics", ms);
-	return o;
-}
 
 static void
 print_json(json_t *o)
@@ -306,7 +260,7 @@ cmd_process(photo_ctx *ctx, const struct ctl_conf *conf,
 	if (o->annotate != NULL)
 		annotate_to(ctx, im, r, o->annotate);
 	if (o->json)
-		j = result_json(path, r);
+		j = ctl_result_json(path, r, 1);
 	if (r->verdict < PHOTO_FAIL) {
 		snprintf(name, sizeof(name), "%s%s", id, conf->ext);
 		if (photo_render(ctx, im, r, &out) == -1 ||
@@ -391,7 +345,7 @@ check_one(photo_ctx *ctx, const struct opts *o, const char *path)
 	}
 	rc = r->verdict >= PHOTO_FAIL;
 	if (o->json) {
-		json_t *j = result_json(path, r), *fj = json_object();
+		json_t *j = ctl_result_json(path, r, 1), *fj = json_object();
 
 		json_object_set_new(fj, "width", json_integer(fi.width));
 		json_object_set_new(fj, "height", json_integer(fi.height));

@@ -1,0 +1,130 @@
+/*
+ * camera.c — the camera thread. libgphoto2 blocks, so every cam_ call is
+ * made here and only here. The thread waits on its request queue; each
+ * MSG_CAPTURE gets exactly one MSG_FRAME back (the frame, or why there is
+ * none), so a capture is never silently dropped. The camera is opened on
+ * the first request, and after a failure it is closed and opened again
+ * on the next one; state changes go to the main loop as MSG_CAMSTATE.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/idphotod.h"
+#include "drivers/cam.h"
+
+struct camthread {
+	pthread_t t;
+	struct queue req;
+	struct queue *done;
+	struct cam_conf conf;
+	cam	*cam;
+	int	connected;
+};
+
+static void
+report_state(struct camthread *t, int connected, const char *text)
+{
+	struct msg_camstate *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return;
+	m->q.kind = MSG_CAMSTATE;
+	m->connected = connected;
+	snprintf(m->text, sizeof(m->text), "%s", text);
+	t->connected = connected;
+	queue_push(t->done, &m->q);
+}
+
+static int
+ensure_open(struct camthread *t, char *err, size_t errlen)
+{
+	if (t->cam != NULL)
+		return 0;
+	if ((t->cam = cam_open(&t->conf, err, errlen)) == NULL) {
+		report_state(t, 0, err);
+		return -1;
+	}
+	report_state(t, 1, cam_describe(t->cam));
+	return 0;
+}
+
+static void
+capture(struct camthread *t, unsigned seq)
+{
+	struct msg_frame *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return;		/* nothing to report with; main times out */
+	m->q.kind = MSG_FRAME;
+	m->seq = seq;
+	if (ensure_open(t, m->err, sizeof(m->err)) == 0 &&
+	    cam_capture(t->cam, &m->buf, &m->len, m->name,
+	    sizeof(m->name)) == -1) {
+		snprintf(m->err, sizeof(m->err), "%s", cam_error(t->cam));
+		/* start afresh on the next capture */
+		cam_close(t->cam);
+		t->cam = NULL;
+		report_state(t, 0, m->err);
+	}
+	queue_push(t->done, &m->q);
+}
+
+static void *
+run(void *arg)
+{
+	struct camthread *t = arg;
+	struct qnode *n;
+	char err[512];
+
+	ensure_open(t, err, sizeof(err));
+	while ((n = queue_pop(&t->req, 1)) != NULL) {
+		if (n->kind == MSG_CAPTURE)
+			capture(t, ((struct msg_capture *)n)->seq);
+		msg_free(n);
+	}
+	cam_close(t->cam);
+	t->cam = NULL;
+	return NULL;
+}
+
+struct camthread *
+camthread_start(const struct cam_conf *conf, struct queue *done)
+{
+	struct camthread *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->conf = *conf;
+	t->done = done;
+	queue_init(&t->req, -1);
+	if (pthread_create(&t->t, NULL, run, t) != 0) {
+		queue_destroy(&t->req);
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+camthread_capture(struct camthread *t, unsigned seq)
+{
+	struct msg_capture *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		fatal("%s", __func__);
+	m->q.kind = MSG_CAPTURE;
+	m->seq = seq;
+	queue_push(&t->req, &m->q);
+}
+
+void
+camthread_stop(struct camthread *t)
+{
+	if (t == NULL)
+		return;
+	queue_close(&t->req);
+	pthread_join(t->t, NULL);
+	queue_destroy(&t->req);
+	free(t);
+}

@@ -1,0 +1,196 @@
+/*
+ * idphotod.h — the daemon's private interfaces, between the files of
+ * idphotod (idphotoctl does not use them):
+ *
+ *   log.c      log_warn/log_warnx/log_info/log_debug/fatal, to stderr
+ *              with sd-daemon priority prefixes under systemd, to stderr
+ *              on a terminal, to syslog otherwise;
+ *   queue.c    a mutex-protected FIFO of intrusive nodes; a queue can
+ *              write a wake-up byte to a pipe the main loop polls;
+ *   journal.c  the append-only capture journal (JSON lines, fsync'd);
+ *   camera.c   the camera thread: every cam_ call happens there;
+ *   worker.c   the processing thread: archive, analyze, render, save;
+ *   control.c  the control socket: clients, line-based JSON, events;
+ *   station.c  the station's state machine, owned by the main loop;
+ *   idphotod.c main(), signals, the poll() loop, reload, systemd.
+ *
+ * Threads talk only through queues: the main loop pushes requests to the
+ * camera's and the worker's queue and gets their completions back on one
+ * queue whose wake-up pipe it polls.
+ */
+#ifndef IDPHOTOD_H
+#define IDPHOTOD_H
+
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "daemon/ctl.h"
+
+/* ---- log.c ---------------------------------------------------------- */
+void	log_init(int verbose);
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	fatal(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	fatalx(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+
+/* ---- queue.c -------------------------------------------------------- */
+struct qnode {
+	struct qnode *next;
+	int	kind;		/* what the containing message is */
+};
+
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct qnode *head, *tail;
+	int	closed;
+	int	wakefd;		/* write end of a pipe, or -1 */
+};
+
+void	queue_init(struct queue *q, int wakefd);
+/* Appends n (the queue owns it until popped); wakes a waiter. */
+void	queue_push(struct queue *q, struct qnode *n);
+/* The oldest node, or NULL: with wait, blocks until one comes or the
+ * queue is closed. */
+struct qnode *queue_pop(struct queue *q, int wait);
+/* Makes every waiting and future blocking pop return NULL when empty. */
+void	queue_close(struct queue *q);
+void	queue_destroy(struct queue *q);
+
+/* ---- messages between the threads ---------------------------------- */
+enum {
+	MSG_CAPTURE = 1,	/* main -> camera: take a frame */
+	MSG_FRAME,		/* camera -> main: a frame, or why not */
+	MSG_CAMSTATE,		/* camera -> main: connected/absent */
+	MSG_JOB,		/* main -> worker: process a frame */
+	MSG_RESULT		/* worker -> main: the outcome */
+};
+
+struct msg_capture {
+	struct qnode q;
+	unsigned seq;
+};
+
+struct msg_frame {
+	struct qnode q;
+	unsigned seq;
+	unsigned char *buf;	/* the camera's JPEG; NULL on error */
+	size_t	len;
+	char	name[256];	/* its name on the camera */
+	char	err[512];
+};
+
+struct msg_camstate {
+	struct qnode q;
+	int	connected;
+	char	text[512];
+};
+
+struct msg_job {
+	struct qnode q;
+	unsigned seq;
+	char	id[PHOTO_ID_LEN + 1];
+	int	replace;	/* move an accepted photo to versions/ */
+	unsigned char *buf;	/* owned by the job */
+	size_t	len;
+	char	camname[256];
+	time_t	when;
+	photo_params params;	/* the config at the time of the shot */
+	char	ext[8];
+	char	outdir[PATH_MAX];
+	char	statedir[PATH_MAX];
+	int	test_delay_ms;	/* tests: hold the job after archiving */
+};
+
+enum { RES_PASS, RES_WARN, RES_FAIL, RES_ERROR };
+
+struct msg_result {
+	struct qnode q;
+	unsigned seq;
+	char	id[PHOTO_ID_LEN + 1];
+	int	outcome;	/* RES_ */
+	char	archive[PATH_MAX];	/* the camera original, kept */
+	char	output[PATH_MAX];	/* <ID>.jpg, when written */
+	char	moved[PATH_MAX];	/* the earlier photo, in versions/ */
+	char	preview[PATH_MAX];	/* the annotated frame */
+	char	err[1024];	/* RES_ERROR: what went wrong */
+	int	quality;
+	size_t	size;
+	json_t	*result;	/* ctl_result_json(); NULL on early error */
+};
+
+void	msg_free(struct qnode *n);
+
+/* ---- camera.c ------------------------------------------------------- */
+struct camthread;
+struct camthread *camthread_start(const struct cam_conf *conf,
+	    struct queue *done);
+void	camthread_capture(struct camthread *t, unsigned seq);
+void	camthread_stop(struct camthread *t);
+
+/* ---- worker.c ------------------------------------------------------- */
+struct worker;
+struct worker *worker_start(struct queue *done);
+/* Hands the job to the worker, which frees it. */
+void	worker_submit(struct worker *w, struct msg_job *job);
+void	worker_stop(struct worker *w);
+
+/* ---- journal.c ------------------------------------------------------ */
+struct journal {
+	int	fd;
+	char	path[PATH_MAX];
+};
+
+int	journal_open(struct journal *j, const char *path);
+/* Adds "time" to ev and appends it as one fsync'd line; -1 with errno. */
+int	journal_append(struct journal *j, json_t *ev);
+/*
+ * Calls cb for each event in the file, oldest first. A torn last line
+ * (a crash while writing) is skipped and reported in *torn. Returns the
+ * number of events, or -1 with errno (a missing file is 0 events).
+ */
+int	journal_replay(const char *path, void (*cb)(json_t *, void *),
+	    void *arg, int *torn);
+void	journal_close(struct journal *j);
+
+/* ---- control.c ------------------------------------------------------ */
+struct client;
+/* Handles one request; returns the response (stolen by the caller). */
+typedef json_t *(*control_fn)(struct client *c, json_t *req, void *arg);
+
+int	control_listen(const char *path, const char *group, char *err,
+	    size_t errlen);
+void	control_init(int listenfd, control_fn fn, void *arg);
+/* pollfds for the listening socket and each client; returns the count */
+int	control_pollfds(struct pollfd *pfd, int max);
+void	control_dispatch(struct pollfd *pfd, int n);
+void	control_subscribe(struct client *c);
+/* Sends ev (not stolen) to every subscribed client. */
+void	control_broadcast(json_t *ev);
+void	control_shutdown(void);
+
+/* ---- station.c ------------------------------------------------------ */
+struct station;
+struct station *station_new(const struct ctl_conf *conf,
+	    struct journal *j, struct camthread *ct, struct worker *w);
+/* Rebuilds the accepted set and the last state from the journal. */
+int	station_recover(struct station *s, const char *journal_path);
+void	station_set_conf(struct station *s, const struct ctl_conf *conf);
+json_t	*station_request(struct client *c, json_t *req, void *arg);
+void	station_pedal(struct station *s, const char *source);
+void	station_completion(struct station *s, struct qnode *n);
+const char *station_status_line(const struct station *s);
+/* Set by the main loop, read by the reload request. */
+void	station_on_reload(struct station *s, int (*fn)(char *, size_t));
+void	station_free(struct station *s);
+
+#endif /* IDPHOTOD_H */

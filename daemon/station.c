@@ -1,0 +1,672 @@
+/*
+ * station.c — the station's state machine. It lives on the main loop and
+ * owns the station's state; the camera and the worker only ever see
+ * messages.
+ *
+ *   idle --id--> armed --pedal--> capturing --frame--> processing
+ *        processing --result--> accepted | rejected
+ *   rejected --pedal--> capturing        (a retake of the same ID)
+ *   accepted --id--> armed               (the next graduate)
+ *   accepted --retake + replace--> armed (a new photo for the same ID)
+ *
+ * Refusals are answered and broadcast, never silent: a pedal press with no
+ * ID, a press while capturing or processing, an ID while busy, and an ID
+ * that already has an accepted photo (it needs "replace": the old photo
+ * then goes to versions/, never lost).
+ *
+ * Every attempt is journalled before and after: "shoot" before the
+ * camera fires, "result" with the verdict, the measurements, the archived
+ * original and the output. station_recover() rebuilds the set of
+ * accepted IDs and the last armed ID from the journal after a restart,
+ * and journals "interrupted" for a shot that never got its result.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/idphotod.h"
+
+enum { ST_IDLE, ST_ARMED, ST_CAPTURING, ST_PROCESSING, ST_ACCEPTED,
+    ST_REJECTED };
+static const char *const stnames[] = { "idle", "armed", "capturing",
+    "processing", "accepted", "rejected" };
+
+struct station {
+	struct ctl_conf conf;
+	struct journal *j;
+	struct camthread *cam;
+	struct worker *w;
+	photo_ctx *ctx;		/* ID checks on the main loop */
+	int	state;
+	char	id[PHOTO_ID_LEN + 1];
+	int	replace;	/* the operator confirmed a replacement */
+	unsigned seq;		/* of the latest shot */
+	json_t	*accepted;	/* ID -> { output, time } */
+	json_t	*last;		/* the latest result event */
+	int	cam_connected;
+	char	camtext[512];
+	unsigned long shots, passed, failed, errors;
+	int	(*reload)(char *, size_t);
+	char	status[256];
+	/* recovery */
+	unsigned pending_seq;
+	char	pending_id[PHOTO_ID_LEN + 1];
+	char	armed_id[PHOTO_ID_LEN + 1];
+};
+
+static json_t *
+ok(void)
+{
+	return json_pack("{s:b}", "ok", 1);
+}
+
+static json_t *
+refuse(const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static json_t *
+refuse(const char *code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return json_pack("{s:b, s:s, s:s}", "ok", 0, "code", code, "error",
+	    msg);
+}
+
+static const char *
+masked(const char *id, char *buf, size_t len)
+{
+	ctl_mask_id(id, buf, len);
+	return buf;
+}
+
+static void
+update_status(struct station *s)
+{
+	char m[32];
+
+	snprintf(s->status, sizeof(s->status), "%s%s%s; camera %s; "
+	    "%lu accepted, %lu rejected, %lu errors", stnames[s->state],
+	    s->id[0] ? " " : "", s->id[0] ? masked(s->id, m, sizeof(m)) : "",
+	    s->cam_connected ? "connected" : "absent", s->passed, s->failed,
+	    s->errors);
+}
+
+static void
+set_state(struct station *s, int st, const char *note)
+{
+	json_t *ev;
+
+	s->state = st;
+	update_status(s);
+	ev = json_pack("{s:s, s:s, s:s}", "event", "state", "state",
+	    stnames[st], "id", s->id);
+	if (note != NULL)
+		json_object_set_new(ev, "note", json_string(note));
+	control_broadcast(ev);
+	json_decref(ev);
+}
+
+/* An operator-facing notice: broadcast and logged. */
+static void
+notice(struct station *s, const char *code, const char *msg)
+{
+	json_t *ev = json_pack("{s:s, s:s, s:s, s:s}", "event", "notice",
+	    "code", code, "message", msg, "state", stnames[s->state]);
+
+	log_info("%s: %s", code, msg);
+	control_broadcast(ev);
+	json_decref(ev);
+}
+
+/* Journals ev (stolen). -1 when the journal cannot be written. */
+static int
+journal(struct station *s, json_t *ev)
+{
+	int rc = journal_append(s->j, ev);
+
+	if (rc == -1)
+		log_warn("journal %s", s->j->path);
+	json_decref(ev);
+	return rc;
+}
+
+struct station *
+station_new(const struct ctl_conf *conf, struct journal *j,
+    struct camthread *ct, struct worker *w)
+{
+	struct station *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	if ((s->ctx = photo_create()) == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->conf = *conf;
+	if (photo_configure(s->ctx, &conf->photo) == -1)
+		log_warnx("%s", photo_error(s->ctx));
+	s->j = j;
+	s->cam = ct;
+	s->w = w;
+	s->accepted = json_object();
+	snprintf(s->camtext, sizeof(s->camtext), "not opened yet");
+	update_status(s);
+	return s;
+}
+
+void
+station_set_conf(struct station *s, const struct ctl_conf *conf)
+{
+	s->conf = *conf;
+	/* the ID rules (photo.id_escape) live in the photo context */
+	if (photo_configure(s->ctx, &conf->photo) == -1)
+		log_warnx("%s", photo_error(s->ctx));
+}
+
+void
+station_on_reload(struct station *s, int (*fn)(char *, size_t))
+{
+	s->reload = fn;
+}
+
+const char *
+station_status_line(const struct station *s)
+{
+	return s->status;
+}
+
+void
+station_free(struct station *s)
+{
+	if (s == NULL)
+		return;
+	json_decref(s->accepted);
+	json_decref(s->last);
+	photo_destroy(s->ctx);
+	free(s);
+}
+
+/* ---- recovery ---------------------------------------------------------- */
+
+static void
+replay_one(json_t *ev, void *arg)
+{
+	struct station *s = arg;
+	const char *type = json_string_value(json_object_get(ev, "event"));
+	const char *id = json_string_value(json_object_get(ev, "id"));
+	json_int_t seq = json_integer_value(json_object_get(ev, "seq"));
+	const char *outcome;
+
+	if (type == NULL)
+		return;
+	if ((unsigned)seq > s->seq)
+		s->seq = (unsigned)seq;
+	if (strcmp(type, "arm") == 0 && id != NULL)
+		snprintf(s->armed_id, sizeof(s->armed_id), "%s", id);
+	else if (strcmp(type, "disarm") == 0)
+		s->armed_id[0] = '\0';
+	else if (strcmp(type, "shoot") == 0 && id != NULL) {
+		s->pending_seq = (unsigned)seq;
+		snprintf(s->pending_id, sizeof(s->pending_id), "%s", id);
+	} else if (strcmp(type, "result") == 0 && id != NULL) {
+		if ((unsigned)seq == s->pending_seq)
+			s->pending_seq = 0;
+		outcome = json_string_value(json_object_get(ev, "outcome"));
+		if (outcome != NULL && (strcmp(outcome, "pass") == 0 ||
+		    strcmp(outcome, "warn") == 0)) {
+			json_object_set_new(s->accepted, id, json_pack(
+			    "{s:O?, s:O?}", "output", json_object_get(ev,
+			    "output"), "time", json_object_get(ev, "time")));
+			s->passed++;
+		} else if (outcome != NULL && strcmp(outcome, "fail") == 0)
+			s->failed++;
+		else
+			s->errors++;
+	} else if (strcmp(type, "interrupted") == 0 &&
+	    (unsigned)seq == s->pending_seq)
+		s->pending_seq = 0;
+}
+
+/* Removes the temporary files of writes that a crash cut short. */
+static void
+sweep_tmp(const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] == '.' && strstr(e->d_name, ".tmp") != NULL &&
+		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) <
+		    (int)sizeof(path)) {
+			if (unlink(path) == 0)
+				log_info("removed %s, left by an interrupted "
+				    "write", path);
+		}
+	closedir(d);
+}
+
+int
+station_recover(struct station *s, const char *path)
+{
+	char m[32], dir[PATH_MAX];
+	int torn, n;
+	DIR *d;
+	struct dirent *e;
+
+	if ((n = journal_replay(path, replay_one, s, &torn)) == -1) {
+		log_warn("journal %s", path);
+		return -1;
+	}
+	if (torn > 0)
+		log_warnx("journal %s: %d damaged line(s) skipped (a crash "
+		    "while writing)", path, torn);
+	sweep_tmp(s->conf.output_dir);
+	if (snprintf(dir, sizeof(dir), "%s/archive", s->conf.state_dir) <
+	    (int)sizeof(dir) && (d = opendir(dir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			char sub[PATH_MAX];
+
+			if (e->d_name[0] != '.' && snprintf(sub, sizeof(sub),
+			    "%s/%s", dir, e->d_name) < (int)sizeof(sub))
+				sweep_tmp(sub);
+		}
+		closedir(d);
+	}
+	if (s->pending_seq != 0) {
+		log_warnx("the shot %u for %s was interrupted by a restart; "
+		    "its original, if taken, is in the archive", s->pending_seq,
+		    masked(s->pending_id, m, sizeof(m)));
+		journal(s, json_pack("{s:s, s:s, s:i}", "event", "interrupted",
+		    "id", s->pending_id, "seq", (json_int_t)s->pending_seq));
+		snprintf(s->armed_id, sizeof(s->armed_id), "%s", s->pending_id);
+	}
+	if (s->armed_id[0] != '\0') {
+		snprintf(s->id, sizeof(s->id), "%s", s->armed_id);
+		s->state = json_object_get(s->accepted, s->id) ? ST_ACCEPTED :
+		    ST_ARMED;
+	}
+	update_status(s);
+	log_info("journal: %d events; %zu IDs with an accepted photo; state "
+	    "%s", n, json_object_size(s->accepted), stnames[s->state]);
+	return 0;
+}
+
+/* ---- the workflow ------------------------------------------------------ */
+
+static void
+shoot(struct station *s, const char *source)
+{
+	char m[32];
+
+	s->seq++;
+	if (journal(s, json_pack("{s:s, s:s, s:i, s:s}", "event", "shoot",
+	    "id", s->id, "seq", (json_int_t)s->seq, "source", source)) == -1) {
+		notice(s, "JOURNAL", "the journal cannot be written (disk "
+		    "full?): not shooting, so that nothing goes unrecorded");
+		return;
+	}
+	s->shots++;
+	log_info("shot %u for %s (%s)", s->seq, masked(s->id, m, sizeof(m)),
+	    source);
+	set_state(s, ST_CAPTURING, NULL);
+	camthread_capture(s->cam, s->seq);
+}
+
+void
+station_pedal(struct station *s, const char *source)
+{
+	switch (s->state) {
+	case ST_IDLE:
+		notice(s, "NO_ID", "pedal ignored: key in the graduate's ID "
+		    "number first");
+		break;
+	case ST_CAPTURING:
+	case ST_PROCESSING:
+		notice(s, "BUSY", "pedal ignored: the last shot is still "
+		    "being taken or checked");
+		break;
+	case ST_ACCEPTED:
+		notice(s, "DONE", "pedal ignored: this graduate's photo is "
+		    "accepted; key in the next ID, or ask for a retake");
+		break;
+	default:		/* armed, or rejected: shoot (again) */
+		shoot(s, source);
+	}
+}
+
+static void
+on_frame(struct station *s, struct msg_frame *f)
+{
+	struct msg_job *job;
+
+	if (s->state != ST_CAPTURING || f->seq != s->seq) {
+		log_warnx("camera: a frame for shot %u arrived late; it is "
+		    "not used", f->seq);
+		return;
+	}
+	if (f->buf == NULL) {
+		s->errors++;
+		journal(s, json_pack("{s:s, s:s, s:i, s:s, s:s}", "event",
+		    "result", "id", s->id, "seq", (json_int_t)f->seq,
+		    "outcome", "error", "error", f->err));
+		set_state(s, ST_REJECTED, NULL);
+		notice(s, "CAMERA", f->err);
+		return;
+	}
+	if ((job = calloc(1, sizeof(*job))) == NULL)
+		fatal("%s", __func__);
+	job->seq = f->seq;
+	snprintf(job->id, sizeof(job->id), "%s", s->id);
+	job->replace = s->replace;
+	job->buf = f->buf;
+	job->len = f->len;
+	f->buf = NULL;
+	snprintf(job->camname, sizeof(job->camname), "%s", f->name);
+	job->when = time(NULL);
+	job->params = s->conf.photo;
+	snprintf(job->ext, sizeof(job->ext), "%s", s->conf.ext);
+	snprintf(job->outdir, sizeof(job->outdir), "%s", s->conf.output_dir);
+	snprintf(job->statedir, sizeof(job->statedir), "%s",
+	    s->conf.state_dir);
+	if (getenv("IDPHOTOD_TEST_HOLD_MS") != NULL)
+		job->test_delay_ms = atoi(getenv("IDPHOTOD_TEST_HOLD_MS"));
+	set_state(s, ST_PROCESSING, NULL);
+	worker_submit(s->w, job);
+}
+
+static const char *const outcomes[] = { "pass", "warn", "fail", "error" };
+
+static void
+on_result(struct station *s, struct msg_result *r)
+{
+	json_t *ev;
+	char m[32];
+
+	ev = json_pack("{s:s, s:s, s:i, s:s}", "event", "result", "id", r->id,
+	    "seq", (json_int_t)r->seq, "outcome", outcomes[r->outcome]);
+	if (r->archive[0])
+		json_object_set_new(ev, "archive", json_string(r->archive));
+	if (r->output[0]) {
+		json_object_set_new(ev, "output", json_string(r->output));
+		json_object_set_new(ev, "quality", json_integer(r->quality));
+		json_object_set_new(ev, "size", json_integer(
+		    (json_int_t)r->size));
+	}
+	if (r->moved[0])
+		json_object_set_new(ev, "replaced", json_string(r->moved));
+	if (r->preview[0])
+		json_object_set_new(ev, "preview", json_string(r->preview));
+	if (r->err[0])
+		json_object_set_new(ev, "error", json_string(r->err));
+	if (r->result != NULL)
+		json_object_set(ev, "checks", r->result);
+	/* journalled before anyone is told */
+	journal(s, json_deep_copy(ev));
+	json_decref(s->last);
+	s->last = json_incref(ev);
+	switch (r->outcome) {
+	case RES_PASS:
+	case RES_WARN:
+		s->passed++;
+		s->replace = 0;
+		json_object_set_new(s->accepted, r->id, json_pack("{s:s, s:O?}",
+		    "output", r->output, "time", json_object_get(s->last,
+		    "time")));
+		log_info("%s: accepted, %s (quality %d, %zu bytes)",
+		    masked(r->id, m, sizeof(m)), r->output, r->quality,
+		    r->size);
+		s->state = ST_ACCEPTED;
+		break;
+	case RES_FAIL:
+		s->failed++;
+		log_info("%s: rejected", masked(r->id, m, sizeof(m)));
+		s->state = ST_REJECTED;
+		break;
+	default:
+		s->errors++;
+		log_warnx("%s: %s", masked(r->id, m, sizeof(m)), r->err);
+		s->state = ST_REJECTED;
+	}
+	control_broadcast(ev);
+	json_decref(ev);
+	set_state(s, s->state, NULL);
+}
+
+void
+station_completion(struct station *s, struct qnode *n)
+{
+	switch (n->kind) {
+	case MSG_FRAME:
+		on_frame(s, (struct msg_frame *)n);
+		break;
+	case MSG_RESULT:
+		on_result(s, (struct msg_result *)n);
+		break;
+	case MSG_CAMSTATE: {
+		struct msg_camstate *c = (struct msg_camstate *)n;
+		json_t *ev;
+
+		if (c->connected != s->cam_connected ||
+		    strcmp(c->text, s->camtext) != 0) {
+			if (c->connected)
+				log_info("camera: %s", c->text);
+			else
+				log_warnx("camera: %s", c->text);
+		}
+		s->cam_connected = c->connected;
+		snprintf(s->camtext, sizeof(s->camtext), "%s", c->text);
+		update_status(s);
+		ev = json_pack("{s:s, s:b, s:s}", "event", "camera",
+		    "connected", c->connected, "text", c->text);
+		control_broadcast(ev);
+		json_decref(ev);
+		break;
+	}
+	}
+	msg_free(n);
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+static json_t *
+status_json(struct station *s)
+{
+	json_t *o = ok();
+
+	json_object_set_new(o, "state", json_string(stnames[s->state]));
+	json_object_set_new(o, "id", json_string(s->id));
+	json_object_set_new(o, "camera", json_pack("{s:b, s:s}", "connected",
+	    s->cam_connected, "text", s->camtext));
+	json_object_set_new(o, "counts", json_pack("{s:I, s:I, s:I, s:I}",
+	    "shots", (json_int_t)s->shots, "accepted", (json_int_t)s->passed,
+	    "rejected", (json_int_t)s->failed, "errors",
+	    (json_int_t)s->errors));
+	json_object_set_new(o, "accepted_ids", json_integer(
+	    (json_int_t)json_object_size(s->accepted)));
+	if (s->last != NULL)
+		json_object_set(o, "last", s->last);
+	return o;
+}
+
+static int
+busy(const struct station *s)
+{
+	return s->state == ST_CAPTURING || s->state == ST_PROCESSING;
+}
+
+static json_t *
+req_id(struct station *s, json_t *req)
+{
+	const char *in = json_string_value(json_object_get(req, "id"));
+	int replace = json_is_true(json_object_get(req, "replace"));
+	char id[PHOTO_ID_LEN + 1], m[32];
+	json_t *acc, *o;
+
+	if (in == NULL)
+		return refuse("USAGE", "id: needs \"id\": the 18-character "
+		    "resident ID number");
+	if (busy(s))
+		return refuse("BUSY", "the shot for %s is still being taken "
+		    "or checked; wait for its result", s->id);
+	if (photo_id_check(s->ctx, in, id, 0) == -1)
+		return refuse("BAD_ID", "%s", photo_error(s->ctx));
+	if ((acc = json_object_get(s->accepted, id)) != NULL && !replace)
+		return refuse("NEEDS_CONFIRM", "%s already has an accepted "
+		    "photo (%s); to take a new one, confirm the replacement "
+		    "(the old photo is kept in versions/)", id,
+		    json_string_value(json_object_get(acc, "output")) ?
+		    json_string_value(json_object_get(acc, "output")) : "?");
+	if (strcmp(id, s->id) == 0 && s->state == ST_ARMED &&
+	    s->replace == replace) {
+		o = status_json(s);
+		json_object_set_new(o, "note", json_string("this ID is "
+		    "already keyed in; press the pedal"));
+		return o;
+	}
+	if (journal(s, json_pack("{s:s, s:s, s:b}", "event", "arm", "id", id,
+	    "replace", replace)) == -1)
+		return refuse("JOURNAL", "the journal cannot be written (disk "
+		    "full?): %s", strerror(errno));
+	snprintf(s->id, sizeof(s->id), "%s", id);
+	s->replace = replace && acc != NULL;
+	log_info("armed for %s%s", masked(id, m, sizeof(m)),
+	    s->replace ? " (replacing the accepted photo)" : "");
+	set_state(s, ST_ARMED, s->replace ? "replacing the accepted photo" :
+	    NULL);
+	return status_json(s);
+}
+
+static json_t *
+req_retake(struct station *s, json_t *req)
+{
+	json_t *r;
+
+	if (s->id[0] == '\0' || s->state == ST_IDLE)
+		return refuse("NO_ID", "nothing to retake: key in an ID first");
+	if (busy(s))
+		return refuse("BUSY", "the shot is still being taken or "
+		    "checked");
+	if (s->state == ST_ACCEPTED) {
+		json_t *fwd = json_pack("{s:s, s:s, s:O?}", "cmd", "id", "id",
+		    s->id, "replace", json_object_get(req, "replace"));
+
+		r = req_id(s, fwd);
+		json_decref(fwd);
+		return r;
+	}
+	set_state(s, ST_ARMED, "retake");
+	return status_json(s);
+}
+
+struct hist {
+	const char *id;
+	json_t *list;
+};
+
+static void
+hist_one(json_t *ev, void *arg)
+{
+	struct hist *h = arg;
+	const char *type = json_string_value(json_object_get(ev, "event"));
+	const char *id = json_string_value(json_object_get(ev, "id"));
+
+	if (type == NULL || (strcmp(type, "result") != 0 &&
+	    strcmp(type, "interrupted") != 0))
+		return;
+	if (h->id != NULL && (id == NULL || strcmp(id, h->id) != 0))
+		return;
+	json_array_append(h->list, ev);
+	if (json_array_size(h->list) > 100)
+		json_array_remove(h->list, 0);
+}
+
+static json_t *
+req_history(struct station *s, json_t *req)
+{
+	struct hist h;
+	char id[PHOTO_ID_LEN + 1];
+	const char *in = json_string_value(json_object_get(req, "id"));
+	int torn;
+	json_t *o;
+
+	h.id = NULL;
+	if (in != NULL) {
+		if (photo_id_check(s->ctx, in, id, 0) == -1)
+			return refuse("BAD_ID", "%s", photo_error(s->ctx));
+		h.id = id;
+	}
+	h.list = json_array();
+	if (journal_replay(s->j->path, hist_one, &h, &torn) == -1) {
+		json_decref(h.list);
+		return refuse("JOURNAL", "journal %s: %s", s->j->path,
+		    strerror(errno));
+	}
+	o = ok();
+	json_object_set_new(o, "history", h.list);
+	return o;
+}
+
+json_t *
+station_request(struct client *c, json_t *req, void *arg)
+{
+	struct station *s = arg;
+	const char *cmd = json_string_value(json_object_get(req, "cmd"));
+	char err[1024];
+	json_t *o;
+
+	if (strcmp(cmd, "status") == 0)
+		return status_json(s);
+	if (strcmp(cmd, "id") == 0)
+		return req_id(s, req);
+	if (strcmp(cmd, "shoot") == 0) {
+		if (s->state != ST_ARMED && s->state != ST_REJECTED) {
+			station_pedal(s, "software");	/* says why not */
+			return refuse(s->state == ST_IDLE ? "NO_ID" :
+			    s->state == ST_ACCEPTED ? "DONE" : "BUSY",
+			    "not shooting in state %s", stnames[s->state]);
+		}
+		station_pedal(s, "software");
+		return status_json(s);
+	}
+	if (strcmp(cmd, "retake") == 0)
+		return req_retake(s, req);
+	if (strcmp(cmd, "cancel") == 0) {
+		if (busy(s))
+			return refuse("BUSY", "the shot is still being taken "
+			    "or checked");
+		journal(s, json_pack("{s:s}", "event", "disarm"));
+		s->id[0] = '\0';
+		s->replace = 0;
+		set_state(s, ST_IDLE, NULL);
+		return status_json(s);
+	}
+	if (strcmp(cmd, "subscribe") == 0) {
+		control_subscribe(c);
+		o = status_json(s);
+		json_object_set_new(o, "subscribed", json_true());
+		return o;
+	}
+	if (strcmp(cmd, "reload") == 0) {
+		if (s->reload == NULL || s->reload(err, sizeof(err)) == -1)
+			return refuse("CONFIG", "%s; the old settings stay",
+			    s->reload ? err : "reload unavailable");
+		return ok();
+	}
+	if (strcmp(cmd, "history") == 0)
+		return req_history(s, req);
+	return refuse("USAGE", "unknown command \"%s\" (status, id, shoot, "
+	    "retake, cancel, subscribe, reload, history)", cmd);
+}

@@ -1,0 +1,275 @@
+/*
+ * worker.c — the processing thread. For each job, in order:
+ *  1. archive the camera original, atomically, as
+ *     <state>/archive/<ID>/<YYYYmmdd-HHMMSS>-<seq>.jpg, before anything
+ *     else: whatever happens next, the frame is not lost;
+ *  2. decode, analyze and judge it (photo/);
+ *  3. when it passes, render and save <ID>.jpg atomically (an accepted
+ *     photo is replaced only when the job says so, and then moved to
+ *     versions/ first);
+ *  4. write the annotated frame to <state>/preview/<ID>.jpg for the
+ *     operator.
+ * The worker owns its photo_ctx and reconfigures it when a job carries
+ * different parameters (a reload). The outcome goes back to the main
+ * loop as one MSG_RESULT per job.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/idphotod.h"
+
+/* snprintf for messages and paths that may be cut (they never are in
+ * practice: PATH_MAX-long folders are not a station's). */
+static void
+setf(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+setf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+struct worker {
+	pthread_t t;
+	struct queue jobs;
+	struct queue *done;
+	photo_ctx *ctx;
+	photo_params params;
+	int	configured;
+};
+
+static int
+configure(struct worker *w, const photo_params *p, char *err, size_t errlen)
+{
+	if (w->configured && memcmp(&w->params, p, sizeof(*p)) == 0)
+		return 0;
+	if (photo_configure(w->ctx, p) == -1) {
+		snprintf(err, errlen, "%s", photo_error(w->ctx));
+		w->configured = 0;
+		return -1;
+	}
+	w->params = *p;
+	w->configured = 1;
+	return 0;
+}
+
+/* Step 1: the camera original, kept before anything can fail. */
+static int
+archive(struct worker *w, const struct msg_job *j, struct msg_result *r)
+{
+	char dir[PATH_MAX], name[64];
+	struct tm tm;
+
+	localtime_r(&j->when, &tm);
+	if (snprintf(dir, sizeof(dir), "%s/archive/%s", j->statedir, j->id) >=
+	    (int)sizeof(dir) || ctl_mkdirs(dir, 0700) == -1) {
+		setf(r->err, sizeof(r->err), "cannot keep the camera "
+		    "original in %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(name, sizeof(name), "%04d%02d%02d-%02d%02d%02d-%u.jpg",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, j->seq);
+	if (photo_save(w->ctx, dir, name, j->buf, j->len, 0, NULL, 0) == -1) {
+		setf(r->err, sizeof(r->err), "cannot keep the camera "
+		    "original: %s", photo_error(w->ctx));
+		return -1;
+	}
+	setf(r->archive, sizeof(r->archive), "%s/%s", dir, name);
+	return 0;
+}
+
+/* Writes a file that may be replaced freely: temporary file, rename. */
+static int
+write_over(const char *dir, const char *name, const void *buf, size_t len)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+	FILE *f;
+	int rc = -1;
+
+	setf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
+	setf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(tmp, "we")) == NULL)
+		return -1;
+	if (fwrite(buf, 1, len, f) == len)
+		rc = 0;
+	if (fclose(f) == EOF)
+		rc = -1;
+	if (rc == 0 && rename(tmp, path) == -1)
+		rc = -1;
+	if (rc == -1)
+		unlink(tmp);
+	return rc;
+}
+
+static void
+preview(struct worker *w, const struct msg_job *j, photo_image *im,
+    const photo_result *pr, struct msg_result *r)
+{
+	char dir[PATH_MAX], name[PHOTO_ID_LEN + 8];
+	unsigned char *jpg = NULL;
+	size_t len = 0;
+
+	setf(dir, sizeof(dir), "%s/preview", j->statedir);
+	snprintf(name, sizeof(name), "%s.jpg", j->id);
+	if (ctl_mkdirs(dir, 0700) == -1 ||
+	    photo_annotate(w->ctx, im, pr, &jpg, &len) == -1 ||
+	    write_over(dir, name, jpg, len) == -1) {
+		free(jpg);
+		return;		/* a preview is a convenience, not a result */
+	}
+	free(jpg);
+	setf(r->preview, sizeof(r->preview), "%s/%s", dir, name);
+}
+
+static void
+process(struct worker *w, struct msg_job *j, struct msg_result *r)
+{
+	photo_image *im = NULL;
+	photo_result *pr = NULL;
+	photo_output out = { 0 };
+	char name[PHOTO_ID_LEN + 16];
+
+	r->outcome = RES_ERROR;
+	if (configure(w, &j->params, r->err, sizeof(r->err)) == -1 ||
+	    archive(w, j, r) == -1)
+		goto done;
+	if (j->test_delay_ms > 0) {
+		struct timespec ts = { j->test_delay_ms / 1000,
+		    (long)(j->test_delay_ms % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	if ((im = photo_decode(w->ctx, j->buf, j->len)) == NULL) {
+		setf(r->err, sizeof(r->err), "the camera's file: %s",
+		    photo_error(w->ctx));
+		goto done;
+	}
+	if ((pr = calloc(1, sizeof(*pr))) == NULL ||
+	    photo_analyze(w->ctx, im, pr) == -1) {
+		setf(r->err, sizeof(r->err), "%s", pr ?
+		    photo_error(w->ctx) : "out of memory");
+		goto done;
+	}
+	r->result = ctl_result_json(NULL, pr, 0);
+	preview(w, j, im, pr, r);
+	if (pr->verdict >= PHOTO_FAIL) {
+		r->outcome = RES_FAIL;
+		goto done;
+	}
+	snprintf(name, sizeof(name), "%s%s", j->id, j->ext);
+	if (ctl_mkdirs(j->outdir, 0755) == -1) {
+		setf(r->err, sizeof(r->err), "%s: %s", j->outdir,
+		    strerror(errno));
+		goto done;
+	}
+	if (photo_render(w->ctx, im, pr, &out) == -1 ||
+	    photo_save(w->ctx, j->outdir, name, out.jpeg, out.len,
+	    j->replace ? PHOTO_SAVE_REPLACE : 0, r->moved,
+	    sizeof(r->moved)) == -1) {
+		setf(r->err, sizeof(r->err), "%s", photo_error(w->ctx));
+		goto done;
+	}
+	setf(r->output, sizeof(r->output), "%s/%s", j->outdir, name);
+	r->quality = out.quality;
+	r->size = out.len;
+	r->outcome = pr->verdict == PHOTO_WARN ? RES_WARN : RES_PASS;
+done:
+	free(out.jpeg);
+	free(pr);
+	photo_image_destroy(im);
+}
+
+static void *
+run(void *arg)
+{
+	struct worker *w = arg;
+	struct qnode *n;
+
+	while ((n = queue_pop(&w->jobs, 1)) != NULL) {
+		struct msg_job *j = (struct msg_job *)n;
+		struct msg_result *r = calloc(1, sizeof(*r));
+
+		if (r == NULL) {
+			msg_free(n);
+			continue;
+		}
+		r->q.kind = MSG_RESULT;
+		r->seq = j->seq;
+		snprintf(r->id, sizeof(r->id), "%s", j->id);
+		process(w, j, r);
+		msg_free(n);
+		queue_push(w->done, &r->q);
+	}
+	return NULL;
+}
+
+struct worker *
+worker_start(struct queue *done)
+{
+	struct worker *w;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	if ((w->ctx = photo_create()) == NULL) {
+		free(w);
+		return NULL;
+	}
+	w->done = done;
+	queue_init(&w->jobs, -1);
+	if (pthread_create(&w->t, NULL, run, w) != 0) {
+		queue_destroy(&w->jobs);
+		photo_destroy(w->ctx);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+worker_submit(struct worker *w, struct msg_job *job)
+{
+	job->q.kind = MSG_JOB;
+	queue_push(&w->jobs, &job->q);
+}
+
+void
+worker_stop(struct worker *w)
+{
+	if (w == NULL)
+		return;
+	queue_close(&w->jobs);
+	pthread_join(w->t, NULL);
+	queue_destroy(&w->jobs);
+	photo_destroy(w->ctx);
+	free(w);
+}
+
+void
+msg_free(struct qnode *n)
+{
+	if (n == NULL)
+		return;
+	switch (n->kind) {
+	case MSG_FRAME:
+		free(((struct msg_frame *)n)->buf);
+		break;
+	case MSG_JOB:
+		free(((struct msg_job *)n)->buf);
+		break;
+	case MSG_RESULT:
+		json_decref(((struct msg_result *)n)->result);
+		break;
+	}
+	free(n);
+}
