@@ -138,18 +138,41 @@ run: all
 	@BUILD='$(abspath $(B))' SRCDIR='$(CURDIR)' demo/run-demo
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSCONFDIR)/idphotod $(DESTDIR)$(DATADIR)/idphotod/frames \
+		$(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(UDEVDIR) \
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 755 $(B)/idphotoctl $(DESTDIR)$(BINDIR)/idphotoctl
+	install -m 755 $(B)/idphotod $(DESTDIR)$(SBINDIR)/idphotod
 	install -m 644 man/idphotoctl.1 $(DESTDIR)$(MANDIR)/man1/idphotoctl.1
-	install -d $(DESTDIR)$(SYSCONFDIR)/idphotod
-	install -m 644 conf/idphotod.conf $(DESTDIR)$(SYSCONFDIR)/idphotod/idphotod.conf.example
+	install -m 644 man/idphotod.8 $(DESTDIR)$(MANDIR)/man8/idphotod.8
+	sed 's|/usr/share/idphotod/frames|$(DATADIR)/idphotod/frames|' \
+		conf/idphotod.conf > $(DESTDIR)$(SYSCONFDIR)/idphotod/idphotod.conf.example
+	[ -e $(DESTDIR)$(SYSCONFDIR)/idphotod/idphotod.conf ] || \
+		cp $(DESTDIR)$(SYSCONFDIR)/idphotod/idphotod.conf.example \
+		$(DESTDIR)$(SYSCONFDIR)/idphotod/idphotod.conf
+	install -m 644 demo/frames/*.jpg demo/frames/README.md \
+		$(DESTDIR)$(DATADIR)/idphotod/frames/
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		systemd/idphotod.service > $(DESTDIR)$(SYSTEMDDIR)/idphotod.service
+	chmod 644 $(DESTDIR)$(SYSTEMDDIR)/idphotod.service
+	install -m 644 systemd/70-idphotod.rules $(DESTDIR)$(UDEVDIR)/70-idphotod.rules
+	install -m 644 systemd/idphotod.sysusers $(DESTDIR)$(SYSUSERSDIR)/idphotod.conf
+	install -m 644 systemd/idphotod.tmpfiles $(DESTDIR)$(TMPFILESDIR)/idphotod.conf
 	for mo in $(MO_FILES); do \
 		l=$${mo#$(B)/locale/}; \
 		install -D -m 644 $$mo $(DESTDIR)$(LOCALEDIR)/$$l; \
 	done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/idphotoctl $(DESTDIR)$(MANDIR)/man1/idphotoctl.1
+	rm -f $(DESTDIR)$(BINDIR)/idphotoctl $(DESTDIR)$(SBINDIR)/idphotod \
+		$(DESTDIR)$(MANDIR)/man1/idphotoctl.1 $(DESTDIR)$(MANDIR)/man8/idphotod.8 \
+		$(DESTDIR)$(SYSTEMDDIR)/idphotod.service \
+		$(DESTDIR)$(UDEVDIR)/70-idphotod.rules \
+		$(DESTDIR)$(SYSUSERSDIR)/idphotod.conf $(DESTDIR)$(TMPFILESDIR)/idphotod.conf \
+		$(DESTDIR)$(SYSCONFDIR)/idphotod/idphotod.conf.example
+	rm -rf $(DESTDIR)$(DATADIR)/idphotod
 
 clean:
 	rm -rf $(B)

@@ -132,7 +132,13 @@ static void
 client_free(int i)
 {
 	struct client *c = ctl.c[i];
+	char junk[4096];
 
+	/* read what the client still sent, so that closing does not reset
+	 * the connection before it has read our last (error) line */
+	shutdown(c->fd, SHUT_WR);
+	while (recv(c->fd, junk, sizeof(junk), MSG_DONTWAIT) > 0)
+		;
 	close(c->fd);
 	free(c->out);
 	free(c);

@@ -73,4 +73,12 @@ json_t	*ctl_result_json(const char *path, const photo_result *r,
 const char *ctl_severity_word(int sev);
 const char *ctl_verdict_word(int verdict);
 
+/*
+ * idphotoctl's online commands (status, id, shoot, retake, cancel,
+ * subscribe, reload, history, console) against the daemon at sock.
+ * Returns the exit status: 0 done, 1 refused or unreachable, 2 usage.
+ */
+int	ctl_online(const char *sock, const char *cmd, int argc, char **argv,
+	    int json, int replace);
+
 #endif /* CTL_H */

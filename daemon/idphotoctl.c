@@ -43,6 +43,7 @@ struct opts {
 	int	json;
 	int	replace;
 	int	quiet;
+	const char *socket;
 };
 
 static void
@@ -52,12 +53,25 @@ usage(FILE *f)
 "usage: %s [-c config] process --id ID [-o DIR] [--replace] [--annotate FILE]\n"
 "                     [--json] PHOTO.jpg\n"
 "       %s [-c config] check [--json] [--annotate DIR] PATH...\n"
+"       %s [-c config] [-s socket] [--json] status | shoot | cancel | reload\n"
+"                     | subscribe | console | id [--replace] ID\n"
+"                     | retake [--replace] | history [ID]\n"
 "       %s --help | --version\n"
 "\n"
 "  process   crop, scale and encode a camera JPEG into DIR/<ID>.jpg (480x640,\n"
 "            300 dpi, quality >= 60, 30-50 KB), or print why it cannot\n"
 "  check     check finished photos (files, or the JPEGs in folders) against\n"
 "            the spec: format, size, name (ID number) and the face inside\n"
+"\n"
+"  Online (talking to idphotod):\n"
+"  status    the station's state, the camera, the counts, the last result\n"
+"  id ID     key in the graduate's ID (--replace: confirm replacing an\n"
+"            accepted photo, which is kept in versions/)\n"
+"  shoot     the software pedal          retake   shoot the same ID again\n"
+"  cancel    forget the keyed-in ID      reload   re-read the configuration\n"
+"  subscribe print the station's events as they happen\n"
+"  history   the results journalled, for one ID or all (the last 100)\n"
+"  console   the operator's terminal: type or scan IDs, Enter shoots\n"
 "\n"
 "  -c, --config FILE   configuration (default %s, if it exists)\n"
 "  -o, --out DIR       where process writes <ID>.jpg (default: the config's\n"
@@ -68,9 +82,12 @@ usage(FILE *f)
 "                      check: a folder for <name>.annotated.jpg)\n"
 "      --json          JSON output (check: one object per line)\n"
 "  -q, --quiet         print failures only\n"
+"  -s, --socket PATH   idphotod's socket (default: $IDPHOTOD_SOCKET, else the\n"
+"                      config's station.socket)\n"
 "\n"
-"Exit status: 0 good, 1 a photo failed or could not be made, 2 usage error.\n"),
-	    progname, progname, progname, CTL_DEFAULT_CONFIG);
+"Exit status: 0 good, 1 a photo failed or could not be made (online: the\n"
+"daemon refused or cannot be reached), 2 usage error.\n"),
+	    progname, progname, progname, progname, CTL_DEFAULT_CONFIG);
 }
 
 /* Reads a whole file into a malloc'd buffer; errors name the path. */
@@ -459,6 +476,7 @@ main(int argc, char **argv)
 		{ "quiet",    no_argument,       NULL, 'q' },
 		{ "help",     no_argument,       NULL, 'h' },
 		{ "version",  no_argument,       NULL, 'V' },
+		{ "socket",   required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { 0 };
@@ -476,7 +494,7 @@ main(int argc, char **argv)
 
 	/* GNU getopt permutes: options may come before or after the
 	 * command and its operands */
-	while ((ch = getopt_long(argc, argv, "c:o:qhV", longopts, NULL))
+	while ((ch = getopt_long(argc, argv, "c:o:s:qhV", longopts, NULL))
 	    != -1) {
 		switch (ch) {
 		case 'c': o.config = optarg; break;
@@ -486,6 +504,7 @@ main(int argc, char **argv)
 		case 'j': o.json = 1; break;
 		case 'r': o.replace = 1; break;
 		case 'q': o.quiet = 1; break;
+		case 's': o.socket = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': puts("idphotoctl " CTL_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -510,6 +529,14 @@ main(int argc, char **argv)
 	if (o.config != NULL &&
 	    ctl_conf_load(o.config, conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", progname, err);
+		goto done;
+	}
+	if (strcmp(cmd, "process") != 0 && strcmp(cmd, "check") != 0) {
+		const char *sock = o.socket ? o.socket :
+		    getenv("IDPHOTOD_SOCKET") ? getenv("IDPHOTOD_SOCKET") :
+		    conf->socket;
+
+		rc = ctl_online(sock, cmd, argc, argv, o.json, o.replace);
 		goto done;
 	}
 	if (photo_configure(ctx, &conf->photo) == -1) {

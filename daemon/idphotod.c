@@ -220,11 +220,11 @@ main(int argc, char **argv)
 	log_init(verbose);
 	setup_signals();
 
-	/* folders: state (personal data) 0700, photos 0755 */
-	if (ctl_mkdirs(d.conf.state_dir, 0700) == -1)
+	/* folders: the state 0750 (the journal in it is 0600, the archive
+	 * of camera originals 0700: personal data), photos 0750 */
+	if (ctl_mkdirs(d.conf.state_dir, 0750) == -1)
 		fatal("state folder %s", d.conf.state_dir);
-	chmod(d.conf.state_dir, 0700);
-	if (ctl_mkdirs(d.conf.output_dir, 0755) == -1)
+	if (ctl_mkdirs(d.conf.output_dir, 0750) == -1)
 		fatal("output folder %s", d.conf.output_dir);
 	memcpy(sockdir, d.conf.socket, sizeof(sockdir));
 	if (ctl_mkdirs(dirname(sockdir), 0755) == -1)

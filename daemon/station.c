@@ -89,6 +89,33 @@ masked(const char *id, char *buf, size_t len)
 	return buf;
 }
 
+/* in, with every occurrence of the ID masked (paths hold ID numbers). */
+static const char *
+mask_in(const char *id, const char *in, char *buf, size_t len)
+{
+	char m[32];
+	const char *p;
+	size_t idl = strlen(id), o = 0;
+
+	if (idl == 0)
+		return in;
+	ctl_mask_id(id, m, sizeof(m));
+	while (*in != '\0' && o + 1 < len) {
+		if ((p = strstr(in, id)) == NULL)
+			p = in + strlen(in);
+		while (in < p && o + 1 < len)
+			buf[o++] = *in++;
+		if (*in != '\0') {
+			o += (size_t)snprintf(buf + o, len - o, "%s", m);
+			if (o >= len)
+				o = len - 1;
+			in += idl;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 static void
 update_status(struct station *s)
 {
@@ -363,7 +390,7 @@ on_frame(struct station *s, struct msg_frame *f)
 		    "result", "id", s->id, "seq", (json_int_t)f->seq,
 		    "outcome", "error", "error", f->err));
 		set_state(s, ST_REJECTED, NULL);
-		notice(s, "CAMERA", f->err);
+		notice(s, "CAMERA", f->err);	/* the camera's words: no ID */
 		return;
 	}
 	if ((job = calloc(1, sizeof(*job))) == NULL)
@@ -393,7 +420,7 @@ static void
 on_result(struct station *s, struct msg_result *r)
 {
 	json_t *ev;
-	char m[32];
+	char m[32], buf[2048];
 
 	ev = json_pack("{s:s, s:s, s:i, s:s}", "event", "result", "id", r->id,
 	    "seq", (json_int_t)r->seq, "outcome", outcomes[r->outcome]);
@@ -426,8 +453,8 @@ on_result(struct station *s, struct msg_result *r)
 		    "output", r->output, "time", json_object_get(s->last,
 		    "time")));
 		log_info("%s: accepted, %s (quality %d, %zu bytes)",
-		    masked(r->id, m, sizeof(m)), r->output, r->quality,
-		    r->size);
+		    masked(r->id, m, sizeof(m)), mask_in(r->id, r->output, buf,
+		    sizeof(buf)), r->quality, r->size);
 		s->state = ST_ACCEPTED;
 		break;
 	case RES_FAIL:
@@ -437,7 +464,8 @@ on_result(struct station *s, struct msg_result *r)
 		break;
 	default:
 		s->errors++;
-		log_warnx("%s: %s", masked(r->id, m, sizeof(m)), r->err);
+		log_warnx("%s: %s", masked(r->id, m, sizeof(m)),
+		    mask_in(r->id, r->err, buf, sizeof(buf)));
 		s->state = ST_REJECTED;
 	}
 	control_broadcast(ev);

@@ -122,7 +122,7 @@ preview(struct worker *w, const struct msg_job *j, photo_image *im,
 
 	setf(dir, sizeof(dir), "%s/preview", j->statedir);
 	snprintf(name, sizeof(name), "%s.jpg", j->id);
-	if (ctl_mkdirs(dir, 0700) == -1 ||
+	if (ctl_mkdirs(dir, 0750) == -1 ||
 	    photo_annotate(w->ctx, im, pr, &jpg, &len) == -1 ||
 	    write_over(dir, name, jpg, len) == -1) {
 		free(jpg);
@@ -168,7 +168,7 @@ process(struct worker *w, struct msg_job *j, struct msg_result *r)
 		goto done;
 	}
 	snprintf(name, sizeof(name), "%s%s", j->id, j->ext);
-	if (ctl_mkdirs(j->outdir, 0755) == -1) {
+	if (ctl_mkdirs(j->outdir, 0750) == -1) {
 		setf(r->err, sizeof(r->err), "%s: %s", j->outdir,
 		    strerror(errno));
 		goto done;

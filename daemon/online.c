@@ -1,0 +1,440 @@
+/*
+ * online.c — idphotoctl's online commands: a client of idphotod's control
+ * socket. One request per line, one response per line (see control.c);
+ * subscribe and console also read the event stream.
+ *
+ * Messages from the daemon are English msgids; the sentences for the
+ * operator (the advice of each finding) are translated here, through
+ * gettext, following the client's locale.
+ */
+#include <errno.h>
+#include <libintl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "daemon/ctl.h"
+
+#define _(s)	gettext(s)
+
+struct conn {
+	int	fd;
+	char	buf[CTL_MAX_LINE + 1];
+	size_t	len;
+};
+
+static int
+conn_open(struct conn *c, const char *path)
+{
+	struct sockaddr_un sun;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	c->len = 0;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, _("idphotoctl: socket path too long: %s\n"),
+		    path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		fprintf(stderr, _("idphotoctl: cannot reach idphotod at %s: "
+		    "%s (is it running? are you in its group?)\n"), path,
+		    strerror(errno));
+		if (c->fd != -1)
+			close(c->fd);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+conn_send(struct conn *c, json_t *req)
+{
+	char *s = json_dumps(req, JSON_COMPACT);
+	size_t len, off = 0;
+	ssize_t n;
+
+	if (s == NULL)
+		return -1;
+	len = strlen(s);
+	s[len++] = '\n';
+	while (off < len) {
+		n = send(c->fd, s + off, len - off, MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			free(s);
+			fprintf(stderr, "idphotoctl: send: %s\n",
+			    strerror(errno));
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	free(s);
+	return 0;
+}
+
+/* The next line from the daemon, as JSON; NULL at EOF or error. */
+static json_t *
+conn_recv(struct conn *c)
+{
+	char *nl;
+	ssize_t n;
+	json_t *o;
+	json_error_t je;
+
+	for (;;) {
+		if ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
+			size_t ll = (size_t)(nl - c->buf);
+
+			o = json_loadb(c->buf, ll, 0, &je);
+			memmove(c->buf, nl + 1, c->len - ll - 1);
+			c->len -= ll + 1;
+			if (o == NULL)
+				fprintf(stderr, "idphotoctl: bad reply: %s\n",
+				    je.text);
+			return o;
+		}
+		if (c->len >= CTL_MAX_LINE)
+			return NULL;
+		n = read(c->fd, c->buf + c->len, CTL_MAX_LINE - c->len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return NULL;
+		c->len += (size_t)n;
+	}
+}
+
+static const char *
+str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+static void
+print_findings(json_t *checks)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(checks, "findings"), i, f) {
+		printf("    %-4s %-10s %-18s %s\n", str(f, "severity"),
+		    str(f, "requirement"), str(f, "code"),
+		    _(str(f, "advice")));
+	}
+}
+
+/* One event or response for people. */
+static void
+print_human(json_t *o)
+{
+	const char *ev = str(o, "event");
+
+	if (strcmp(ev, "state") == 0) {
+		printf(_("state: %s %s%s%s\n"), _(str(o, "state")), str(o, "id"),
+		    json_object_get(o, "note") ? " — " : "", str(o, "note"));
+	} else if (strcmp(ev, "notice") == 0) {
+		printf(_("notice: %s\n"), _(str(o, "message")));
+	} else if (strcmp(ev, "camera") == 0) {
+		printf(_("camera: %s %s\n"), json_is_true(json_object_get(o,
+		    "connected")) ? _("connected") : _("ABSENT"),
+		    str(o, "text"));
+	} else if (strcmp(ev, "result") == 0) {
+		const char *oc = str(o, "outcome");
+
+		if (strcmp(oc, "pass") == 0 || strcmp(oc, "warn") == 0)
+			printf(_("ACCEPTED %s: %s (quality %lld, %lld bytes)\n"),
+			    str(o, "id"), str(o, "output"),
+			    json_integer_value(json_object_get(o, "quality")),
+			    json_integer_value(json_object_get(o, "size")));
+		else if (strcmp(oc, "fail") == 0)
+			printf(_("REJECTED %s: retake after fixing:\n"),
+			    str(o, "id"));
+		else
+			printf(_("ERROR %s: %s\n"), str(o, "id"),
+			    str(o, "error"));
+		print_findings(json_object_get(o, "checks"));
+		if (json_object_get(o, "replaced"))
+			printf(_("  the earlier photo was kept as %s\n"),
+			    str(o, "replaced"));
+		if (json_object_get(o, "preview"))
+			printf(_("  annotated preview: %s\n"),
+			    str(o, "preview"));
+	} else if (json_object_get(o, "ok") != NULL &&
+	    !json_is_true(json_object_get(o, "ok"))) {
+		printf(_("refused (%s): %s\n"), str(o, "code"),
+		    str(o, "error"));
+	} else if (json_object_get(o, "state") != NULL) {
+		json_t *cm = json_object_get(o, "camera");
+		json_t *n = json_object_get(o, "counts");
+
+		printf(_("state %s %s; camera %s (%s); %lld shots, %lld "
+		    "accepted, %lld rejected, %lld errors\n"),
+		    _(str(o, "state")), str(o, "id"),
+		    json_is_true(json_object_get(cm, "connected")) ?
+		    _("connected") : _("ABSENT"), str(cm, "text"),
+		    json_integer_value(json_object_get(n, "shots")),
+		    json_integer_value(json_object_get(n, "accepted")),
+		    json_integer_value(json_object_get(n, "rejected")),
+		    json_integer_value(json_object_get(n, "errors")));
+		if (json_object_get(o, "note"))
+			printf("  %s\n", str(o, "note"));
+	} else if (json_object_get(o, "history") != NULL) {
+		json_t *e;
+		size_t i;
+
+		json_array_foreach(json_object_get(o, "history"), i, e) {
+			printf("%.0f %s %s %s\n", json_number_value(
+			    json_object_get(e, "time")), str(e, "id"),
+			    str(e, "event"), str(e, "outcome"));
+			if (json_object_get(e, "output"))
+				printf("    %s\n", str(e, "output"));
+			print_findings(json_object_get(e, "checks"));
+		}
+	} else
+		printf(_("ok\n"));
+	fflush(stdout);
+}
+
+static void
+emit(json_t *o, int json)
+{
+	if (json) {
+		char *s = json_dumps(o, JSON_COMPACT);
+
+		if (s != NULL)
+			puts(s);
+		free(s);
+		fflush(stdout);
+	} else
+		print_human(o);
+}
+
+/* Sends req and prints the response (events before it too). 0/1/-1. */
+static int
+roundtrip(struct conn *c, json_t *req, int json, json_t **resp)
+{
+	json_t *o;
+
+	if (conn_send(c, req) == -1)
+		return -1;
+	while ((o = conn_recv(c)) != NULL) {
+		if (json_object_get(o, "ok") != NULL) {
+			int rc = json_is_true(json_object_get(o, "ok")) ? 0 : 1;
+
+			emit(o, json);
+			if (resp != NULL)
+				*resp = o;
+			else
+				json_decref(o);
+			return rc;
+		}
+		emit(o, json);
+		json_decref(o);
+	}
+	fprintf(stderr, _("idphotoctl: idphotod closed the connection\n"));
+	return -1;
+}
+
+static void
+console_help(void)
+{
+	printf(_("Type or scan an ID number and press Enter to key it in.\n"
+	    "Enter on an empty line shoots (the software pedal).\n"
+	    "  r  retake    c  cancel    s  status    q  quit\n"));
+}
+
+/*
+ * The next line of stdin, from our own buffer (stdio's would hide lines
+ * it read ahead from poll()). 1 with a line, 0 when none is complete yet
+ * (read more), -1 at EOF.
+ */
+static int
+stdin_line(char *buf, size_t *len, size_t cap, char *line, size_t lcap,
+    int readmore)
+{
+	char *nl;
+	ssize_t n;
+
+	if (readmore) {
+		n = read(STDIN_FILENO, buf + *len, cap - *len);
+		if (n == 0 && *len == 0)
+			return -1;
+		if (n == 0) {		/* EOF: the last line, unterminated */
+			buf[(*len)++] = '\n';
+		} else if (n > 0)
+			*len += (size_t)n;
+	}
+	if ((nl = memchr(buf, '\n', *len)) == NULL) {
+		if (*len == cap)
+			*len = 0;	/* an absurd line: drop it */
+		return 0;
+	}
+	n = nl - buf;
+	snprintf(line, lcap, "%.*s", (int)n, buf);
+	memmove(buf, nl + 1, *len - (size_t)n - 1);
+	*len -= (size_t)n + 1;
+	line[strcspn(line, "\r")] = '\0';
+	return 1;
+}
+
+static int handle_input(struct conn *, const char *, char *, size_t);
+
+static int
+console(struct conn *c)
+{
+	struct pollfd pfd[2];
+	char line[256], confirm[PHOTO_ID_LEN + 1] = "", in[1024];
+	size_t inlen = 0;
+	json_t *o;
+	int rc, got, eof = 0;
+
+	printf(_("idphotod console\n"));
+	console_help();
+	o = json_pack("{s:s}", "cmd", "subscribe");
+	rc = roundtrip(c, o, 0, NULL);
+	json_decref(o);
+	if (rc != 0)
+		return 1;
+	pfd[0].fd = STDIN_FILENO;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = c->fd;
+	pfd[1].events = POLLIN;
+	for (;;) {
+		/* after stdin ends, events still come: stop after 3 s of
+		 * silence */
+		int n = poll(pfd, 2, eof ? 3000 : -1);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return 1;
+		if (n == 0)
+			return 0;
+		if (pfd[1].revents) {
+			/* events, possibly several lines */
+			do {
+				if ((o = conn_recv(c)) == NULL) {
+					printf(_("idphotod went away\n"));
+					return 1;
+				}
+				print_human(o);
+				json_decref(o);
+			} while (memchr(c->buf, '\n', c->len) != NULL);
+		}
+		if (!pfd[0].revents || eof)
+			continue;
+		got = stdin_line(in, &inlen, sizeof(in), line, sizeof(line), 1);
+		while (got == 1) {
+			if (handle_input(c, line, confirm, sizeof(confirm)))
+				return 0;
+			got = stdin_line(in, &inlen, sizeof(in), line,
+			    sizeof(line), 0);
+		}
+		if (got == -1) {
+			eof = 1;
+			pfd[0].fd = -1;
+		}
+	}
+}
+
+/* One line typed by the operator; 1 to quit. */
+static int
+handle_input(struct conn *c, const char *line, char *confirm, size_t clen)
+{
+	json_t *o, *resp = NULL;
+
+	if (confirm[0] != '\0') {
+		if (line[0] == 'y' || line[0] == 'Y') {
+			o = json_pack("{s:s, s:s, s:b}", "cmd", "id", "id",
+			    confirm, "replace", 1);
+			roundtrip(c, o, 0, NULL);
+			json_decref(o);
+		} else
+			printf(_("not replaced\n"));
+		confirm[0] = '\0';
+		return 0;
+	}
+	if (strcmp(line, "q") == 0)
+		return 1;
+	if (strcmp(line, "h") == 0 || strcmp(line, "?") == 0) {
+		console_help();
+		return 0;
+	}
+	if (line[0] == '\0')
+		o = json_pack("{s:s}", "cmd", "shoot");
+	else if (strcmp(line, "r") == 0)
+		o = json_pack("{s:s}", "cmd", "retake");
+	else if (strcmp(line, "c") == 0)
+		o = json_pack("{s:s}", "cmd", "cancel");
+	else if (strcmp(line, "s") == 0)
+		o = json_pack("{s:s}", "cmd", "status");
+	else
+		o = json_pack("{s:s, s:s}", "cmd", "id", "id", line);
+	if (roundtrip(c, o, 0, &resp) == -1) {
+		json_decref(o);
+		return 1;
+	}
+	if (resp != NULL && strcmp(str(resp, "code"), "NEEDS_CONFIRM") == 0) {
+		snprintf(confirm, clen, "%s", str(o, "id"));
+		printf(_("Replace the accepted photo? [y/N] "));
+		fflush(stdout);
+	}
+	json_decref(resp);
+	json_decref(o);
+	return 0;
+}
+
+int
+ctl_online(const char *sock, const char *cmd, int argc, char **argv,
+    int json, int replace)
+{
+	struct conn c;
+	json_t *req = NULL, *o;
+	int rc = 1;
+
+	if (strcmp(cmd, "id") == 0 && argc == 1)
+		req = json_pack("{s:s, s:s, s:b}", "cmd", "id", "id", argv[0],
+		    "replace", replace);
+	else if ((strcmp(cmd, "retake") == 0) && argc == 0)
+		req = json_pack("{s:s, s:b}", "cmd", "retake", "replace",
+		    replace);
+	else if (strcmp(cmd, "history") == 0 && argc <= 1)
+		req = argc ? json_pack("{s:s, s:s}", "cmd", "history", "id",
+		    argv[0]) : json_pack("{s:s}", "cmd", "history");
+	else if ((strcmp(cmd, "status") == 0 || strcmp(cmd, "shoot") == 0 ||
+	    strcmp(cmd, "cancel") == 0 || strcmp(cmd, "reload") == 0 ||
+	    strcmp(cmd, "subscribe") == 0) && argc == 0)
+		req = json_pack("{s:s}", "cmd", cmd);
+	else if (strcmp(cmd, "console") == 0 && argc == 0)
+		;
+	else {
+		fprintf(stderr, _("idphotoctl: %s: wrong arguments\n"), cmd);
+		return 2;
+	}
+	if (conn_open(&c, sock) == -1) {
+		json_decref(req);
+		return 1;
+	}
+	if (req == NULL)
+		rc = console(&c);
+	else if ((rc = roundtrip(&c, req, json, NULL)) == 0 &&
+	    strcmp(cmd, "subscribe") == 0) {
+		while ((o = conn_recv(&c)) != NULL) {
+			emit(o, json);
+			json_decref(o);
+		}
+	}
+	json_decref(req);
+	close(c.fd);
+	return rc < 0 ? 1 : rc;
+}
