@@ -9,6 +9,7 @@
 #   make           build idphotod and idphotoctl
 #   make check     run every test (no hardware needed)
 #   make bench     speed and memory benchmark of the photo pipeline
+#   make soak      2000 capture cycles through the daemon, RSS as it goes
 #   make run       start the demo station on the simulated hardware
 #   make install   honours PREFIX and DESTDIR
 
@@ -82,7 +83,7 @@ TEST_HELPER_OBJ = $(call objs,$(TEST_HELPER_SRC))
 TESTDATA ?= $(abspath ../shared/testdata)
 CASCADES ?= /usr/share/opencv4/haarcascades
 
-.PHONY: all deps check bench run install uninstall clean po
+.PHONY: all deps check bench soak run install uninstall clean po
 all: $(PROGS) po
 
 $(B)/%.o: %.c
@@ -133,6 +134,10 @@ $(B)/bench/%: $(B)/bench/%.o $(ALL_LIBS)
 bench: all $(BENCH_BINS)
 	@TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' BUILD='$(abspath $(B))' \
 		bench/run-bench
+
+# N capture cycles through the daemon, RSS printed as it goes
+soak: all
+	@BUILD='$(abspath $(B))' SRCDIR='$(CURDIR)' bench/soak
 
 run: all
 	@BUILD='$(abspath $(B))' SRCDIR='$(CURDIR)' demo/run-demo
