@@ -418,7 +418,19 @@ ctl_online(const char *sock, const char *cmd, int argc, char **argv,
 	else if (strcmp(cmd, "console") == 0 && argc == 0)
 		;
 	else {
-		fprintf(stderr, _("idphotoctl: %s: wrong arguments\n"), cmd);
+		static const char *const known[] = { "id", "retake", "history",
+		    "status", "shoot", "cancel", "reload", "subscribe",
+		    "console", NULL };
+		int k;
+
+		for (k = 0; known[k] != NULL && strcmp(known[k], cmd) != 0; k++)
+			;
+		if (known[k] == NULL)
+			fprintf(stderr, _("idphotoctl: unknown command %s\n"),
+			    cmd);
+		else
+			fprintf(stderr, _("idphotoctl: %s: wrong arguments "
+			    "(see idphotoctl --help)\n"), cmd);
 		return 2;
 	}
 	if (conn_open(&c, sock) == -1) {
