@@ -7,8 +7,8 @@
  *
  * Non-blocking: the main loop polls pedal_fd() and calls pedal_read()
  * when it is readable. Key-down of the configured key fires once; auto-
- * repeat is ignored; a press within debounce_ms of the last accepted one
- * (contact bounce) is ignored. A handle is opaque; pedal_close(NULL) is a
+ * repeat is ignored; a press within debounce_ms of the last accepted press
+ * or of the last release (contact bounce) is ignored. A handle is opaque; pedal_close(NULL) is a
  * no-op. Errors go to the caller's err buffer.
  */
 #ifndef PEDAL_H
