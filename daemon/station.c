@@ -440,8 +440,9 @@ on_result(struct station *s, struct msg_result *r)
 		json_object_set_new(ev, "error", json_string(r->err));
 	if (r->result != NULL)
 		json_object_set(ev, "checks", r->result);
-	/* journalled before anyone is told */
-	journal(s, json_deep_copy(ev));
+	/* journalled before anyone is told; this also stamps ev's "time",
+	 * which the accepted set keeps */
+	journal(s, json_incref(ev));
 	json_decref(s->last);
 	s->last = json_incref(ev);
 	switch (r->outcome) {
