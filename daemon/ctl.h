@@ -62,6 +62,13 @@ void	ctl_mask_id(const char *id, char *out, size_t outlen);
 int	ctl_mkdirs(const char *path, mode_t mode);
 
 /*
+ * Writes buf to path through path.tmp and a rename, so that a reader
+ * never sees half a file; an existing path is replaced. 0, or -1 with
+ * errno.
+ */
+int	ctl_write_file(const char *path, const void *buf, size_t len);
+
+/*
  * A photo_result as a JSON object (the caller owns it): verdict, findings
  * and every measurement; path, when not NULL, as "file". The advice is
  * translated through gettext when translate is set, else left as the

@@ -200,21 +200,6 @@ print_error(const struct opts *o, const char *path, const char *msg)
 
 /* Writes buf to path (plainly: annotations are not deliverables). */
 static int
-write_plain(const char *path, const unsigned char *buf, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	int rc = 0;
-
-	if (f == NULL)
-		return -1;
-	if (fwrite(buf, 1, len, f) != len)
-		rc = -1;
-	if (fclose(f) == EOF)
-		rc = -1;
-	return rc;
-}
-
-static int
 annotate_to(photo_ctx *ctx, photo_image *im, const photo_result *r,
     const char *path)
 {
@@ -226,7 +211,7 @@ annotate_to(photo_ctx *ctx, photo_image *im, const photo_result *r,
 		fprintf(stderr, "%s: %s: %s\n", progname, path,
 		    photo_error(ctx));
 		rc = -1;
-	} else if (write_plain(path, jpg, len) == -1) {
+	} else if (ctl_write_file(path, jpg, len) == -1) {
 		fprintf(stderr, "%s: %s: %s\n", progname, path,
 		    strerror(errno));
 		rc = -1;

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "daemon/idphotod.h"
 
@@ -89,47 +88,24 @@ archive(struct worker *w, const struct msg_job *j, struct msg_result *r)
 	return 0;
 }
 
-/* Writes a file that may be replaced freely: temporary file, rename. */
-static int
-write_over(const char *dir, const char *name, const void *buf, size_t len)
-{
-	char tmp[PATH_MAX], path[PATH_MAX];
-	FILE *f;
-	int rc = -1;
-
-	setf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
-	setf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(tmp, "we")) == NULL)
-		return -1;
-	if (fwrite(buf, 1, len, f) == len)
-		rc = 0;
-	if (fclose(f) == EOF)
-		rc = -1;
-	if (rc == 0 && rename(tmp, path) == -1)
-		rc = -1;
-	if (rc == -1)
-		unlink(tmp);
-	return rc;
-}
-
 static void
 preview(struct worker *w, const struct msg_job *j, photo_image *im,
     const photo_result *pr, struct msg_result *r)
 {
-	char dir[PATH_MAX], name[PHOTO_ID_LEN + 8];
+	char dir[PATH_MAX], path[PATH_MAX];
 	unsigned char *jpg = NULL;
 	size_t len = 0;
 
 	setf(dir, sizeof(dir), "%s/preview", j->statedir);
-	snprintf(name, sizeof(name), "%s.jpg", j->id);
+	setf(path, sizeof(path), "%s/%s.jpg", dir, j->id);
 	if (ctl_mkdirs(dir, 0750) == -1 ||
 	    photo_annotate(w->ctx, im, pr, &jpg, &len) == -1 ||
-	    write_over(dir, name, jpg, len) == -1) {
+	    ctl_write_file(path, jpg, len) == -1) {
 		free(jpg);
 		return;		/* a preview is a convenience, not a result */
 	}
 	free(jpg);
-	setf(r->preview, sizeof(r->preview), "%s/%s", dir, name);
+	setf(r->preview, sizeof(r->preview), "%s", path);
 }
 
 static void
