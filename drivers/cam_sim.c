@@ -9,6 +9,13 @@
  *
  * The folder is listed again at every pass, so frames can be dropped in
  * while the station runs.
+ *
+ * The lamp model (sim_lamps) relights each frame in linear light: a
+ * column at fraction t of the width gets the gain
+ *   (effL * left * wL(t) + effR * right * (1 - wL(t))) / ref,
+ * with wL a smooth step from 1 on the left to 0 on the right, because a
+ * lamp at 45 degrees lights mostly its own side of the face. So the
+ * calibration loop sees the face balance and exposure follow the levels.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <math.h>
 #include <time.h>
+
+#include <turbojpeg.h>
 
 #include "drivers/cam.h"
 
@@ -25,6 +35,7 @@ struct cam {
 	char	**files;
 	int	nfiles, next;
 	unsigned long shots;
+	double	light[2];	/* cam_light(); < 0: not given */
 	char	desc[PATH_MAX + 32];
 	char	err[PATH_MAX * 2 + 128];
 };
@@ -113,6 +124,7 @@ cam_open(const struct cam_conf *conf, char *err, size_t errlen)
 		return NULL;
 	}
 	c->conf = *conf;
+	c->light[0] = c->light[1] = -1;
 	if (list(c) == -1) {
 		snprintf(err, errlen, "%s", c->err);
 		cam_close(c);
@@ -152,6 +164,87 @@ slurp(const char *path, size_t *len, char *err, size_t errlen)
 		*len = (size_t)sz;
 	fclose(f);
 	return buf;
+}
+
+void
+cam_light(cam *c, double left, double right)
+{
+	c->light[0] = left;
+	c->light[1] = right;
+}
+
+static double
+to_linear(double v)
+{
+	return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+static double
+to_srgb(double v)
+{
+	v = v < 0 ? 0 : v > 1 ? 1 : v;
+	return v <= 0.0031308 ? v * 12.92 : 1.055 * pow(v, 1 / 2.4) - 0.055;
+}
+
+/* Relights *buf by the lamp model; on failure the frame stays as it is
+ * (the model is a simulation aid, never a reason to lose a frame). */
+static void
+relight(cam *c, unsigned char **buf, size_t *len)
+{
+	enum { OUT_LUT = 4096 };
+	tjhandle dec = tjInitDecompress(), enc = NULL;
+	unsigned char *rgb = NULL, *jpg = NULL;
+	float lin[256], *gain = NULL;
+	unsigned char out[OUT_LUT + 1];
+	unsigned long jlen;
+	int w, h, x, y, k, ss, cs;
+
+	if (dec == NULL || tjDecompressHeader3(dec, *buf, *len, &w, &h, &ss,
+	    &cs) == -1)
+		goto done;
+	jlen = tjBufSize(w, h, TJSAMP_420);
+	if ((rgb = malloc((size_t)w * (size_t)h * 3)) == NULL ||
+	    (gain = malloc(sizeof(*gain) * (size_t)w)) == NULL ||
+	    (jpg = malloc(jlen)) == NULL ||
+	    tjDecompress2(dec, *buf, *len, rgb, w, 0, h, TJPF_RGB, 0) == -1)
+		goto done;
+	for (k = 0; k < 256; k++)
+		lin[k] = (float)to_linear(k / 255.0);
+	for (k = 0; k <= OUT_LUT; k++)
+		out[k] = (unsigned char)lround(to_srgb((double)k / OUT_LUT) *
+		    255);
+	for (x = 0; x < w; x++) {
+		double t = w > 1 ? (double)x / (w - 1) : 0.5;
+		double wl = 1 / (1 + exp((t - 0.5) / 0.1));
+
+		gain[x] = (float)((c->conf.sim_lamp_eff[0] * c->light[0] * wl +
+		    c->conf.sim_lamp_eff[1] * c->light[1] * (1 - wl)) /
+		    c->conf.sim_lamp_ref);
+	}
+	for (y = 0; y < h; y++) {
+		unsigned char *p = rgb + (size_t)y * (size_t)w * 3;
+
+		for (x = 0; x < w * 3; x++) {
+			float v = lin[p[x]] * gain[x / 3];
+
+			p[x] = out[v >= 1 ? OUT_LUT : (int)(v * OUT_LUT + 0.5f)];
+		}
+	}
+	if ((enc = tjInitCompress()) == NULL || tjCompress2(enc, rgb, w, 0, h,
+	    TJPF_RGB, &jpg, &jlen, TJSAMP_420, 95, TJFLAG_NOREALLOC) == -1)
+		goto done;
+	free(*buf);
+	*buf = jpg;		/* malloc'd by us: the caller's free() fits */
+	*len = jlen;
+	jpg = NULL;
+done:
+	free(jpg);
+	free(rgb);
+	free(gain);
+	if (dec != NULL)
+		tjDestroy(dec);
+	if (enc != NULL)
+		tjDestroy(enc);
 }
 
 int
@@ -196,6 +289,8 @@ cam_capture(cam *c, unsigned char **buf, size_t *len, char *name,
 	    c->files[c->next]);
 	if ((*buf = slurp(path, len, c->err, sizeof(c->err))) == NULL)
 		return -1;
+	if (c->conf.sim_lamps && c->light[0] >= 0)
+		relight(c, buf, len);
 	snprintf(name, namelen, "%s", c->files[c->next]);
 	c->next++;
 	return 0;
