@@ -6,9 +6,11 @@
  * the first request, and after a failure it is closed and opened again
  * on the next one; state changes go to the main loop as MSG_CAMSTATE.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "daemon/idphotod.h"
 #include "drivers/cam.h"
@@ -50,16 +52,24 @@ ensure_open(struct camthread *t, char *err, size_t errlen)
 }
 
 static void
-capture(struct camthread *t, unsigned seq)
+capture(struct camthread *t, const struct msg_capture *req)
 {
 	struct msg_frame *m;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return;		/* nothing to report with; main times out */
 	m->q.kind = MSG_FRAME;
-	m->seq = seq;
-	if (ensure_open(t, m->err, sizeof(m->err)) == 0 &&
-	    cam_capture(t->cam, &m->buf, &m->len, m->name,
+	m->seq = req->seq;
+	if (req->settle_ms > 0) {
+		struct timespec ts = { req->settle_ms / 1000,
+		    (long)(req->settle_ms % 1000) * 1000000L };
+
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+	}
+	if (ensure_open(t, m->err, sizeof(m->err)) == 0)
+		cam_light(t->cam, req->light[0], req->light[1]);
+	if (t->cam != NULL && cam_capture(t->cam, &m->buf, &m->len, m->name,
 	    sizeof(m->name)) == -1) {
 		snprintf(m->err, sizeof(m->err), "%s", cam_error(t->cam));
 		/* start afresh on the next capture */
@@ -80,7 +90,7 @@ run(void *arg)
 	ensure_open(t, err, sizeof(err));
 	while ((n = queue_pop(&t->req, 1)) != NULL) {
 		if (n->kind == MSG_CAPTURE)
-			capture(t, ((struct msg_capture *)n)->seq);
+			capture(t, (struct msg_capture *)n);
 		msg_free(n);
 	}
 	cam_close(t->cam);
@@ -107,7 +117,8 @@ camthread_start(const struct cam_conf *conf, struct queue *done)
 }
 
 void
-camthread_capture(struct camthread *t, unsigned seq)
+camthread_capture(struct camthread *t, unsigned seq, const double light[2],
+    int settle_ms)
 {
 	struct msg_capture *m;
 
@@ -115,6 +126,9 @@ camthread_capture(struct camthread *t, unsigned seq)
 		fatal("%s", __func__);
 	m->q.kind = MSG_CAPTURE;
 	m->seq = seq;
+	m->light[0] = light[0];
+	m->light[1] = light[1];
+	m->settle_ms = settle_ms;
 	queue_push(&t->req, &m->q);
 }
 

@@ -43,19 +43,23 @@ conf_err(char *err, size_t errlen, const config_setting_t *s,
 	return -1;
 }
 
-/* The dotted path of a setting, for messages ("photo.geometry.eye"). */
+/* The dotted path of a setting, for messages ("photo.geometry.eye",
+ * "lighting.lamps[1].address"). */
 static void
 setting_path(const config_setting_t *s, char *buf, size_t len)
 {
 	char tmp[512];
-	const char *name = config_setting_name(s);
+	const char *name;
 
-	if (s == NULL || config_setting_parent(s) == NULL || name == NULL) {
+	if (s == NULL || config_setting_parent(s) == NULL) {
 		buf[0] = '\0';
 		return;
 	}
+	name = config_setting_name(s);
 	setting_path(config_setting_parent(s), tmp, sizeof(tmp));
-	if (snprintf(buf, len, "%s%s%s", tmp, tmp[0] ? "." : "", name) < 0)
+	if ((name == NULL ? snprintf(buf, len, "%s[%d]", tmp,
+	    config_setting_index(s)) : snprintf(buf, len, "%s%s%s", tmp,
+	    tmp[0] ? "." : "", name)) < 0)
 		buf[0] = '\0';
 }
 
@@ -117,6 +121,7 @@ get_string(const config_setting_t *s, char *out, size_t outlen, char *err,
 	if (strlen(v) >= outlen)
 		return conf_err(err, errlen, s, "%s is longer than %zu "
 		    "characters", path, outlen - 1);
+	memset(out, 0, outlen);		/* configs compare with memcmp */
 	snprintf(out, outlen, "%s", v);
 	return 0;
 }
@@ -126,18 +131,20 @@ get_string(const config_setting_t *s, char *out, size_t outlen, char *err,
  * a leaf entry says how to store its value.
  */
 enum ktype { K_GROUP, K_DOUBLE, K_INT, K_LONG, K_STRING, K_BOOL, K_BAND,
-    K_CHECKS };
+    K_CHECKS, K_LAMPS };
 
 struct key {
 	const char *name;
 	enum ktype type;
-	size_t	off;		/* into struct ctl_conf */
+	size_t	off;		/* into struct ctl_conf (struct rig_lamp for
+				 * the members of a lamp) */
 	double	lo, hi;		/* numbers; strings: buffer size in hi */
 	const struct key *sub;	/* K_GROUP members */
 };
 
 #define OFF(f)	offsetof(struct ctl_conf, f)
 #define PHO(f)	offsetof(struct ctl_conf, photo.f)
+#define LMP(f)	offsetof(struct rig_lamp, f)
 
 static const struct key cascades_keys[] = {
 	{ "dir", K_STRING, PHO(cascade_dir), 0, PHOTO_PATH_MAX, NULL },
@@ -175,7 +182,7 @@ static const struct key photo_keys[] = {
 	{ "geometry", K_GROUP, 0, 0, 0, geometry_keys },
 	{ "file", K_GROUP, 0, 0, 0, file_keys },
 	{ "id_escape", K_STRING, PHO(id_escape), 0, 128, NULL },
-	{ "checks", K_CHECKS, 0, 0, 0, NULL },
+	{ "checks", K_CHECKS, OFF(photo), 0, 0, NULL },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
 static const struct key output_keys[] = {
@@ -193,6 +200,10 @@ static const struct key sim_keys[] = {
 	{ "cycle", K_BOOL, OFF(cam.sim_cycle), 0, 0, NULL },
 	{ "latency_ms", K_INT, OFF(cam.sim_latency_ms), 0, 60000, NULL },
 	{ "fail_every", K_INT, OFF(cam.sim_fail_every), 0, 1000000, NULL },
+	{ "lamps", K_BOOL, OFF(cam.sim_lamps), 0, 0, NULL },
+	{ "lamp_left", K_DOUBLE, OFF(cam.sim_lamp_eff[0]), 0, 4, NULL },
+	{ "lamp_right", K_DOUBLE, OFF(cam.sim_lamp_eff[1]), 0, 4, NULL },
+	{ "lamp_reference", K_DOUBLE, OFF(cam.sim_lamp_ref), 0.05, 1, NULL },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
 static const struct key camera_keys[] = {
@@ -206,17 +217,40 @@ static const struct key pedal_keys[] = {
 	{ "debounce_ms", K_INT, OFF(pedal_debounce_ms), 0, 2000, NULL },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
+static const struct key lamp_keys[] = {
+	{ "name", K_STRING, LMP(name), 0, 32, NULL },
+	{ "position", K_STRING, LMP(position), 0, 8, NULL },
+	{ "address", K_INT, LMP(address), 1, DMX_CHANNELS, NULL },
+	{ "dimmer_bits", K_INT, LMP(dimmer_bits), 8, 16, NULL },
+	{ "cct_bits", K_INT, LMP(cct_bits), 0, 16, NULL },
+	{ "cct_min", K_INT, LMP(cct_min), 1000, 20000, NULL },
+	{ "cct_max", K_INT, LMP(cct_max), 1000, 20000, NULL },
+	{ "level", K_DOUBLE, LMP(level), 0, 1, NULL },
+	{ "cct", K_INT, LMP(cct), 1000, 20000, NULL },
+	{ "fade_ms", K_INT, LMP(fade_ms), 0, 60000, NULL },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+static const struct key lighting_keys[] = {
+	{ "driver", K_STRING, OFF(rig.dmx.driver), 0, 16, NULL },
+	{ "device", K_STRING, OFF(rig.dmx.device), 0, PATH_MAX, NULL },
+	{ "refresh_hz", K_INT, OFF(rig.refresh_hz), 1, 44, NULL },
+	{ "standby", K_DOUBLE, OFF(rig.standby), 0, 1, NULL },
+	{ "shutdown", K_STRING, OFF(rig.shutdown), 0, 8, NULL },
+	{ "lamps", K_LAMPS, OFF(rig), 0, 0, NULL },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
 static const struct key top_keys[] = {
 	{ "photo", K_GROUP, 0, 0, 0, photo_keys },
 	{ "output", K_GROUP, 0, 0, 0, output_keys },
 	{ "station", K_GROUP, 0, 0, 0, station_keys },
 	{ "camera", K_GROUP, 0, 0, 0, camera_keys },
 	{ "pedal", K_GROUP, 0, 0, 0, pedal_keys },
+	{ "lighting", K_GROUP, 0, 0, 0, lighting_keys },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
 
 static int parse_group(const config_setting_t *, const struct key *,
-    struct ctl_conf *, char *, size_t);
+    char *, char *, size_t);
 
 /* band { min = ; max = ; target = ; } with min < target < max. */
 static int
@@ -310,19 +344,48 @@ parse_checks(const config_setting_t *g, photo_params *p, char *err,
 	return 0;
 }
 
+/* lighting.lamps = ( { ... }, ... ): each lamp starts from the lamp
+ * defaults; the list replaces the default rig. */
 static int
-parse_key(const config_setting_t *s, const struct key *k,
-    struct ctl_conf *c, char *err, size_t errlen)
+parse_lamps(const config_setting_t *s, struct rig_conf *rc, char *err,
+    size_t errlen)
 {
-	char *base = (char *)c + k->off;
+	int i, n;
+
+	if (!config_setting_is_list(s))
+		return conf_err(err, errlen, s, "lighting.lamps must be a list "
+		    "( { name = ...; ... }, ... )");
+	if ((n = config_setting_length(s)) > RIG_MAX_LAMPS)
+		return conf_err(err, errlen, s, "lighting.lamps has %d lamps; "
+		    "at most %d", n, RIG_MAX_LAMPS);
+	rc->nlamps = n;
+	for (i = 0; i < n; i++) {
+		struct rig_lamp *l = &rc->lamp[i];
+
+		rig_lamp_default(l);
+		snprintf(l->name, sizeof(l->name), "lamp%d", i + 1);
+		if (parse_group(config_setting_get_elem(s, (unsigned)i),
+		    lamp_keys, (char *)l, err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+parse_key(const config_setting_t *s, const struct key *k, char *obj,
+    char *err, size_t errlen)
+{
+	char *base = obj + k->off;
 	double d;
 	long l;
 
 	switch (k->type) {
 	case K_GROUP:
-		return parse_group(s, k->sub, c, err, errlen);
+		return parse_group(s, k->sub, obj, err, errlen);
 	case K_CHECKS:
-		return parse_checks(s, &c->photo, err, errlen);
+		return parse_checks(s, (photo_params *)base, err, errlen);
+	case K_LAMPS:
+		return parse_lamps(s, (struct rig_conf *)base, err, errlen);
 	case K_BAND:
 		return parse_band(s, k, (photo_band *)base, err, errlen);
 	case K_DOUBLE:
@@ -357,8 +420,8 @@ parse_key(const config_setting_t *s, const struct key *k,
 }
 
 static int
-parse_group(const config_setting_t *g, const struct key *keys,
-    struct ctl_conf *c, char *err, size_t errlen)
+parse_group(const config_setting_t *g, const struct key *keys, char *obj,
+    char *err, size_t errlen)
 {
 	char path[256];
 	int i, n;
@@ -379,7 +442,7 @@ parse_group(const config_setting_t *g, const struct key *keys,
 		if (k->name == NULL)
 			return conf_err(err, errlen, s, "unknown key %s%s%s",
 			    path, path[0] ? "." : "", nm);
-		if (parse_key(s, k, c, err, errlen) == -1)
+		if (parse_key(s, k, obj, err, errlen) == -1)
 			return -1;
 	}
 	return 0;
@@ -401,8 +464,11 @@ ctl_conf_default(struct ctl_conf *c)
 	    "/usr/share/idphotod/frames");
 	c->cam.sim_cycle = 1;
 	c->cam.sim_latency_ms = 300;
+	c->cam.sim_lamp_eff[0] = c->cam.sim_lamp_eff[1] = 1.0;
+	c->cam.sim_lamp_ref = 0.8;
 	c->pedal_key = 48;		/* KEY_B */
 	c->pedal_debounce_ms = 50;
+	rig_conf_default(&c->rig);
 }
 
 /* Cross-key rules, after the whole file is read. */
@@ -411,6 +477,8 @@ validate(const struct ctl_conf *c, const config_t *cfg, char *err,
     size_t errlen)
 {
 	config_setting_t *root = config_root_setting(cfg);
+	char msg[512];
+	int lamp;
 
 	if (c->photo.size_min >= c->photo.size_max)
 		return conf_err(err, errlen, root, "photo.file.size_min must "
@@ -427,6 +495,15 @@ validate(const struct ctl_conf *c, const config_t *cfg, char *err,
 		    "camera.driver") ? config_lookup(cfg, "camera.driver") :
 		    root, "camera.driver \"%s\" is not known (known: sim)",
 		    c->cam.driver);
+	if (rig_conf_check(&c->rig, &lamp, msg, sizeof(msg)) == -1) {
+		config_setting_t *at = config_lookup(cfg, "lighting.lamps");
+
+		if (at != NULL && lamp >= 0)
+			at = config_setting_get_elem(at, (unsigned)lamp);
+		else if (at == NULL)
+			at = config_lookup(cfg, "lighting");
+		return conf_err(err, errlen, at ? at : root, "%s", msg);
+	}
 	return 0;
 }
 
@@ -450,7 +527,8 @@ ctl_conf_load(const char *path, struct ctl_conf *c, char *err,
 			    config_error_text(&cfg));
 		goto done;
 	}
-	if (parse_group(config_root_setting(&cfg), top_keys, c, err, errlen)
+	if (parse_group(config_root_setting(&cfg), top_keys, (char *)c, err,
+	    errlen)
 	    == -1 || validate(c, &cfg, err, errlen) == -1)
 		goto done;
 	rc = 0;

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "drivers/cam.h"
+#include "lighting/rig.h"
 #include "photo/photo.h"
 
 #define CTL_VERSION		"0.1"
@@ -34,6 +35,8 @@ struct ctl_conf {
 	char	pedal_device[PATH_MAX];	/* pedal.device (restart) */
 	int	pedal_key;		/* pedal.key: EV_KEY code */
 	int	pedal_debounce_ms;	/* pedal.debounce_ms */
+	struct rig_conf rig;		/* lighting { } (driver, device,
+					 * refresh_hz: restart) */
 };
 
 /* Fills *c with the defaults documented in conf/idphotod.conf. */

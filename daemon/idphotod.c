@@ -36,6 +36,8 @@ static struct {
 	struct station *st;
 	pedal	*pedal;
 	long long pedal_retry;	/* ms: when to try to reopen it */
+	rig	*rig;
+	int	wakefd;		/* the main loop's wake-up pipe */
 } d;
 
 static void
@@ -108,6 +110,23 @@ restart_keys(const struct ctl_conf *o, const struct ctl_conf *n)
 	if (strcmp(o->state_dir, n->state_dir) != 0)
 		log_warnx("reload: output.state_dir changed; takes effect at "
 		    "the next restart");
+	if (memcmp(&o->rig.dmx, &n->rig.dmx, sizeof(o->rig.dmx)) != 0 ||
+	    o->rig.refresh_hz != n->rig.refresh_hz)
+		log_warnx("reload: lighting.driver, .device or .refresh_hz "
+		    "changed; take effect at the next restart (lamp levels "
+		    "apply now)");
+}
+
+/* The rig thread's notify: wake the main loop (a byte on the pipe). */
+static void
+rig_wake(void *arg)
+{
+	char c = 'l';
+
+	(void)arg;
+	if (write(d.wakefd, &c, 1) == -1) {
+		/* the pipe is full: the loop is awake anyway */
+	}
 }
 
 /* Parses into a new struct; swaps it in only when all of it is good. */
@@ -138,9 +157,13 @@ do_reload(char *err, size_t errlen)
 	memcpy(n->socket_group, d.conf.socket_group, sizeof(n->socket_group));
 	n->cam = d.conf.cam;
 	memcpy(n->state_dir, d.conf.state_dir, sizeof(n->state_dir));
+	n->rig.dmx = d.conf.rig.dmx;
+	n->rig.refresh_hz = d.conf.rig.refresh_hz;
 	d.conf = *n;
 	free(n);
 	station_set_conf(d.st, &d.conf);
+	if (d.rig != NULL)
+		rig_configure(d.rig, &d.conf.rig);	/* fades to the new levels */
 	if (pedal_changed)
 		pedal_setup();
 	log_info("reloaded %s", d.path ? d.path : "(defaults)");
@@ -250,6 +273,15 @@ main(int argc, char **argv)
 		fatalx("cannot read the journal %s", path);
 	control_init(lfd, station_request, d.st);
 	pedal_setup();
+	d.wakefd = wake[1];
+	if (d.conf.rig.nlamps > 0) {
+		if ((d.rig = rig_start(&d.conf.rig, RIG_STANDBY, NULL, rig_wake,
+		    NULL, err, sizeof(err))) == NULL)
+			fatalx("lamps: %s", err);
+		log_info("lamps: %d on %s", d.conf.rig.nlamps,
+		    d.conf.rig.dmx.driver);
+		station_set_rig(d.st, d.rig);
+	}
 
 	if (sd_watchdog_enabled(0, &wd_usec) > 0)
 		wd_next = now_ms();
@@ -296,6 +328,7 @@ main(int argc, char **argv)
 				station_pedal(d.st, "pedal");
 		}
 		control_dispatch(pfd + i, npfd - i);
+		station_lamps(d.st);
 		t = now_ms();
 		if (d.pedal_retry && t >= d.pedal_retry) {
 			if (d.pedal == NULL)
@@ -322,6 +355,8 @@ main(int argc, char **argv)
 	control_shutdown();
 	unlink(d.conf.socket);
 	camthread_stop(cam_t);
+	station_set_rig(d.st, NULL);
+	rig_stop(d.rig);	/* lamps to lighting.shutdown */
 	worker_stop(wk);	/* finishes the job in hand */
 	while ((n = queue_pop(&done, 0)) != NULL)
 		station_completion(d.st, n);	/* journals its result */

@@ -78,6 +78,8 @@ enum {
 struct msg_capture {
 	struct qnode q;
 	unsigned seq;
+	double	light[2];	/* the lamps, left and right (cam_light) */
+	int	settle_ms;	/* wait this long first: lamps still fading */
 };
 
 struct msg_frame {
@@ -134,7 +136,8 @@ void	msg_free(struct qnode *n);
 struct camthread;
 struct camthread *camthread_start(const struct cam_conf *conf,
 	    struct queue *done);
-void	camthread_capture(struct camthread *t, unsigned seq);
+void	camthread_capture(struct camthread *t, unsigned seq,
+	    const double light[2], int settle_ms);
 void	camthread_stop(struct camthread *t);
 
 /* ---- worker.c ------------------------------------------------------- */
@@ -185,6 +188,11 @@ struct station *station_new(const struct ctl_conf *conf,
 /* Rebuilds the accepted set and the last state from the journal. */
 int	station_recover(struct station *s, const char *journal_path);
 void	station_set_conf(struct station *s, const struct ctl_conf *conf);
+/* The lamps follow the station's state from now on (r may be NULL). */
+void	station_set_rig(struct station *s, rig *r);
+/* Called by the main loop on each pass: reports the lamps' interface
+ * coming and going. */
+void	station_lamps(struct station *s);
 json_t	*station_request(struct client *c, json_t *req, void *arg);
 void	station_pedal(struct station *s, const char *source);
 void	station_completion(struct station *s, struct qnode *n);

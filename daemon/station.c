@@ -50,6 +50,9 @@ struct station {
 	json_t	*last;		/* the latest result event */
 	int	cam_connected;
 	char	camtext[512];
+	rig	*rig;		/* the lamps, or NULL */
+	int	lamps_connected;
+	char	lampstext[512];
 	unsigned long shots, passed, failed, errors;
 	int	(*reload)(char *, size_t);
 	char	status[256];
@@ -122,10 +125,31 @@ update_status(struct station *s)
 	char m[32];
 
 	snprintf(s->status, sizeof(s->status), "%s%s%s; camera %s; "
-	    "%lu accepted, %lu rejected, %lu errors", stnames[s->state],
-	    s->id[0] ? " " : "", s->id[0] ? masked(s->id, m, sizeof(m)) : "",
-	    s->cam_connected ? "connected" : "absent", s->passed, s->failed,
-	    s->errors);
+	    "lamps %s; %lu accepted, %lu rejected, %lu errors",
+	    stnames[s->state], s->id[0] ? " " : "",
+	    s->id[0] ? masked(s->id, m, sizeof(m)) : "",
+	    s->cam_connected ? "connected" : "absent",
+	    s->rig == NULL ? "none" : s->lamps_connected ? "on" : "absent",
+	    s->passed, s->failed, s->errors);
+}
+
+/* Lamps at the calibrated level while a graduate is in the chair (an ID
+ * armed and not yet accepted), dimmed to standby otherwise. */
+static void
+lamps_follow(struct station *s)
+{
+	if (s->rig == NULL)
+		return;
+	switch (s->state) {
+	case ST_ARMED:
+	case ST_CAPTURING:
+	case ST_PROCESSING:
+	case ST_REJECTED:
+		rig_set_mode(s->rig, RIG_SHOOTING);
+		break;
+	default:
+		rig_set_mode(s->rig, RIG_STANDBY);
+	}
 }
 
 static void
@@ -135,6 +159,7 @@ set_state(struct station *s, int st, const char *note)
 
 	s->state = st;
 	update_status(s);
+	lamps_follow(s);
 	ev = json_pack("{s:s, s:s, s:s}", "event", "state", "state",
 	    stnames[st], "id", s->id);
 	if (note != NULL)
@@ -198,6 +223,40 @@ station_set_conf(struct station *s, const struct ctl_conf *conf)
 	/* the ID rules (photo.id_escape) live in the photo context */
 	if (photo_configure(s->ctx, &conf->photo) == -1)
 		log_warnx("%s", photo_error(s->ctx));
+}
+
+void
+station_set_rig(struct station *s, rig *r)
+{
+	s->rig = r;
+	lamps_follow(s);
+	update_status(s);
+}
+
+void
+station_lamps(struct station *s)
+{
+	struct rig_status rs;
+	json_t *ev;
+
+	if (s->rig == NULL)
+		return;
+	rig_status(s->rig, &rs);
+	if (rs.connected == s->lamps_connected && (rs.connected ||
+	    strcmp(rs.error, s->lampstext) == 0))
+		return;
+	if (rs.connected)
+		log_info("lamps: %s: sending", rs.describe);
+	else
+		log_warnx("lamps: %s; retrying every second", rs.error);
+	s->lamps_connected = rs.connected;
+	snprintf(s->lampstext, sizeof(s->lampstext), "%s", rs.connected ?
+	    rs.describe : rs.error);
+	update_status(s);
+	ev = json_pack("{s:s, s:b, s:s}", "event", "lamps", "connected",
+	    rs.connected, "text", s->lampstext);
+	control_broadcast(ev);
+	json_decref(ev);
 }
 
 void
@@ -336,6 +395,7 @@ station_recover(struct station *s, const char *path)
 static void
 shoot(struct station *s, const char *source)
 {
+	struct rig_status rs = { .side_target = { -1, -1 } };
 	char m[32];
 
 	s->seq++;
@@ -349,7 +409,10 @@ shoot(struct station *s, const char *source)
 	log_info("shot %u for %s (%s)", s->seq, masked(s->id, m, sizeof(m)),
 	    source);
 	set_state(s, ST_CAPTURING, NULL);
-	camthread_capture(s->cam, s->seq);
+	/* the frame is taken once the lamps have reached their level */
+	if (s->rig != NULL)
+		rig_status(s->rig, &rs);
+	camthread_capture(s->cam, s->seq, rs.side_target, rs.settle_ms);
 }
 
 void
@@ -511,6 +574,30 @@ station_completion(struct station *s, struct qnode *n)
 /* ---- requests ---------------------------------------------------------- */
 
 static json_t *
+lamps_json(struct station *s)
+{
+	static const char *const modes[] = { "off", "standby", "shooting" };
+	struct rig_status rs;
+	json_t *o, *a = json_array();
+	int i;
+
+	rig_status(s->rig, &rs);
+	for (i = 0; i < rs.nlamps; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:i, s:f, s:f, "
+		    "s:f, s:i}", "name", s->conf.rig.lamp[i].name, "position",
+		    s->conf.rig.lamp[i].position, "address",
+		    s->conf.rig.lamp[i].address, "level", rs.level[i],
+		    "target", rs.target[i], "calibrated",
+		    s->conf.rig.lamp[i].level, "cct", s->conf.rig.lamp[i].cct));
+	o = json_pack("{s:b, s:s, s:s, s:I, s:o}", "connected", rs.connected,
+	    "interface", rs.describe, "mode", modes[rs.mode], "frames",
+	    (json_int_t)rs.frames, "lamps", a);
+	if (!rs.connected)
+		json_object_set_new(o, "error", json_string(rs.error));
+	return o;
+}
+
+static json_t *
 status_json(struct station *s)
 {
 	json_t *o = ok();
@@ -525,6 +612,8 @@ status_json(struct station *s)
 	    (json_int_t)s->errors));
 	json_object_set_new(o, "accepted_ids", json_integer(
 	    (json_int_t)json_object_size(s->accepted)));
+	if (s->rig != NULL)
+		json_object_set_new(o, "lamps", lamps_json(s));
 	if (s->last != NULL)
 		json_object_set(o, "last", s->last);
 	return o;

@@ -109,6 +109,20 @@ START_TEST(values)
 	ck_assert_int_eq(c.photo.check[PHOTO_CK_YAW].severity, PHOTO_OFF);
 	ck_assert_str_eq(c.ext, ".JPG");
 	ck_assert_str_eq(c.output_dir, "/srv/photos");
+	ck_assert_msg(load_text(
+	    "lighting: { standby = 0.5; lamps = (\n"
+	    "  { name = \"key\"; position = \"left\"; address = 10;"
+	    " dimmer_bits = 8; cct_bits = 0; level = 0.7; },\n"
+	    "  { name = \"fill\"; position = \"right\"; address = 11;"
+	    " level = 0.6; cct = 5600; fade_ms = 0; } ); };\n", &c, err,
+	    sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(c.rig.nlamps, 2);
+	ck_assert_str_eq(c.rig.lamp[0].name, "key");
+	ck_assert_int_eq(rig_footprint(&c.rig.lamp[0]), 1);
+	ck_assert_int_eq(rig_footprint(&c.rig.lamp[1]), 3);
+	ck_assert_double_eq(c.rig.lamp[1].level, 0.6);
+	ck_assert_int_eq(c.rig.lamp[1].cct, 5600);
+	ck_assert_double_eq(c.rig.standby, 0.5);
 	/* untouched keys keep their defaults */
 	ck_assert_double_eq(c.photo.top.min, 50);
 	ck_assert_int_eq(c.photo.quality_min, 60);
@@ -147,6 +161,42 @@ START_TEST(errors)
 	expect("photo: { file: { extension = \".png\"; }; };\n",
 	    "R-FILE-6");
 	expect("colour = \"blue\";\n", "unknown key colour");
+	/* the lamp rig: each refusal names the lamp's line (R-LIGHT-3) */
+	expect("lighting: {\n lamps = (\n { position = \"left\"; address = 1; },"
+	    "\n { position = \"right\"; address = 600; } ); };\n",
+	    "test.conf:4: lighting.lamps[1].address = 600 is outside 1..512");
+	expect("lighting: {\n lamps = (\n { position = \"left\"; address = 1; },"
+	    "\n { position = \"right\"; address = 2; } ); };\n",
+	    "test.conf:4: lamp \"lamp2\" (channels 2..4) overlaps lamp "
+	    "\"lamp1\" (channels 1..3)");
+	expect("lighting: {\n lamps = (\n { position = \"left\"; address = 1; },"
+	    "\n { position = \"right\"; address = 511; } ); };\n",
+	    "test.conf:4: lamp \"lamp2\": channels 511..513 are outside");
+	expect("lighting: {\n lamps = (\n { position = \"left\"; address = 1; "
+	    "cct = 5400; },\n { position = \"right\"; address = 4; } ); };\n",
+	    "test.conf:3: lamp \"lamp1\": cct 5400 K is outside 5500-5600 K "
+	    "(R-LIGHT-3)");
+	expect("lighting: {\n lamps = (\n { position = \"left\"; address = 1; "
+	    "cct_min = 2700; cct_max = 5550; cct = 5600; },\n"
+	    " { position = \"right\"; address = 4; } ); };\n",
+	    "test.conf:3: lamp \"lamp1\": cct 5600 K is outside the fixture's "
+	    "range 2700..5550 K");
+	expect("lighting: { lamps = ( { position = \"left\"; address = 1; } "
+	    "); };\n",
+	    "needs a lamp on the left and one on the right");
+	expect("lighting: { lamps = ( { position = \"left\"; } ); };\n",
+	    "channels 0..2 are outside the DMX universe");
+	expect("lighting: { lamps = ( { position = \"up\"; address = 1; } ); "
+	    "};\n",
+	    "position must be \"left\" or \"right\"");
+	expect("lighting: { lamps = ( { level = 1.5; } ); };\n",
+	    "level = 1.5 is outside 0..1");
+	expect("lighting: { driver = \"dmx4all\"; };\n",
+	    "lighting.driver \"dmx4all\" is not known");
+	expect("lighting: { driver = \"enttec-tty\"; };\n",
+	    "must name the tty");
+	expect("lighting: { shutdown = \"dark\"; };\n",
+	    "lighting.shutdown must be");
 	{
 		struct ctl_conf c;
 		char err[512];
