@@ -5,6 +5,8 @@
 # rejected R-SUBJ-3). Covers: a full cycle, a rejection then a retake, a
 # bad ID, a pedal with no ID, an ID that already has a photo, a second
 # instance, a garbage client, SIGHUP with a broken then a good config,
+# the lamps (simulated DMX sink recording every frame): standby, shooting,
+# recalibration on reload, a refused lamp edit, the shutdown state,
 # kill -9 in the middle of processing then a restart, and a full disk.
 # Environment from `make check`: BUILD, SRCDIR.
 set -u
@@ -43,7 +45,17 @@ output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
 station: { socket = "$tmp/run/idphotod.sock"; };
 camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 50; }; };
 pedal: { device = "$tmp/pedal"; };
+lighting: { device = "$tmp/dmx"; lamps = (
+  { name = "left"; position = "left"; address = 1; level = ${LEFT:-0.8}; fade_ms = 100; },
+  { name = "right"; position = "right"; address = 4; level = 0.8; fade_ms = 100; } ); };
 CONF
+}
+# dmx CH: channel CH of the last frame the simulated DMX sink recorded
+dmx() { tail -n 1 "$tmp/dmx" | awk -v c="$1" '{ v = $(c + 2); print v == "" ? 0 : v }'; }
+# wait_dmx CH VALUE: up to 3 s for channel CH to read VALUE
+wait_dmx() {
+	for i in $(seq 30); do [ "$(dmx "$1")" = "$2" ] && return 0; sleep 0.1; done
+	echo "       (channel $1 is $(dmx "$1"), wanted $2)"; return 1
 }
 export IDPHOTOD_SOCKET="$tmp/run/idphotod.sock" IDPHOTOD_LOG_STDERR=1
 start() {
@@ -82,6 +94,13 @@ check "a second instance refuses to start" \
 check "the first still answers" '"$C" status >/dev/null'
 check "socket mode 0660" '[ "$(stat -c %a "$tmp/run/idphotod.sock")" = 660 ]'
 
+# lamps: standby while idle (0.8 * 0.3 of 65535 = 15728: coarse 61),
+# frames refreshed continuously, the interface in the status
+check "lamps at standby while idle" 'wait_dmx 1 61 && wait_dmx 4 61'
+n1=$(wc -l <"$tmp/dmx"); sleep 0.5; n2=$(wc -l <"$tmp/dmx")
+check "DMX frames keep coming (30 Hz: $((n2 - n1)) in 0.5 s)" '[ $((n2 - n1)) -ge 8 ]'
+check "status reports the lamps" '"$C" --json status | grep -q "\"lamps\":{\"connected\":true"'
+
 # pedal with no ID: refused, nothing shot
 "$PEDAL" "$tmp/pedal"
 sleep 0.3
@@ -96,8 +115,10 @@ check "bad ID message names the check character" 'grep -q "check character shoul
 # the full cycle: ID, pedal, file
 "$C" id $ID1 >/dev/null
 check "armed" '[ "$(state)" = armed ]'
+check "lamps at the calibrated level while armed (0.8: coarse 204)" 'wait_dmx 1 204 && wait_dmx 4 204'
 "$PEDAL" "$tmp/pedal"
 check "pedal -> accepted" 'wait_state accepted'
+check "lamps back to standby after acceptance" 'wait_dmx 1 61'
 check "$ID1.jpg written" '[ -f "$tmp/photos/$ID1.jpg" ]'
 check "it passes the offline check" '"$C" check -q "$tmp/photos/$ID1.jpg" >/dev/null'
 check "camera original archived" '[ -n "$(ls "$tmp/state/archive/$ID1/" 2>/dev/null)" ]'
@@ -175,8 +196,24 @@ check "SIGHUP with a good config reloads" 'grep -q "reloaded" "$tmp/log"'
 wait_state accepted rejected >/dev/null
 check "the new severity applies live (turned head now a warning)" '[ "$(state)" = accepted ]'
 
+# recalibration: an overlapping lamp is refused with file:line and the
+# lamps keep their levels; a good edit fades in live (standby 0.5 * 0.3)
+cp "$tmp/idphotod.conf" "$tmp/idphotod.conf.good"
+sed -i 's/address = 4;/address = 2;/' "$tmp/idphotod.conf"
+kill -HUP $pid; sleep 0.5
+check "a lamp edit that overlaps is refused with file:line" \
+	'grep -q "idphotod.conf:[0-9]*: lamp \"right\" (channels 2..4) overlaps" "$tmp/log"'
+check "the lamps keep their levels" '[ "$(dmx 1)" = 61 ] && [ "$(dmx 4)" = 61 ]'
+LEFT=0.5 conf 'checks: { yaw = { severity = "warn"; limit = 0.2; limit2 = 0.0; }; };'
+kill -HUP $pid
+check "a good lamp edit applies live (left 0.5: coarse 38)" 'wait_dmx 1 38 && [ "$(dmx 4)" = 61 ]'
+conf 'checks: { yaw = { severity = "warn"; limit = 0.2; limit2 = 0.0; }; };'
+
 # kill -9 in the middle of processing, then a restart
+kill -HUP $pid; wait_dmx 1 61 >/dev/null
+"$C" id --replace "$ID3" >/dev/null; wait_dmx 1 204 >/dev/null
 kill $pid; wait $pid 2>/dev/null; pid=
+check "on exit the lamps go to the shutdown state (standby)" '[ "$(dmx 1)" = 61 ]'
 rm -f "$tmp/photos/$ID3.jpg"
 ID4=$(mkid 32010219950606003)
 IDPHOTOD_TEST_HOLD_MS=5000 start
