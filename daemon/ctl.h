@@ -52,6 +52,17 @@ int	ctl_conf_load(const char *path, struct ctl_conf *c, char *err,
 	    size_t errlen);
 
 /*
+ * Writes calibrated lamp levels (levels[i] for lighting.lamps[i], n lamps)
+ * into the configuration file at path, keeping everything else byte for
+ * byte, comments included; the file is replaced atomically (mode kept)
+ * and only when it loads back with exactly those levels. diff gets the
+ * changed lines ("-N: old" / "+N: new"); with dry_run nothing is
+ * written. 0, or -1 with err.
+ */
+int	ctl_conf_set_levels(const char *path, const double *levels, int n,
+	    int dry_run, char *diff, size_t difflen, char *err, size_t errlen);
+
+/*
  * Writes an ID number with its middle masked ("110105********002X") for
  * logs: ID numbers are personal data. Short or odd input is masked
  * whole but for its first two characters.
@@ -83,12 +94,22 @@ json_t	*ctl_result_json(const char *path, const photo_result *r,
 const char *ctl_severity_word(int sev);
 const char *ctl_verdict_word(int verdict);
 
+/* idphotoctl's options that the online commands use. */
+struct ctl_opts {
+	int	json;		/* --json */
+	int	replace;	/* id, retake: --replace */
+	int	apply;		/* calibrate: --apply */
+	double	lightness;	/* calibrate: --lightness L* (0: keep) */
+	const char *config;	/* calibrate: -c, the file to write */
+};
+
 /*
  * idphotoctl's online commands (status, id, shoot, retake, cancel,
- * subscribe, reload, history, console) against the daemon at sock.
- * Returns the exit status: 0 done, 1 refused or unreachable, 2 usage.
+ * subscribe, reload, history, calibrate, console) against the daemon at
+ * sock. Returns the exit status: 0 done, 1 refused or unreachable, 2
+ * usage.
  */
 int	ctl_online(const char *sock, const char *cmd, int argc, char **argv,
-	    int json, int replace);
+	    const struct ctl_opts *o);
 
 #endif /* CTL_H */

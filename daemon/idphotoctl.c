@@ -44,6 +44,8 @@ struct opts {
 	int	replace;
 	int	quiet;
 	const char *socket;
+	int	apply;
+	double	lightness;
 };
 
 static void
@@ -56,6 +58,7 @@ usage(FILE *f)
 "       %s [-c config] [-s socket] [--json] status | shoot | cancel | reload\n"
 "                     | subscribe | console | id [--replace] ID\n"
 "                     | retake [--replace] | history [ID]\n"
+"                     | calibrate [--apply] [--lightness L]\n"
 "       %s --help | --version\n"
 "\n"
 "  process   crop, scale and encode a camera JPEG into DIR/<ID>.jpg (480x640,\n"
@@ -72,6 +75,11 @@ usage(FILE *f)
 "  subscribe print the station's events as they happen\n"
 "  history   the results journalled, for one ID or all (the last 100)\n"
 "  console   the operator's terminal: type or scan IDs, Enter shoots\n"
+"  calibrate a test shot of the seated subject (or a grey card): the lamps'\n"
+"            left/right balance and the face lightness, and the levels that\n"
+"            would correct them as a config diff; --apply writes them into\n"
+"            the config file (comments kept) and reloads; --lightness L also\n"
+"            aims the face at lightness L* (default: keep it)\n"
 "\n"
 "  -c, --config FILE   configuration (default %s, if it exists)\n"
 "  -o, --out DIR       where process writes <ID>.jpg (default: the config's\n"
@@ -82,6 +90,8 @@ usage(FILE *f)
 "                      check: a folder for <name>.annotated.jpg)\n"
 "      --json          JSON output (check: one object per line)\n"
 "  -q, --quiet         print failures only\n"
+"      --apply         calibrate: write the proposed levels and reload\n"
+"      --lightness L   calibrate: the face lightness (L*) to aim for\n"
 "  -s, --socket PATH   idphotod's socket (default: $IDPHOTOD_SOCKET, else the\n"
 "                      config's station.socket)\n"
 "\n"
@@ -462,14 +472,17 @@ main(int argc, char **argv)
 		{ "help",     no_argument,       NULL, 'h' },
 		{ "version",  no_argument,       NULL, 'V' },
 		{ "socket",   required_argument, NULL, 's' },
+		{ "apply",    no_argument,       NULL, 'A' },
+		{ "lightness", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { 0 };
 	struct ctl_conf *conf = NULL;
 	photo_ctx *ctx = NULL;
-	const char *cmd, *ldir;
+	const char *cmd, *ldir, *user_config;
 	char err[1024];
 	struct stat st;
+	char *end;
 	int ch, rc = 2;
 
 	setlocale(LC_ALL, "");
@@ -490,6 +503,16 @@ main(int argc, char **argv)
 		case 'r': o.replace = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 's': o.socket = optarg; break;
+		case 'A': o.apply = 1; break;
+		case 'L':
+			o.lightness = strtod(optarg, &end);
+			if (*end != '\0' || o.lightness < 10 ||
+			    o.lightness > 95) {
+				fprintf(stderr, _("%s: --lightness must be an L* "
+				    "between 10 and 95\n"), progname);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': puts("idphotoctl " CTL_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -509,6 +532,7 @@ main(int argc, char **argv)
 		goto done;
 	}
 	ctl_conf_default(conf);
+	user_config = o.config;
 	if (o.config == NULL && stat(CTL_DEFAULT_CONFIG, &st) == 0)
 		o.config = CTL_DEFAULT_CONFIG;
 	if (o.config != NULL &&
@@ -521,7 +545,10 @@ main(int argc, char **argv)
 		    getenv("IDPHOTOD_SOCKET") ? getenv("IDPHOTOD_SOCKET") :
 		    conf->socket;
 
-		rc = ctl_online(sock, cmd, argc, argv, o.json, o.replace);
+		struct ctl_opts co = { o.json, o.replace, o.apply,
+		    o.lightness, user_config };
+
+		rc = ctl_online(sock, cmd, argc, argv, &co);
 		goto done;
 	}
 	if (photo_configure(ctx, &conf->photo) == -1) {

@@ -268,7 +268,7 @@ main(int argc, char **argv)
 		fatalx("cannot start the camera thread");
 	if ((d.st = station_new(&d.conf, &jr, cam_t, wk)) == NULL)
 		fatalx("out of memory");
-	station_on_reload(d.st, do_reload);
+	station_on_reload(d.st, do_reload, d.path);
 	if (station_recover(d.st, path) == -1)
 		fatalx("cannot read the journal %s", path);
 	control_init(lfd, station_request, d.st);

@@ -111,6 +111,7 @@ struct msg_job {
 	char	outdir[PATH_MAX];
 	char	statedir[PATH_MAX];
 	int	test_delay_ms;	/* tests: hold the job after archiving */
+	int	calibrate;	/* a test shot: archive and analyze only */
 };
 
 enum { RES_PASS, RES_WARN, RES_FAIL, RES_ERROR };
@@ -128,6 +129,7 @@ struct msg_result {
 	int	quality;
 	size_t	size;
 	json_t	*result;	/* ctl_result_json(); NULL on early error */
+	int	calibrate;	/* the job was a calibration shot */
 };
 
 void	msg_free(struct qnode *n);
@@ -197,8 +199,10 @@ json_t	*station_request(struct client *c, json_t *req, void *arg);
 void	station_pedal(struct station *s, const char *source);
 void	station_completion(struct station *s, struct qnode *n);
 const char *station_status_line(const struct station *s);
-/* Set by the main loop, read by the reload request. */
-void	station_on_reload(struct station *s, int (*fn)(char *, size_t));
+/* Set by the main loop: how to reload, and the file a reload reads
+ * (NULL: none; calibration tells idphotoctl which file to edit). */
+void	station_on_reload(struct station *s, int (*fn)(char *, size_t),
+	    const char *path);
 void	station_free(struct station *s);
 
 #endif /* IDPHOTOD_H */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -394,10 +395,146 @@ handle_input(struct conn *c, const char *line, char *confirm, size_t clen)
 	return 0;
 }
 
+/* Sends req and returns the response, printing nothing (events that
+ * come first are dropped). NULL when the connection ends. */
+static json_t *
+request(struct conn *c, json_t *req)
+{
+	json_t *o;
+
+	if (conn_send(c, req) == -1)
+		return NULL;
+	while ((o = conn_recv(c)) != NULL) {
+		if (json_object_get(o, "ok") != NULL &&
+		    json_object_get(o, "event") == NULL)
+			return o;
+		json_decref(o);
+	}
+	return NULL;
+}
+
+static void
+print_calibration(json_t *ev, const char *path, const char *diff,
+    int json)
+{
+	json_t *l;
+	size_t i;
+
+	if (json) {
+		json_object_set_new(ev, "diff", json_string(diff));
+		json_object_set_new(ev, "config", json_string(path));
+		emit(ev, 1);
+		return;
+	}
+	printf(_("calibration shot (%s): balance %.3f (left/right light), "
+	    "lightness %.1f L*\n"), str(ev, "measured_on"),
+	    json_number_value(json_object_get(ev, "balance")),
+	    json_number_value(json_object_get(ev, "lightness")));
+	printf("  %-12s %-8s %8s %9s\n", _("lamp"), _("side"), _("level"),
+	    _("proposed"));
+	json_array_foreach(json_object_get(ev, "lamps"), i, l)
+		printf("  %-12s %-8s %8.3f %9.3f\n", str(l, "name"),
+		    str(l, "position"),
+		    json_number_value(json_object_get(l, "level")),
+		    json_number_value(json_object_get(l, "proposed")));
+	if (str(ev, "note")[0])
+		printf("%s\n", _(str(ev, "note")));
+	if (json_is_true(json_object_get(ev, "balanced")))
+		printf(_("the lamps are balanced: nothing to change\n"));
+	else if (diff[0])
+		printf(_("the change to %s:\n%s"), path, diff);
+	if (str(ev, "preview")[0])
+		printf(_("preview: %s\n"), str(ev, "preview"));
+}
+
+/*
+ * calibrate: subscribe, ask for a test shot, wait for the "calibration"
+ * event, show the proposal as a diff of the config file, and with
+ * --apply write it and reload.
+ */
+static int
+calibrate(struct conn *c, const struct ctl_opts *o)
+{
+	struct timeval tv = { 120, 0 };
+	json_t *req, *r, *ev = NULL, *l;
+	double lv[RIG_MAX_LAMPS];
+	char diff[4096] = "", err[1024];
+	const char *path;
+	size_t i;
+	int n = 0, rc = 1;
+
+	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	req = json_pack("{s:s}", "cmd", "subscribe");
+	r = request(c, req);
+	json_decref(req);
+	json_decref(r);
+	req = json_pack("{s:s}", "cmd", "calibrate");
+	if (o->lightness > 0)
+		json_object_set_new(req, "lightness", json_real(o->lightness));
+	r = request(c, req);
+	json_decref(req);
+	if (r == NULL || !json_is_true(json_object_get(r, "ok"))) {
+		fprintf(stderr, "idphotoctl: calibrate: %s\n", r ?
+		    str(r, "error") : _("no answer from idphotod"));
+		json_decref(r);
+		return 1;
+	}
+	json_decref(r);
+	while ((ev = conn_recv(c)) != NULL &&
+	    strcmp(str(ev, "event"), "calibration") != 0)
+		json_decref(ev);
+	if (ev == NULL) {
+		fprintf(stderr, _("idphotoctl: calibrate: no result from "
+		    "idphotod\n"));
+		return 1;
+	}
+	if (!json_is_true(json_object_get(ev, "ok"))) {
+		fprintf(stderr, "idphotoctl: calibrate: %s\n", str(ev, "error"));
+		goto done;
+	}
+	json_array_foreach(json_object_get(ev, "lamps"), i, l)
+		if (n < RIG_MAX_LAMPS)
+			lv[n++] = json_number_value(json_object_get(l,
+			    "proposed"));
+	path = o->config ? o->config : str(ev, "config");
+	if (!json_is_true(json_object_get(ev, "balanced")) && path[0] &&
+	    ctl_conf_set_levels(path, lv, n, !o->apply, diff, sizeof(diff),
+	    err, sizeof(err)) == -1) {
+		print_calibration(ev, path, "", o->json);
+		fprintf(stderr, "idphotoctl: calibrate: %s\n", err);
+		goto done;
+	}
+	print_calibration(ev, path, diff, o->json);
+	rc = 0;
+	if (!o->apply || json_is_true(json_object_get(ev, "balanced")))
+		goto done;
+	if (path[0] == '\0') {
+		fprintf(stderr, _("idphotoctl: calibrate: idphotod runs without "
+		    "a configuration file; give one with -c\n"));
+		rc = 1;
+		goto done;
+	}
+	req = json_pack("{s:s}", "cmd", "reload");
+	r = request(c, req);
+	json_decref(req);
+	if (r == NULL || !json_is_true(json_object_get(r, "ok"))) {
+		fprintf(stderr, _("idphotoctl: calibrate: %s written, but the "
+		    "reload failed: %s\n"), path, r ? str(r, "error") : "?");
+		rc = 1;
+	} else if (!o->json)
+		printf(_("written to %s and reloaded: the lamps fade to the new "
+		    "levels\n"), path);
+	json_decref(r);
+done:
+	json_decref(ev);
+	return rc;
+}
+
 int
 ctl_online(const char *sock, const char *cmd, int argc, char **argv,
-    int json, int replace)
+    const struct ctl_opts *opt)
 {
+	int json = opt->json, replace = opt->replace;
 	struct conn c;
 	json_t *req = NULL, *o;
 	int rc = 1;
@@ -415,12 +552,13 @@ ctl_online(const char *sock, const char *cmd, int argc, char **argv,
 	    strcmp(cmd, "cancel") == 0 || strcmp(cmd, "reload") == 0 ||
 	    strcmp(cmd, "subscribe") == 0) && argc == 0)
 		req = json_pack("{s:s}", "cmd", cmd);
-	else if (strcmp(cmd, "console") == 0 && argc == 0)
+	else if ((strcmp(cmd, "console") == 0 ||
+	    strcmp(cmd, "calibrate") == 0) && argc == 0)
 		;
 	else {
 		static const char *const known[] = { "id", "retake", "history",
 		    "status", "shoot", "cancel", "reload", "subscribe",
-		    "console", NULL };
+		    "console", "calibrate", NULL };
 		int k;
 
 		for (k = 0; known[k] != NULL && strcmp(known[k], cmd) != 0; k++)
@@ -438,7 +576,8 @@ ctl_online(const char *sock, const char *cmd, int argc, char **argv,
 		return 1;
 	}
 	if (req == NULL)
-		rc = console(&c);
+		rc = strcmp(cmd, "calibrate") == 0 ? calibrate(&c, opt) :
+		    console(&c);
 	else if ((rc = roundtrip(&c, req, json, NULL)) == 0 &&
 	    strcmp(cmd, "subscribe") == 0) {
 		while ((o = conn_recv(&c)) != NULL) {

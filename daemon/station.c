@@ -22,6 +22,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +56,12 @@ struct station {
 	char	lampstext[512];
 	unsigned long shots, passed, failed, errors;
 	int	(*reload)(char *, size_t);
+	char	confpath[PATH_MAX];
 	char	status[256];
+	/* calibration: a test shot outside the ID workflow */
+	int	calibrating;
+	int	cal_prev;	/* the state to go back to */
+	double	cal_target;	/* face lightness to aim for; 0: keep */
 	/* recovery */
 	unsigned pending_seq;
 	char	pending_id[PHOTO_ID_LEN + 1];
@@ -260,9 +266,11 @@ station_lamps(struct station *s)
 }
 
 void
-station_on_reload(struct station *s, int (*fn)(char *, size_t))
+station_on_reload(struct station *s, int (*fn)(char *, size_t),
+    const char *path)
 {
 	s->reload = fn;
+	snprintf(s->confpath, sizeof(s->confpath), "%s", path ? path : "");
 }
 
 const char *
@@ -399,16 +407,23 @@ shoot(struct station *s, const char *source)
 	char m[32];
 
 	s->seq++;
-	if (journal(s, json_pack("{s:s, s:s, s:i, s:s}", "event", "shoot",
+	if (journal(s, s->calibrating ? json_pack("{s:s, s:i, s:s}", "event",
+	    "calibrate", "seq", (json_int_t)s->seq, "source", source) :
+	    json_pack("{s:s, s:s, s:i, s:s}", "event", "shoot",
 	    "id", s->id, "seq", (json_int_t)s->seq, "source", source)) == -1) {
+		s->calibrating = 0;
 		notice(s, "JOURNAL", "the journal cannot be written (disk "
 		    "full?): not shooting, so that nothing goes unrecorded");
 		return;
 	}
-	s->shots++;
-	log_info("shot %u for %s (%s)", s->seq, masked(s->id, m, sizeof(m)),
-	    source);
-	set_state(s, ST_CAPTURING, NULL);
+	if (s->calibrating)
+		log_info("calibration shot %u (%s)", s->seq, source);
+	else {
+		s->shots++;
+		log_info("shot %u for %s (%s)", s->seq,
+		    masked(s->id, m, sizeof(m)), source);
+	}
+	set_state(s, ST_CAPTURING, s->calibrating ? "calibration" : NULL);
 	/* the frame is taken once the lamps have reached their level */
 	if (s->rig != NULL)
 		rig_status(s->rig, &rs);
@@ -437,6 +452,92 @@ station_pedal(struct station *s, const char *source)
 	}
 }
 
+static const char *const outcomes[] = { "pass", "warn", "fail", "error" };
+
+/* A metric of a result's JSON, or NAN. */
+static double
+metric(json_t *result, const char *name)
+{
+	json_t *v = json_object_get(json_object_get(result, "metrics"), name);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/*
+ * The end of a calibration shot: r is its result, or NULL when there is
+ * no frame (err says why). Reads the face's balance and lightness (or,
+ * with no face, the frame centre's: a grey card), asks the rig model for
+ * the levels that would correct them, and broadcasts the proposal as a
+ * "calibration" event; idphotoctl calibrate shows it as a config diff and
+ * may write it. The station goes back to where it was.
+ */
+static void
+calibration_done(struct station *s, struct msg_result *r, const char *err)
+{
+	struct rig_conf prop;
+	json_t *ev, *lamps;
+	double b = NAN, l = NAN;
+	const char *src = "face";
+	int i, rc;
+
+	ev = json_pack("{s:s, s:s}", "event", "calibration", "config",
+	    s->confpath);
+	if (r != NULL && r->preview[0])
+		json_object_set_new(ev, "preview", json_string(r->preview));
+	if (r != NULL && r->archive[0])
+		json_object_set_new(ev, "archive", json_string(r->archive));
+	if (err == NULL && r != NULL) {
+		b = metric(r->result, "light.balance");
+		l = metric(r->result, "light.face_lightness");
+		if (isnan(b) || isnan(l)) {
+			src = "centre";
+			b = metric(r->result, "light.centre_balance");
+			l = metric(r->result, "light.centre_lightness");
+		}
+		if (isnan(b) || isnan(l) || b <= 0)
+			err = "nothing to measure the light on: seat the "
+			    "subject facing the camera, or hold a grey card "
+			    "in the middle of the frame";
+	}
+	if (err != NULL) {
+		json_object_set_new(ev, "ok", json_false());
+		json_object_set_new(ev, "error", json_string(err));
+		log_warnx("calibration: %s", err);
+	} else {
+		rc = rig_propose(&s->conf.rig, b, l, s->cal_target, &prop);
+		lamps = json_array();
+		for (i = 0; i < s->conf.rig.nlamps; i++)
+			json_array_append_new(lamps, json_pack("{s:s, s:s, "
+			    "s:f, s:f}", "name", s->conf.rig.lamp[i].name,
+			    "position", s->conf.rig.lamp[i].position, "level",
+			    s->conf.rig.lamp[i].level, "proposed",
+			    prop.lamp[i].level));
+		json_object_set_new(ev, "ok", json_true());
+		json_object_set_new(ev, "measured_on", json_string(src));
+		json_object_set_new(ev, "balance", json_real(b));
+		json_object_set_new(ev, "lightness", json_real(l));
+		if (s->cal_target > 0)
+			json_object_set_new(ev, "target_lightness",
+			    json_real(s->cal_target));
+		json_object_set_new(ev, "balanced", json_boolean(
+		    rc == RIG_BALANCED));
+		if (rc == RIG_AT_FULL)
+			json_object_set_new(ev, "note", json_string("the "
+			    "lamps are at full output and the face needs more "
+			    "light: open the aperture, raise the ISO or move "
+			    "the lamps closer"));
+		json_object_set_new(ev, "lamps", lamps);
+		log_info("calibration: %s balance %.3f, lightness %.1f%s", src,
+		    b, l, rc == RIG_BALANCED ? "; within tolerance" :
+		    "; new levels proposed");
+	}
+	journal(s, json_deep_copy(ev));
+	control_broadcast(ev);
+	json_decref(ev);
+	s->calibrating = 0;
+	set_state(s, s->cal_prev, NULL);
+}
+
 static void
 on_frame(struct station *s, struct msg_frame *f)
 {
@@ -445,6 +546,10 @@ on_frame(struct station *s, struct msg_frame *f)
 	if (s->state != ST_CAPTURING || f->seq != s->seq) {
 		log_warnx("camera: a frame for shot %u arrived late; it is "
 		    "not used", f->seq);
+		return;
+	}
+	if (f->buf == NULL && s->calibrating) {
+		calibration_done(s, NULL, f->err);
 		return;
 	}
 	if (f->buf == NULL) {
@@ -459,8 +564,10 @@ on_frame(struct station *s, struct msg_frame *f)
 	if ((job = calloc(1, sizeof(*job))) == NULL)
 		fatal("%s", __func__);
 	job->seq = f->seq;
-	snprintf(job->id, sizeof(job->id), "%s", s->id);
+	snprintf(job->id, sizeof(job->id), "%s", s->calibrating ?
+	    "calibration" : s->id);
 	job->replace = s->replace;
+	job->calibrate = s->calibrating;
 	job->buf = f->buf;
 	job->len = f->len;
 	f->buf = NULL;
@@ -473,11 +580,9 @@ on_frame(struct station *s, struct msg_frame *f)
 	    s->conf.state_dir);
 	if (getenv("IDPHOTOD_TEST_HOLD_MS") != NULL)
 		job->test_delay_ms = atoi(getenv("IDPHOTOD_TEST_HOLD_MS"));
-	set_state(s, ST_PROCESSING, NULL);
+	set_state(s, ST_PROCESSING, s->calibrating ? "calibration" : NULL);
 	worker_submit(s->w, job);
 }
-
-static const char *const outcomes[] = { "pass", "warn", "fail", "error" };
 
 static void
 on_result(struct station *s, struct msg_result *r)
@@ -485,6 +590,10 @@ on_result(struct station *s, struct msg_result *r)
 	json_t *ev;
 	char m[32], buf[2048];
 
+	if (r->calibrate) {
+		calibration_done(s, r, r->outcome == RES_ERROR ? r->err : NULL);
+		return;
+	}
 	ev = json_pack("{s:s, s:s, s:i, s:s}", "event", "result", "id", r->id,
 	    "seq", (json_int_t)r->seq, "outcome", outcomes[r->outcome]);
 	if (r->archive[0])
@@ -737,6 +846,35 @@ req_history(struct station *s, json_t *req)
 	return o;
 }
 
+/*
+ * A test shot for the lamps: at the shooting level, outside the ID
+ * workflow (no photo is saved, the armed ID stays armed). The proposal
+ * comes as a "calibration" event, so the client subscribes first.
+ */
+static json_t *
+req_calibrate(struct station *s, json_t *req)
+{
+	json_t *t = json_object_get(req, "lightness");
+
+	if (s->rig == NULL)
+		return refuse("NO_LAMPS", "there are no lamps to calibrate "
+		    "(lighting.lamps is empty)");
+	if (busy(s))
+		return refuse("BUSY", "a shot is still being taken or checked");
+	if (t != NULL && (!json_is_number(t) || json_number_value(t) < 10 ||
+	    json_number_value(t) > 95))
+		return refuse("USAGE", "calibrate: lightness must be an L* "
+		    "between 10 and 95");
+	s->cal_target = t ? json_number_value(t) : 0;
+	s->cal_prev = s->state;
+	s->calibrating = 1;
+	shoot(s, "calibration");
+	if (!s->calibrating)
+		return refuse("JOURNAL", "the journal cannot be written (disk "
+		    "full?): not shooting");
+	return ok();
+}
+
 json_t *
 station_request(struct client *c, json_t *req, void *arg)
 {
@@ -785,6 +923,8 @@ station_request(struct client *c, json_t *req, void *arg)
 	}
 	if (strcmp(cmd, "history") == 0)
 		return req_history(s, req);
+	if (strcmp(cmd, "calibrate") == 0)
+		return req_calibrate(s, req);
 	return refuse("USAGE", "unknown command \"%s\" (status, id, shoot, "
-	    "retake, cancel, subscribe, reload, history)", cmd);
+	    "retake, cancel, subscribe, reload, history, calibrate)", cmd);
 }

@@ -9,6 +9,8 @@
  *     versions/ first);
  *  4. write the annotated frame to <state>/preview/<ID>.jpg for the
  *     operator.
+ * A calibration shot stops after step 2 (and its preview): it is kept
+ * under archive/calibration/ and measured, never saved as a photo.
  * The worker owns its photo_ctx and reconfigures it when a job carries
  * different parameters (a reload). The outcome goes back to the main
  * loop as one MSG_RESULT per job.
@@ -139,6 +141,11 @@ process(struct worker *w, struct msg_job *j, struct msg_result *r)
 	}
 	r->result = ctl_result_json(NULL, pr, 0);
 	preview(w, j, im, pr, r);
+	if (j->calibrate) {		/* measured: that is all it is for */
+		r->outcome = pr->verdict >= PHOTO_FAIL ? RES_FAIL :
+		    pr->verdict == PHOTO_WARN ? RES_WARN : RES_PASS;
+		goto done;
+	}
 	if (pr->verdict >= PHOTO_FAIL) {
 		r->outcome = RES_FAIL;
 		goto done;
@@ -183,6 +190,7 @@ run(void *arg)
 		r->q.kind = MSG_RESULT;
 		r->seq = j->seq;
 		snprintf(r->id, sizeof(r->id), "%s", j->id);
+		r->calibrate = j->calibrate;
 		process(w, j, r);
 		msg_free(n);
 		queue_push(w->done, &r->q);

@@ -244,7 +244,10 @@ rig_set_mode(rig *r, int mode)
 void
 rig_status(rig *r, struct rig_status *st)
 {
+	uint8_t frame[DMX_CHANNELS];
+
 	pthread_mutex_lock(&r->mu);
+	levels(r, now_s(), frame);	/* the levels of this instant */
 	*st = r->st;
 	pthread_mutex_unlock(&r->mu);
 }

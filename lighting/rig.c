@@ -174,3 +174,46 @@ rig_frame(const struct rig_conf *c, const double *level,
 			    (l->cct_max - l->cct_min));
 	}
 }
+
+/* Relative luminance for CIE L*. */
+static double
+y_of_l(double l)
+{
+	double f = (l + 16) / 116;
+
+	return f > 6.0 / 29 ? f * f * f : (l * 27.0) / 24389;
+}
+
+int
+rig_propose(const struct rig_conf *c, double balance, double lightness,
+    double target_l, struct rig_conf *out)
+{
+	double k, f[2], top = 0, e = 1;
+	int i, side;
+
+	*out = *c;
+	if (!(balance > 0))
+		return 0;
+	if (fabs(log(balance)) <= log(1.03) &&
+	    (target_l <= 0 || fabs(lightness - target_l) <= 2))
+		return RIG_BALANCED;
+	k = pow(balance, -2.0);
+	if (target_l > 0 && lightness > 0)
+		e = y_of_l(target_l) / y_of_l(lightness);
+	f[0] = sqrt(k) * e;
+	f[1] = e / sqrt(k);
+	for (i = 0; i < c->nlamps; i++) {
+		side = strcmp(c->lamp[i].position, "left") != 0;
+		out->lamp[i].level = c->lamp[i].level * f[side];
+		if (out->lamp[i].level > top)
+			top = out->lamp[i].level;
+	}
+	for (i = 0; i < c->nlamps; i++) {
+		double v = out->lamp[i].level / (top > 1 ? top : 1);
+
+		/* three decimals: what the config file will say */
+		v = round(v * 1000) / 1000;
+		out->lamp[i].level = v < 0.02 ? 0.02 : v;
+	}
+	return top > 1.0005 ? RIG_AT_FULL : 0;
+}

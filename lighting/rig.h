@@ -80,6 +80,24 @@ int	rig_footprint(const struct rig_lamp *l);
 void	rig_frame(const struct rig_conf *c, const double *level,
 	    uint8_t out[DMX_CHANNELS]);
 
+/*
+ * Calibration: the lamp levels that would bring the face's cheek balance
+ * (left/right light, photo's "light.balance") to 1 and, when target_l > 0,
+ * its lightness (L*, "light.face_lightness") to target_l. The lamps of
+ * each side are scaled together, by the square root of the correction
+ * each way, with a gain of 2 on the balance: each cheek is lit by both
+ * lamps, so a ratio of levels moves the ratio of cheeks less than itself,
+ * and the gain makes a few shots enough. A level that would pass 1 scales
+ * every lamp down instead. *out is c with the new levels. Returns
+ * RIG_BALANCED when c is within tolerance already (balance within 3 %,
+ * lightness within 2 L*), RIG_AT_FULL when the correction needs more
+ * light than the lamps give (the levels are then scaled to fit), else 0.
+ */
+#define RIG_BALANCED	1
+#define RIG_AT_FULL	2
+int	rig_propose(const struct rig_conf *c, double balance, double lightness,
+	    double target_l, struct rig_conf *out);
+
 struct rig_status {
 	int	connected;	/* the interface took the last frame */
 	char	describe[256];	/* what the interface is */
@@ -109,6 +127,8 @@ rig	*rig_start(const struct rig_conf *c, int mode, const struct dmx_usb *usb,
  * interface and refresh rate stay as started. */
 void	rig_configure(rig *r, const struct rig_conf *c);
 void	rig_set_mode(rig *r, int mode);
+/* A snapshot: the levels and fades of this instant, the interface's
+ * state as of the last frame. */
 void	rig_status(rig *r, struct rig_status *st);
 
 /* Sets the lamps to the configured shutdown state at once, sends it, and

@@ -39,6 +39,15 @@ static const struct {
 	/* the spec says "generally": a warning by default */
 	[PHOTO_CK_FILE_SIZE]  = { "file_size",  "R-FILE-5",  PHOTO_WARN, 0, 0 },
 	[PHOTO_CK_FILE_NAME]  = { "file_name",  "R-FILE-7",  PHOTO_FAIL, 0, 0 },
+	/* limit, limit2: darkest and brightest mean face lightness, L*. Wide:
+	 * skin itself ranges from about L* 25 to 75, and a check of exposure
+	 * must not reject a graduate for the colour of the skin */
+	[PHOTO_CK_EXPOSURE]   = { "exposure",   "R-LIGHT-1", PHOTO_FAIL, 15, 90 },
+	/* limit: largest ratio of the two cheeks' light (either way); faces
+	 * are not symmetric, so a warning by default */
+	[PHOTO_CK_BALANCE]    = { "balance",    "R-LIGHT-1", PHOTO_WARN, 1.6, 0 },
+	/* limit: largest fraction of face pixels clipped at 0 or 255 */
+	[PHOTO_CK_CLIPPING]   = { "clipping",   "R-LIGHT-1", PHOTO_WARN, 0.05, 0 },
 };
 
 void

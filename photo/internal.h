@@ -20,6 +20,10 @@
 
 #include "photo/photo.h"
 
+/* Marks an advice string for xgettext (keyword N_); the library never
+ * translates, its callers do (domain "idphotod"). */
+#define N_(s)	(s)
+
 typedef struct pimg {
 	int	w, h, c;
 	size_t	stride;
@@ -155,6 +159,10 @@ enum {
 int	photo_plan_crop(const photo_params *p, const photo_face *f,
 	    int src_w, int src_h, double max_scale, photo_crop *c,
 	    unsigned *why);
+
+/* light.c: exposure, clipping and balance of the face (R-LIGHT-1). */
+void	photo_check_light(const photo_params *p, const photo_image *im,
+	    photo_result *r);
 
 /* findings.c */
 void	photo_add_finding(photo_result *r, const photo_params *p,

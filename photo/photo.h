@@ -65,6 +65,9 @@ enum photo_check {
 	PHOTO_CK_FILE_FORMAT,	/* R-FILE-1..4, 6, 8: a file made elsewhere */
 	PHOTO_CK_FILE_SIZE,	/* R-FILE-5: 30-50 KB ("generally") */
 	PHOTO_CK_FILE_NAME,	/* R-FILE-7: named by a valid ID number */
+	PHOTO_CK_EXPOSURE,	/* R-LIGHT-1: face lightness L* in range */
+	PHOTO_CK_BALANCE,	/* R-LIGHT-1: left/right cheek light ratio */
+	PHOTO_CK_CLIPPING,	/* R-LIGHT-1: burnt-out or black face pixels */
 	PHOTO_CK_COUNT
 };
 

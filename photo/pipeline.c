@@ -23,8 +23,6 @@
 
 #include "photo/internal.h"
 
-#define N_(s)	(s)
-
 /* Analysis image -> the detector's grey image; *ds = detector px per
  * analysis px. */
 static int
@@ -217,6 +215,7 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 		photo_add_finding(r, p, PHOTO_CK_FACE, "FACE_NONE", "R-SUBJ-1",
 		    0, 1, N_("No face was found: seat the subject facing the "
 		    "camera, bare-headed, and retake."));
+		photo_check_light(p, im, r);	/* a grey card's numbers */
 		rc = 0;
 		goto done;
 	}
@@ -256,6 +255,7 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 		    r->face.yaw, p->check[PHOTO_CK_YAW].limit,
 		    N_("The head is turned to one side: ask the subject to "
 		    "face the camera squarely."));
+	photo_check_light(p, im, r);
 
 	if (!plan) {
 		rc = 0;

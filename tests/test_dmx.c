@@ -538,6 +538,32 @@ START_TEST(rig_recalibrate_and_off)
 }
 END_TEST
 
+START_TEST(propose)
+{
+	struct rig_conf c, out;
+
+	two_lamps(&c, "sim", "");
+	c.lamp[1].level = 0.8;
+	ck_assert_int_eq(rig_propose(&c, 1.02, 50, 0, &out), RIG_BALANCED);
+	ck_assert_double_eq(out.lamp[0].level, 0.8);
+	/* left cheek darker: left up, right down, by the same factor */
+	ck_assert_int_eq(rig_propose(&c, 0.8, 50, 0, &out), 0);
+	ck_assert_double_eq_tol(out.lamp[0].level, 1.0, 0.001);	/* 0.8/0.8 */
+	ck_assert_double_eq_tol(out.lamp[1].level, 0.64, 0.001);
+	/* brighter left: the mirror image */
+	ck_assert_int_eq(rig_propose(&c, 1.25, 50, 0, &out), 0);
+	ck_assert_double_eq_tol(out.lamp[0].level, 0.64, 0.001);
+	ck_assert_double_eq_tol(out.lamp[1].level, 1.0, 0.001);
+	/* exposure only: both scale by the ratio of light (L* 50 -> 60) */
+	ck_assert_int_eq(rig_propose(&c, 1.0, 50, 60, &out), RIG_AT_FULL);
+	ck_assert_double_eq_tol(out.lamp[0].level, 1.0, 0.001);
+	c.lamp[0].level = c.lamp[1].level = 0.4;
+	ck_assert_int_eq(rig_propose(&c, 1.0, 50, 60, &out), 0);
+	ck_assert_double_eq_tol(out.lamp[0].level, 0.4 * 1.527, 0.002);
+	ck_assert_double_eq_tol(out.lamp[1].level, out.lamp[0].level, 1e-9);
+}
+END_TEST
+
 START_TEST(unknown_driver)
 {
 	struct dmx_conf c = { "dmx4all", "" };
@@ -563,6 +589,7 @@ main(void)
 	tcase_add_test(tc, udmx_usb);
 	tcase_add_test(tc, rig_fades_and_modes);
 	tcase_add_test(tc, rig_recalibrate_and_off);
+	tcase_add_test(tc, propose);
 	tcase_add_test(tc, unknown_driver);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
