@@ -134,6 +134,27 @@ print_findings(json_t *checks)
 	}
 }
 
+/* The lamps of a status: the interface, then each lamp's level. */
+static void
+print_lamps(json_t *lamps)
+{
+	json_t *l;
+	size_t i;
+
+	if (lamps == NULL)
+		return;
+	printf(_("  lamps %s, %s (%s)\n"), _(str(lamps, "mode")),
+	    json_is_true(json_object_get(lamps, "connected")) ?
+	    _("connected") : _("ABSENT"), json_is_true(json_object_get(lamps,
+	    "connected")) ? str(lamps, "interface") : str(lamps, "error"));
+	json_array_foreach(json_object_get(lamps, "lamps"), i, l)
+		printf(_("    %-10s %-5s at %3.0f %% (calibrated %3.0f %%, "
+		    "%lld K)\n"), str(l, "name"), _(str(l, "position")),
+		    100 * json_number_value(json_object_get(l, "level")),
+		    100 * json_number_value(json_object_get(l, "calibrated")),
+		    json_integer_value(json_object_get(l, "cct")));
+}
+
 /* One event or response for people. */
 static void
 print_human(json_t *o)
@@ -145,6 +166,10 @@ print_human(json_t *o)
 		    json_object_get(o, "note") ? " — " : "", str(o, "note"));
 	} else if (strcmp(ev, "notice") == 0) {
 		printf(_("notice: %s\n"), _(str(o, "message")));
+	} else if (strcmp(ev, "lamps") == 0) {
+		printf(_("lamps: %s %s\n"), json_is_true(json_object_get(o,
+		    "connected")) ? _("connected") : _("ABSENT"),
+		    str(o, "text"));
 	} else if (strcmp(ev, "camera") == 0) {
 		printf(_("camera: %s %s\n"), json_is_true(json_object_get(o,
 		    "connected")) ? _("connected") : _("ABSENT"),
@@ -187,6 +212,7 @@ print_human(json_t *o)
 		    json_integer_value(json_object_get(n, "accepted")),
 		    json_integer_value(json_object_get(n, "rejected")),
 		    json_integer_value(json_object_get(n, "errors")));
+		print_lamps(json_object_get(o, "lamps"));
 		if (json_object_get(o, "note"))
 			printf("  %s\n", str(o, "note"));
 	} else if (json_object_get(o, "history") != NULL) {
