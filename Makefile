@@ -83,7 +83,7 @@ TEST_HELPER_OBJ = $(call objs,$(TEST_HELPER_SRC))
 TESTDATA ?= $(abspath ../shared/testdata)
 CASCADES ?= /usr/share/opencv4/haarcascades
 
-.PHONY: all deps check bench soak run install uninstall clean po
+.PHONY: all deps check bench soak run install uninstall clean po pot
 all: $(PROGS) po
 
 $(B)/%.o: %.c
@@ -112,6 +112,10 @@ $(B)/tests/%: $(B)/tests/%.o $(TEST_HELPER_OBJ) $(ALL_LIBS)
 PO_FILES = $(wildcard po/*.po)
 MO_FILES = $(patsubst po/%.po,$(B)/locale/%/LC_MESSAGES/idphotod.mo,$(PO_FILES))
 po: $(MO_FILES)
+# maintainers: refresh the template, then msgmerge each po/<lang>.po
+pot:
+	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --package-name=idphotod \
+		-o po/idphotod.pot daemon/*.c photo/*.c drivers/*.c lighting/*.c
 $(B)/locale/%/LC_MESSAGES/idphotod.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<

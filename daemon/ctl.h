@@ -24,6 +24,12 @@
 #define CTL_DEFAULT_SOCKET	"/run/idphotod/idphotod.sock"
 #define CTL_MAX_LINE		65536	/* a control message, bytes */
 
+/* Marks a string for xgettext (keyword N_) where it is sent untranslated:
+ * the daemon speaks English on its socket and idphotoctl translates. */
+#ifndef N_
+#define N_(s)	(s)
+#endif
+
 struct ctl_conf {
 	photo_params photo;		/* section photo { } */
 	char	output_dir[PATH_MAX];	/* output.dir: where <ID>.jpg go */

@@ -22,6 +22,15 @@
 
 #define _(s)	gettext(s)
 
+/* Words the daemon sends that idphotoctl shows translated: the station's
+ * states, the lamps' modes and sides (listed here for xgettext). */
+static const char *const words[] __attribute__((unused)) = {
+	N_("idle"), N_("armed"), N_("capturing"), N_("processing"),
+	N_("accepted"), N_("rejected"), N_("off"), N_("standby"),
+	N_("shooting"), N_("left"), N_("right"), N_("calibration"),
+	N_("retake"), N_("replacing the accepted photo"),
+};
+
 struct conn {
 	int	fd;
 	char	buf[CTL_MAX_LINE + 1];
@@ -162,8 +171,10 @@ print_human(json_t *o)
 	const char *ev = str(o, "event");
 
 	if (strcmp(ev, "state") == 0) {
+		const char *note = str(o, "note");
+
 		printf(_("state: %s %s%s%s\n"), _(str(o, "state")), str(o, "id"),
-		    json_object_get(o, "note") ? " — " : "", str(o, "note"));
+		    note[0] ? " — " : "", note[0] ? _(note) : "");
 	} else if (strcmp(ev, "notice") == 0) {
 		printf(_("notice: %s\n"), _(str(o, "message")));
 	} else if (strcmp(ev, "lamps") == 0) {
@@ -213,8 +224,8 @@ print_human(json_t *o)
 		    json_integer_value(json_object_get(n, "rejected")),
 		    json_integer_value(json_object_get(n, "errors")));
 		print_lamps(json_object_get(o, "lamps"));
-		if (json_object_get(o, "note"))
-			printf("  %s\n", str(o, "note"));
+		if (str(o, "note")[0])
+			printf("  %s\n", _(str(o, "note")));
 	} else if (json_object_get(o, "history") != NULL) {
 		json_t *e;
 		size_t i;

@@ -412,8 +412,8 @@ shoot(struct station *s, const char *source)
 	    json_pack("{s:s, s:s, s:i, s:s}", "event", "shoot",
 	    "id", s->id, "seq", (json_int_t)s->seq, "source", source)) == -1) {
 		s->calibrating = 0;
-		notice(s, "JOURNAL", "the journal cannot be written (disk "
-		    "full?): not shooting, so that nothing goes unrecorded");
+		notice(s, "JOURNAL", N_("the journal cannot be written (disk "
+		    "full?): not shooting, so that nothing goes unrecorded"));
 		return;
 	}
 	if (s->calibrating)
@@ -435,17 +435,17 @@ station_pedal(struct station *s, const char *source)
 {
 	switch (s->state) {
 	case ST_IDLE:
-		notice(s, "NO_ID", "pedal ignored: key in the graduate's ID "
-		    "number first");
+		notice(s, "NO_ID", N_("pedal ignored: key in the graduate's ID "
+		    "number first"));
 		break;
 	case ST_CAPTURING:
 	case ST_PROCESSING:
-		notice(s, "BUSY", "pedal ignored: the last shot is still "
-		    "being taken or checked");
+		notice(s, "BUSY", N_("pedal ignored: the last shot is still "
+		    "being taken or checked"));
 		break;
 	case ST_ACCEPTED:
-		notice(s, "DONE", "pedal ignored: this graduate's photo is "
-		    "accepted; key in the next ID, or ask for a retake");
+		notice(s, "DONE", N_("pedal ignored: this graduate's photo is "
+		    "accepted; key in the next ID, or ask for a retake"));
 		break;
 	default:		/* armed, or rejected: shoot (again) */
 		shoot(s, source);
@@ -522,10 +522,10 @@ calibration_done(struct station *s, struct msg_result *r, const char *err)
 		json_object_set_new(ev, "balanced", json_boolean(
 		    rc == RIG_BALANCED));
 		if (rc == RIG_AT_FULL)
-			json_object_set_new(ev, "note", json_string("the "
+			json_object_set_new(ev, "note", json_string(N_("the "
 			    "lamps are at full output and the face needs more "
 			    "light: open the aperture, raise the ISO or move "
-			    "the lamps closer"));
+			    "the lamps closer")));
 		json_object_set_new(ev, "lamps", lamps);
 		log_info("calibration: %s balance %.3f, lightness %.1f%s", src,
 		    b, l, rc == RIG_BALANCED ? "; within tolerance" :
@@ -759,8 +759,8 @@ req_id(struct station *s, json_t *req)
 	if (strcmp(id, s->id) == 0 && s->state == ST_ARMED &&
 	    s->replace == replace) {
 		o = status_json(s);
-		json_object_set_new(o, "note", json_string("this ID is "
-		    "already keyed in; press the pedal"));
+		json_object_set_new(o, "note", json_string(N_("this ID is "
+		    "already keyed in; press the pedal")));
 		return o;
 	}
 	if (journal(s, json_pack("{s:s, s:s, s:b}", "event", "arm", "id", id,

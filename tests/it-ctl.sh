@@ -100,5 +100,14 @@ has "$tmp/out" '"code":"FILE_NAME_ID"' "photo.jpg fails R-FILE-7"
 rm "$tmp/folder/photo.jpg"
 expect 0 "check the folder once the stray file is gone" "$C" check "$tmp/folder"
 
+# the advice follows the locale: Chinese for the operators (zh_CN), English
+# otherwise (the catalogue is the one `make` builds under build/locale)
+LANG=C.UTF-8 LANGUAGE=zh_CN IDPHOTOD_LOCALEDIR="$BUILD/locale" \
+	expect 1 "check a turned head, in Chinese" "$C" check "$T/pose/ppp-yaw-R4.jpg"
+has "$tmp/out" "没有找到人脸" "zh_CN: the advice is in Chinese"
+LANG=C.UTF-8 LANGUAGE=en IDPHOTOD_LOCALEDIR="$BUILD/locale" \
+	expect 1 "the same in English" "$C" check "$T/pose/ppp-yaw-R4.jpg"
+has "$tmp/out" "No face was found" "en: the advice is in English"
+
 echo "it-ctl: $fails failed"
 [ "$fails" -eq 0 ]
