@@ -14,26 +14,11 @@
 #include "daemon/ctl.h"
 #include "tests/testutil.h"
 
-static char *dir;
-
-static void
-setup(void)
-{
-	dir = tu_tmpdir();
-}
-
-static void
-teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
 /* Writes text to a config file and loads it; returns the result. */
 static int
 load_text(const char *text, struct ctl_conf *c, char *err, size_t errlen)
 {
-	const char *path = tu_path("%s/test.conf", dir);
+	const char *path = tu_path("%s/test.conf", tu_dir);
 	FILE *f = fopen(path, "w");
 
 	ck_assert_ptr_nonnull(f);
@@ -202,7 +187,7 @@ START_TEST(errors)
 		struct ctl_conf c;
 		char err[512];
 
-		ck_assert_int_eq(ctl_conf_load(tu_path("%s/missing.conf", dir),
+		ck_assert_int_eq(ctl_conf_load(tu_path("%s/missing.conf", tu_dir),
 		    &c, err, sizeof(err)), -1);
 		ck_assert(strstr(err, "No such file") != NULL);
 	}
@@ -224,7 +209,7 @@ END_TEST
 
 START_TEST(write_levels)
 {
-	const char *path = tu_path("%s/lamps.conf", dir);
+	const char *path = tu_path("%s/lamps.conf", tu_dir);
 	static const char text[] =
 	    "# keep me\n"
 	    "lighting: { lamps = (\n"
@@ -292,7 +277,7 @@ main(void)
 	Suite *s = suite_create("conf");
 	TCase *tc = tcase_create("conf");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_add_test(tc, example_is_defaults);
 	tcase_add_test(tc, every_check_documented);
 	tcase_add_test(tc, values);

@@ -26,21 +26,6 @@
 #include "lighting/rig.h"
 #include "tests/testutil.h"
 
-static char *dir;
-
-static void
-setup(void)
-{
-	dir = tu_tmpdir();
-}
-
-static void
-teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
 static double
 now_s(void)
 {
@@ -193,7 +178,7 @@ START_TEST(enttec_pty)
 
 	m = pty_open(slave, sizeof(slave));
 	/* the daemon is configured with a stable name, as with by-id */
-	snprintf(link, sizeof(link), "%s/ttyUSB-pro", dir);
+	snprintf(link, sizeof(link), "%s/ttyUSB-pro", tu_dir);
 	ck_assert_int_eq(symlink(slave, link), 0);
 	two_lamps(&c, "enttec-tty", link);
 	r = rig_start(&c, RIG_SHOOTING, NULL, NULL, NULL, err, sizeof(err));
@@ -473,7 +458,7 @@ START_TEST(rig_fades_and_modes)
 {
 	static int v[4096];
 	struct rig_conf c;
-	const char *rec = tu_path("%s/frames", dir);
+	const char *rec = tu_path("%s/frames", tu_dir);
 	char err[256];
 	int n, i, mid = 0;
 	rig *r;
@@ -508,7 +493,7 @@ START_TEST(rig_recalibrate_and_off)
 	static int v[4096];
 	struct rig_conf c;
 	struct rig_status st;
-	const char *rec = tu_path("%s/frames", dir);
+	const char *rec = tu_path("%s/frames", tu_dir);
 	char err[256];
 	int n;
 	rig *r;
@@ -580,7 +565,7 @@ main(void)
 	Suite *s = suite_create("dmx");
 	TCase *tc = tcase_create("dmx");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, frame_values);
 	tcase_add_test(tc, enttec_message);

@@ -17,22 +17,14 @@
 #include "drivers/pedal.h"
 #include "tests/testutil.h"
 
-static char *dir;
 static const char *fifo;
 
 static void
 setup(void)
 {
-	dir = tu_tmpdir();
-	fifo = tu_path("%s/pedal", dir);
+	tu_dir_setup();
+	fifo = tu_path("%s/pedal", tu_dir);
 	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
-}
-
-static void
-teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
 }
 
 static void
@@ -161,7 +153,7 @@ START_TEST(missing_device)
 {
 	char err[256];
 
-	ck_assert_ptr_null(pedal_open(tu_path("%s/nope", dir), KEY_B, 50, err,
+	ck_assert_ptr_null(pedal_open(tu_path("%s/nope", tu_dir), KEY_B, 50, err,
 	    sizeof(err)));
 	ck_assert_msg(strstr(err, "nope") != NULL, "%s", err);
 }
@@ -173,7 +165,7 @@ main(void)
 	Suite *s = suite_create("pedal");
 	TCase *tc = tcase_create("pedal");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, tu_dir_teardown);
 	tcase_add_test(tc, press_release_repeat_bounce);
 	tcase_add_test(tc, split_record_and_new_writer);
 	tcase_add_test(tc, other_key_code);

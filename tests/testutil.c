@@ -136,3 +136,19 @@ tu_run(Suite *s)
 	srunner_free(sr);
 	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+
+char *tu_dir;
+
+void
+tu_dir_setup(void)
+{
+	tu_dir = tu_tmpdir();
+}
+
+void
+tu_dir_teardown(void)
+{
+	tu_rmtree(tu_dir);
+	free(tu_dir);
+	tu_dir = NULL;
+}

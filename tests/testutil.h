@@ -30,6 +30,12 @@ void		 tu_params(photo_params *p);
 /* A fresh temporary directory (removed by tu_rmtree). */
 char		*tu_tmpdir(void);
 void		 tu_rmtree(const char *dir);
+/* A checked fixture: a fresh temporary directory in tu_dir for each test,
+ * removed after it (tcase_add_checked_fixture(tc, tu_dir_setup,
+ * tu_dir_teardown)). */
+extern char	*tu_dir;
+void		 tu_dir_setup(void);
+void		 tu_dir_teardown(void);
 /* Runs a Check suite and returns the process exit status. */
 struct Suite;
 int		 tu_run(struct Suite *s);
