@@ -6,7 +6,8 @@
  * Zones are placed from the eyes, in units of the inter-ocular distance
  * (IOD), so they are the same part of every face at every resolution:
  *   face   between the cheek edges (inset by a tenth of the width), from
- *          0.2 IOD above the eye line to 1.0 IOD below it;
+ *          0.2 IOD above the eye line to 1.0 IOD below it (without both
+ *          eyes: the middle of the detector's face box);
  *   cheeks 0.25..0.75 IOD either side of the eyes' centre, 0.35..0.85 IOD
  *          below the eye line: skin lit by one lamp each, clear of the
  *          nose, the eyes and the mouth corners.
@@ -99,29 +100,37 @@ photo_check_light(const photo_params *p, const photo_image *im,
 		    pow((v + 0.055) / 1.055, 2.4));
 	}
 	centre(im, lin, r);
-	if (!r->found || r->face.eyes < 2)
-		return;		/* the zones hang on the eyes */
-	iod = hypot(f->eye_r.x - f->eye_l.x, f->eye_r.y - f->eye_l.y) * s;
-	cx = (f->eye_l.x + f->eye_r.x) / 2 * s;
-	ey = f->eye_y * s;
-	inset = 0.1 * f->width * s;
-	zone(&im->rgb, lin, f->cheek_l * s + inset, ey - 0.2 * iod,
-	    f->cheek_r * s - inset, ey + 1.0 * iod, &face);
-	zone(&im->rgb, lin, cx - 0.75 * iod, ey + 0.35 * iod, cx - 0.25 * iod,
-	    ey + 0.85 * iod, &left);
-	zone(&im->rgb, lin, cx + 0.25 * iod, ey + 0.35 * iod, cx + 0.75 * iod,
-	    ey + 0.85 * iod, &right);
-	if (face.n == 0 || left.n == 0 || right.n == 0)
+	if (!r->found)
+		return;
+	if (f->eyes < 2) {
+		/* no eye line (a very dark or bright frame loses the eyes
+		 * first): exposure and clipping on the middle of the face
+		 * box; the balance needs the cheeks, so it is not judged */
+		zone(&im->rgb, lin, (f->box.x + 0.25 * f->box.w) * s,
+		    (f->box.y + 0.3 * f->box.h) * s,
+		    (f->box.x + 0.75 * f->box.w) * s,
+		    (f->box.y + 0.8 * f->box.h) * s, &face);
+		left.n = right.n = 0;
+	} else {
+		iod = hypot(f->eye_r.x - f->eye_l.x,
+		    f->eye_r.y - f->eye_l.y) * s;
+		cx = (f->eye_l.x + f->eye_r.x) / 2 * s;
+		ey = f->eye_y * s;
+		inset = 0.1 * f->width * s;
+		zone(&im->rgb, lin, f->cheek_l * s + inset, ey - 0.2 * iod,
+		    f->cheek_r * s - inset, ey + 1.0 * iod, &face);
+		zone(&im->rgb, lin, cx - 0.75 * iod, ey + 0.35 * iod,
+		    cx - 0.25 * iod, ey + 0.85 * iod, &left);
+		zone(&im->rgb, lin, cx + 0.25 * iod, ey + 0.35 * iod,
+		    cx + 0.75 * iod, ey + 0.85 * iod, &right);
+	}
+	if (face.n == 0)
 		return;
 	L = lstar(face.sum / face.n);
 	clip = (double)(face.hi > face.lo ? face.hi : face.lo) / face.n;
-	b = right.sum > 0 ? (left.sum / left.n) / (right.sum / right.n) : 99;
 	photo_add_metric(r, "light.face_lightness", L);
 	photo_add_metric(r, "light.face_clipped_high", (double)face.hi / face.n);
 	photo_add_metric(r, "light.face_clipped_low", (double)face.lo / face.n);
-	photo_add_metric(r, "light.balance", b);
-	photo_add_metric(r, "light.cheek_left", lstar(left.sum / left.n));
-	photo_add_metric(r, "light.cheek_right", lstar(right.sum / right.n));
 
 	if (L < ex->limit)
 		photo_add_finding(r, p, PHOTO_CK_EXPOSURE, "LIGHT_DARK",
@@ -137,6 +146,12 @@ photo_check_light(const photo_params *p, const photo_image *im,
 		    "R-LIGHT-1", clip, cl->limit, N_("Part of the face is "
 		    "burnt out or black: lower the lamps or correct the "
 		    "exposure, and remove any hot spot."));
+	if (left.n == 0 || right.n == 0 || right.sum <= 0)
+		return;
+	b = (left.sum / left.n) / (right.sum / right.n);
+	photo_add_metric(r, "light.balance", b);
+	photo_add_metric(r, "light.cheek_left", lstar(left.sum / left.n));
+	photo_add_metric(r, "light.cheek_right", lstar(right.sum / right.n));
 	if (b > bal->limit || b < 1 / bal->limit)
 		photo_add_finding(r, p, PHOTO_CK_BALANCE, b > 1 ?
 		    "LIGHT_LEFT_BRIGHT" : "LIGHT_RIGHT_BRIGHT", "R-LIGHT-1", b,
