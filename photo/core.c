@@ -48,6 +48,9 @@ static const struct {
 	[PHOTO_CK_BALANCE]    = { "balance",    "R-LIGHT-1", PHOTO_WARN, 1.6, 0 },
 	/* limit: largest fraction of face pixels clipped at 0 or 255 */
 	[PHOTO_CK_CLIPPING]   = { "clipping",   "R-LIGHT-1", PHOTO_WARN, 0.05, 0 },
+	/* limit: smallest Laplacian/intensity variance ratio on the eyes,
+	 * brought to 64 px between the eyes */
+	[PHOTO_CK_SHARPNESS]  = { "sharpness",  "R-IQ-1",    PHOTO_FAIL, 0.05, 0 },
 };
 
 void

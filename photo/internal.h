@@ -164,6 +164,10 @@ int	photo_plan_crop(const photo_params *p, const photo_face *f,
 void	photo_check_light(const photo_params *p, const photo_image *im,
 	    photo_result *r);
 
+/* sharp.c: focus on the eyes (R-IQ-1). */
+void	photo_check_sharpness(const photo_params *p, const photo_image *im,
+	    photo_result *r);
+
 /* findings.c */
 void	photo_add_finding(photo_result *r, const photo_params *p,
 	    enum photo_check ck, const char *code, const char *req,

@@ -68,6 +68,7 @@ enum photo_check {
 	PHOTO_CK_EXPOSURE,	/* R-LIGHT-1: face lightness L* in range */
 	PHOTO_CK_BALANCE,	/* R-LIGHT-1: left/right cheek light ratio */
 	PHOTO_CK_CLIPPING,	/* R-LIGHT-1: burnt-out or black face pixels */
+	PHOTO_CK_SHARPNESS,	/* R-IQ-1: the eyes in focus */
 	PHOTO_CK_COUNT
 };
 

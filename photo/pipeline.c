@@ -256,6 +256,7 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 		    N_("The head is turned to one side: ask the subject to "
 		    "face the camera squarely."));
 	photo_check_light(p, im, r);
+	photo_check_sharpness(p, im, r);
 
 	if (!plan) {
 		rc = 0;

@@ -159,6 +159,8 @@ START_TEST(balance_flips_at_the_limit)
 		variant(ctx, &f, cx, g, r);	/* the image's right half */
 		b = metric(r, "light.balance");
 		flagged = has(r, "LIGHT_LEFT_BRIGHT");
+		fprintf(stderr, "  right half x%.2f: balance %.3f%s\n", g, b,
+		    flagged ? " LIGHT_LEFT_BRIGHT" : "");
 		ck_assert_msg(flagged == (b > limit), "gain %.2f: balance %.3f, "
 		    "flagged %d, limit %.2f", g, b, flagged, limit);
 		ck_assert_msg(b >= prev - 0.02, "balance fell: %.3f after "
@@ -197,6 +199,8 @@ START_TEST(exposure_flips_at_the_limit)
 			break;		/* too dark to find the face at all */
 		L = metric(r, "light.face_lightness");
 		flagged = has(r, "LIGHT_DARK");
+		fprintf(stderr, "  frame x%.3f: face L* %.1f%s\n", g, L,
+		    flagged ? " LIGHT_DARK" : "");
 		ck_assert_msg(flagged == (L < p.check[PHOTO_CK_EXPOSURE].limit),
 		    "gain %.3f: L* %.1f, flagged %d", g, L, flagged);
 		ck_assert_int_eq(flagged, r->verdict == PHOTO_FAIL &&
@@ -212,6 +216,97 @@ START_TEST(exposure_flips_at_the_limit)
 }
 END_TEST
 
+/* Box blur of radius rad, horizontally then vertically, three passes (close
+ * to a Gaussian of sigma rad), in place. */
+static void
+blur(struct frame *f, int rad)
+{
+	unsigned char *tmp = malloc((size_t)f->w * f->h * 3);
+	int pass, x, y, c, i, dir;
+
+	ck_assert_ptr_nonnull(tmp);
+	for (pass = 0; pass < 3; pass++)
+		for (dir = 0; dir < 2; dir++) {
+			int len = dir ? f->h : f->w, lines = dir ? f->w : f->h;
+			size_t step = dir ? (size_t)f->w * 3 : 3;
+
+			for (y = 0; y < lines; y++)
+				for (c = 0; c < 3; c++) {
+					unsigned char *p = f->rgb + (dir ?
+					    (size_t)y * 3 : (size_t)y * f->w * 3)
+					    + c;
+					unsigned char *q = tmp + (p - f->rgb);
+					long acc = 0;
+
+					for (i = -rad; i <= rad; i++)
+						acc += p[(size_t)(i < 0 ? 0 : i >=
+						    len ? len - 1 : i) * step];
+					/* a sliding window: in x + rad + 1,
+					 * out x - rad, both clamped */
+					for (x = 0; x < len; x++) {
+						int in = x + rad + 1, out = x - rad;
+
+						q[(size_t)x * step] =
+						    (unsigned char)(acc /
+						    (2 * rad + 1));
+						acc += p[(size_t)(in >= len ?
+						    len - 1 : in) * step];
+						acc -= p[(size_t)(out < 0 ? 0 :
+						    out) * step];
+					}
+				}
+			memcpy(f->rgb, tmp, (size_t)f->w * f->h * 3);
+		}
+	free(tmp);
+}
+
+/* The frame blurred in steps (R-IQ-1 sharpness). */
+START_TEST(sharpness_flips_at_the_limit)
+{
+	photo_ctx *ctx = tu_ctx();
+	photo_result *r = malloc(sizeof(*r));
+	struct frame f, b;
+	photo_params p;
+	double v, prev = INFINITY;
+	int rad, passes = 0, fails = 0;
+
+	if (base(&f) == -1)
+		return;
+	photo_params_default(&p);
+	b.w = f.w;
+	b.h = f.h;
+	b.rgb = malloc((size_t)f.w * f.h * 3);
+	for (rad = 0; rad <= 12; rad += rad < 4 ? 1 : 2) {
+		int flagged;
+
+		memcpy(b.rgb, f.rgb, (size_t)f.w * f.h * 3);
+		if (rad > 0)
+			blur(&b, rad);
+		variant(ctx, &b, 0, 1.0, r);
+		if (r->face.eyes < 2)
+			break;		/* too blurred to find the eyes */
+		v = metric(r, "iq.sharpness");
+		flagged = has(r, "IQ_BLURRED");
+		fprintf(stderr, "  blur radius %2d px: sharpness %.4f%s\n", rad,
+		    v, flagged ? " IQ_BLURRED" : "");
+		ck_assert_msg(flagged == (v < p.check[PHOTO_CK_SHARPNESS].limit),
+		    "blur %d: sharpness %.4f, flagged %d", rad, v, flagged);
+		ck_assert_msg(v <= prev * 1.05, "blur %d: sharpness rose to "
+		    "%.4f from %.4f", rad, v, prev);
+		prev = v;
+		passes += !flagged;
+		fails += flagged;
+	}
+	ck_assert_int_gt(passes, 1);
+	ck_assert_msg(fails > 0, "never blurred enough before the eyes were "
+	    "lost (last %.4f)", prev);
+	free(b.rgb);
+	free(r);
+	free(f.rgb);
+	photo_destroy(ctx);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -221,6 +316,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, balance_flips_at_the_limit);
 	tcase_add_test(tc, exposure_flips_at_the_limit);
+	tcase_add_test(tc, sharpness_flips_at_the_limit);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
