@@ -531,7 +531,7 @@ calibration_done(struct station *s, struct msg_result *r, const char *err)
 		    b, l, rc == RIG_BALANCED ? "; within tolerance" :
 		    "; new levels proposed");
 	}
-	journal(s, json_deep_copy(ev));
+	journal(s, json_incref(ev));
 	control_broadcast(ev);
 	json_decref(ev);
 	s->calibrating = 0;

@@ -86,7 +86,6 @@ retarget(struct rig *r, int instant)
 		f->dur = instant || i >= r->conf.nlamps ? 0 :
 		    r->conf.lamp[i].fade_ms / 1000.0;
 	}
-	pthread_cond_signal(&r->cv);
 }
 
 /* Under mu: the levels at t into the status, and the frame to send. */
