@@ -101,29 +101,6 @@ variant(photo_ctx *ctx, const struct frame *f, int x0, double gain,
 	free(rgb);
 }
 
-static double
-metric(const photo_result *r, const char *name)
-{
-	int i;
-
-	for (i = 0; i < r->nmetrics; i++)
-		if (strcmp(r->metrics[i].name, name) == 0)
-			return r->metrics[i].value;
-	ck_abort_msg("no metric %s", name);
-	return NAN;
-}
-
-static int
-has(const photo_result *r, const char *code)
-{
-	int i;
-
-	for (i = 0; i < r->nfindings; i++)
-		if (strcmp(r->findings[i].code, code) == 0)
-			return 1;
-	return 0;
-}
-
 static int
 base(struct frame *f)
 {
@@ -157,8 +134,8 @@ START_TEST(balance_flips_at_the_limit)
 		int flagged;
 
 		variant(ctx, &f, cx, g, r);	/* the image's right half */
-		b = metric(r, "light.balance");
-		flagged = has(r, "LIGHT_LEFT_BRIGHT");
+		b = tu_metric(r, "light.balance");
+		flagged = tu_has_code(r, "LIGHT_LEFT_BRIGHT");
 		fprintf(stderr, "  right half x%.2f: balance %.3f%s\n", g, b,
 		    flagged ? " LIGHT_LEFT_BRIGHT" : "");
 		ck_assert_msg(flagged == (b > limit), "gain %.2f: balance %.3f, "
@@ -197,8 +174,8 @@ START_TEST(exposure_flips_at_the_limit)
 		variant(ctx, &f, 0, g, r);
 		if (!r->found)
 			break;		/* too dark to find the face at all */
-		L = metric(r, "light.face_lightness");
-		flagged = has(r, "LIGHT_DARK");
+		L = tu_metric(r, "light.face_lightness");
+		flagged = tu_has_code(r, "LIGHT_DARK");
 		fprintf(stderr, "  frame x%.3f: face L* %.1f%s\n", g, L,
 		    flagged ? " LIGHT_DARK" : "");
 		ck_assert_msg(flagged == (L < p.check[PHOTO_CK_EXPOSURE].limit),
@@ -285,8 +262,8 @@ START_TEST(sharpness_flips_at_the_limit)
 		variant(ctx, &b, 0, 1.0, r);
 		if (r->face.eyes < 2)
 			break;		/* too blurred to find the eyes */
-		v = metric(r, "iq.sharpness");
-		flagged = has(r, "IQ_BLURRED");
+		v = tu_metric(r, "iq.sharpness");
+		flagged = tu_has_code(r, "IQ_BLURRED");
 		fprintf(stderr, "  blur radius %2d px: sharpness %.4f%s\n", rad,
 		    v, flagged ? " IQ_BLURRED" : "");
 		ck_assert_msg(flagged == (v < p.check[PHOTO_CK_SHARPNESS].limit),

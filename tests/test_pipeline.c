@@ -64,17 +64,6 @@ load_refs(const char *td, struct ref *refs, int max)
 	return n;
 }
 
-static int
-has_code(const photo_result *r, const char *code)
-{
-	int i;
-
-	for (i = 0; i < r->nfindings; i++)
-		if (strcmp(r->findings[i].code, code) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 print_findings(const char *name, const photo_result *r)
 {
@@ -218,7 +207,7 @@ START_TEST(portraits)
 		if (refs[i].smin > 1.1) {
 			ck_assert_msg(!r.crop.ok, "%s: planned an upscaled "
 			    "crop", refs[i].file);
-			ck_assert(has_code(&r, "RES_UPSCALE"));
+			ck_assert(tu_has_code(&r, "RES_UPSCALE"));
 		}
 		if (r.crop.ok) {
 			planned++;
@@ -266,7 +255,7 @@ folder_verdict(const char *dir, int want_faces, const char *code)
 			ck_assert_msg(r.nfaces >= want_faces, "%s: %d faces",
 			    nm, r.nfaces);
 		ck_assert_int_eq(r.verdict, PHOTO_FAIL);
-		ck_assert_msg(has_code(&r, code), "%s: no %s", nm, code);
+		ck_assert_msg(tu_has_code(&r, code), "%s: no %s", nm, code);
 		photo_image_destroy(im);
 		free(buf);
 		free(ents[i]);
@@ -326,7 +315,7 @@ START_TEST(pose)
 		    r.face.yaw, r.nfaces);
 		print_findings(cases[i].file, &r);
 		ck_assert_int_eq(r.verdict, PHOTO_FAIL);
-		ck_assert_msg(has_code(&r, cases[i].code), "%s: no %s",
+		ck_assert_msg(tu_has_code(&r, cases[i].code), "%s: no %s",
 		    cases[i].file, cases[i].code);
 		photo_image_destroy(im);
 		free(buf);

@@ -152,3 +152,26 @@ tu_dir_teardown(void)
 	free(tu_dir);
 	tu_dir = NULL;
 }
+
+int
+tu_has_code(const photo_result *r, const char *code)
+{
+	int i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (strcmp(r->findings[i].code, code) == 0)
+			return 1;
+	return 0;
+}
+
+double
+tu_metric(const photo_result *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->nmetrics; i++)
+		if (strcmp(r->metrics[i].name, name) == 0)
+			return r->metrics[i].value;
+	ck_abort_msg("no metric %s", name);
+	return 0;
+}

@@ -30,6 +30,10 @@ void		 tu_params(photo_params *p);
 /* A fresh temporary directory (removed by tu_rmtree). */
 char		*tu_tmpdir(void);
 void		 tu_rmtree(const char *dir);
+/* 1 when r has a finding with this code. */
+int		 tu_has_code(const photo_result *r, const char *code);
+/* The named measurement of r; fails the test when r has none. */
+double		 tu_metric(const photo_result *r, const char *name);
 /* A checked fixture: a fresh temporary directory in tu_dir for each test,
  * removed after it (tcase_add_checked_fixture(tc, tu_dir_setup,
  * tu_dir_teardown)). */
