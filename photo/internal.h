@@ -160,6 +160,9 @@ int	photo_plan_crop(const photo_params *p, const photo_face *f,
 	    int src_w, int src_h, double max_scale, photo_crop *c,
 	    unsigned *why);
 
+/* light.c: the sRGB transfer function undone, per 8-bit value. */
+void	photo_srgb_linear(float lin[256]);
+
 /* light.c: exposure, clipping and balance of the face (R-LIGHT-1). */
 void	photo_check_light(const photo_params *p, const photo_image *im,
 	    photo_result *r);

@@ -56,6 +56,19 @@ zone(const pimg *rgb, const float *lin, double x0, double y0, double x1,
 		}
 }
 
+void
+photo_srgb_linear(float lin[256])
+{
+	int k;
+
+	for (k = 0; k < 256; k++) {
+		double v = k / 255.0;
+
+		lin[k] = (float)(v <= 0.04045 ? v / 12.92 :
+		    pow((v + 0.055) / 1.055, 2.4));
+	}
+}
+
 static double
 lstar(double y)
 {
@@ -91,14 +104,8 @@ photo_check_light(const photo_params *p, const photo_image *im,
 	float lin[256];
 	struct zone face, left, right;
 	double s = im->scale, iod, cx, ey, inset, L, b, clip;
-	int k;
 
-	for (k = 0; k < 256; k++) {
-		double v = k / 255.0;
-
-		lin[k] = (float)(v <= 0.04045 ? v / 12.92 :
-		    pow((v + 0.055) / 1.055, 2.4));
-	}
+	photo_srgb_linear(lin);
 	centre(im, lin, r);
 	if (!r->found)
 		return;

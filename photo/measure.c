@@ -72,12 +72,7 @@ labtab_init(struct labtab *t)
 {
 	int i;
 
-	for (i = 0; i < 256; i++) {
-		double v = i / 255.0;
-
-		t->lin[i] = (float)(v <= 0.04045 ? v / 12.92 :
-		    pow((v + 0.055) / 1.055, 2.4));
-	}
+	photo_srgb_linear(t->lin);
 	for (i = 0; i <= CBRT_STEPS + 1; i++) {
 		double x = (double)i / CBRT_STEPS;
 
