@@ -108,6 +108,12 @@ $(B)/tests/%: $(B)/tests/%.o $(TEST_HELPER_OBJ) $(ALL_LIBS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(ALL_LIBS) \
 		$(LDLIBS) $(CHECK_LIBS)
 
+# A tool of the integration tests: variants of real photos.
+MKVARIANT = $(B)/tests/tools/mkvariant
+$(MKVARIANT): $(B)/tests/tools/mkvariant.o $(TEST_HELPER_OBJ) $(ALL_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(ALL_LIBS) \
+		$(LDLIBS) $(CHECK_LIBS)
+
 # Translations: po/<lang>.po -> build/locale/<lang>/LC_MESSAGES/idphotod.mo
 PO_FILES = $(wildcard po/*.po)
 MO_FILES = $(patsubst po/%.po,$(B)/locale/%/LC_MESSAGES/idphotod.mo,$(PO_FILES))
@@ -122,7 +128,7 @@ $(B)/locale/%/LC_MESSAGES/idphotod.mo: po/%.po
 
 # Tests run one binary at a time (CK_FORK isolates each case) plus the
 # shell-driven integration tests under tests/*.sh.
-check: all $(TEST_BINS)
+check: all $(TEST_BINS) $(MKVARIANT)
 	@TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' BUILD='$(abspath $(B))' \
 		SRCDIR='$(CURDIR)' tests/run-tests $(TEST_BINS)
 

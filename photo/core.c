@@ -51,6 +51,39 @@ static const struct {
 	/* limit: smallest Laplacian/intensity variance ratio on the eyes,
 	 * brought to 64 px between the eyes */
 	[PHOTO_CK_SHARPNESS]  = { "sharpness",  "R-IQ-1",    PHOTO_FAIL, 0.05, 0 },
+	/* limit: largest CIEDE2000 distance of the background's mean colour
+	 * from the nearest of the three references */
+	[PHOTO_CK_BG_COLOUR]  = { "background_colour", "R-BG-2", PHOTO_FAIL,
+	    4, 0 },
+	/* limit: largest CIEDE2000 distance between the background's left
+	 * and right thirds, or its top quarter and lower half; limit2:
+	 * largest 95th percentile of the cells' distance from its mean */
+	[PHOTO_CK_BG_EVEN]    = { "background_even", "R-BG-1", PHOTO_FAIL,
+	    5, 8 },
+	/* limit: how much darker (L*) the background right beside the head
+	 * and shoulders may be than the background further out */
+	[PHOTO_CK_BG_SHADOW]  = { "background_shadow", "R-BG-1", PHOTO_FAIL,
+	    5, 0 },
+	/* limit: largest fraction of the photo covered by things in the
+	 * background that are not the subject */
+	[PHOTO_CK_BG_OBJECTS] = { "background_objects", "R-BG-1", PHOTO_FAIL,
+	    0.005, 0 },
+	/* limit: largest chroma C*ab of a white or grey background */
+	[PHOTO_CK_COLOUR_CAST] = { "colour_cast", "R-IQ-1", PHOTO_WARN, 5, 0 },
+	/* limit: smallest CIEDE2000 distance between the clothing under the
+	 * chin and the background */
+	[PHOTO_CK_CLOTHING]   = { "clothing",   "R-SUBJ-6",  PHOTO_FAIL, 10, 0 },
+	/* limit: largest tilt of the line across the shoulders, degrees */
+	[PHOTO_CK_SHOULDERS]  = { "shoulders",  "R-SUBJ-3",  PHOTO_WARN, 8, 0 },
+	/* limit: largest red area in either pupil, in pupils */
+	[PHOTO_CK_RED_EYE]    = { "red_eye",    "R-LIGHT-2", PHOTO_FAIL, 0.3, 0 },
+	/* limit: largest near-white cluster over either eye, IOD^2 */
+	[PHOTO_CK_GLARE]      = { "glare",      "R-SUBJ-4",  PHOTO_FAIL, 0.004,
+	    0 },
+	/* limit: largest fraction of the photo covered by sharp-edged
+	 * content that is not the subject (text, logos); any border fails */
+	[PHOTO_CK_ADDED]      = { "added_content", "R-FILE-8", PHOTO_FAIL,
+	    0.002, 0 },
 };
 
 void

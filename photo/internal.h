@@ -171,6 +171,24 @@ void	photo_check_light(const photo_params *p, const photo_image *im,
 void	photo_check_sharpness(const photo_params *p, const photo_image *im,
 	    photo_result *r);
 
+/* eyes.c: red-eye (R-LIGHT-2) and reflections on glasses (R-SUBJ-4). */
+void	photo_check_eyes(const photo_params *p, const photo_image *im,
+	    photo_result *r);
+
+/*
+ * scene.c: background (R-BG-1/2), colour cast (R-IQ-1), clothing
+ * (R-SUBJ-6), shoulders (R-SUBJ-3) and added content (R-FILE-8), on the
+ * planned crop, or with `whole` on the frame as it stands (a finished
+ * photo). -1: out of memory.
+ */
+int	photo_check_scene(const photo_params *p, const photo_image *im,
+	    int whole, photo_result *r);
+
+/* colour.c: CIE L*a*b* (D65) of an sRGB colour (0..255 per channel, not
+ * necessarily integers), and the CIEDE2000 difference of two. */
+void	photo_lab(double r, double g, double b, double lab[3]);
+double	photo_ciede2000(const double p[3], const double q[3]);
+
 /* findings.c */
 void	photo_add_finding(photo_result *r, const photo_params *p,
 	    enum photo_check ck, const char *code, const char *req,

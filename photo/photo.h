@@ -69,6 +69,16 @@ enum photo_check {
 	PHOTO_CK_BALANCE,	/* R-LIGHT-1: left/right cheek light ratio */
 	PHOTO_CK_CLIPPING,	/* R-LIGHT-1: burnt-out or black face pixels */
 	PHOTO_CK_SHARPNESS,	/* R-IQ-1: the eyes in focus */
+	PHOTO_CK_BG_COLOUR,	/* R-BG-2: light blue, white or light grey */
+	PHOTO_CK_BG_EVEN,	/* R-BG-1: no gradient, no patches */
+	PHOTO_CK_BG_SHADOW,	/* R-BG-1: no shadow beside the subject */
+	PHOTO_CK_BG_OBJECTS,	/* R-BG-1: nothing else in the background */
+	PHOTO_CK_COLOUR_CAST,	/* R-IQ-1: a neutral background stays neutral */
+	PHOTO_CK_CLOTHING,	/* R-SUBJ-6: clothing unlike the background */
+	PHOTO_CK_SHOULDERS,	/* R-SUBJ-3: shoulders level */
+	PHOTO_CK_RED_EYE,	/* R-LIGHT-2: no red-eye */
+	PHOTO_CK_GLARE,		/* R-SUBJ-4: no reflection on glasses */
+	PHOTO_CK_ADDED,		/* R-FILE-8: no text, logo or border */
 	PHOTO_CK_COUNT
 };
 

@@ -257,8 +257,13 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 		    "face the camera squarely."));
 	photo_check_light(p, im, r);
 	photo_check_sharpness(p, im, r);
+	photo_check_eyes(p, im, r);
 
 	if (!plan) {
+		if (photo_check_scene(p, im, 1, r) == -1) {
+			photo_seterr(ctx, "out of memory");
+			goto done;
+		}
 		rc = 0;
 		goto done;
 	}
@@ -271,6 +276,10 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 		plan_findings(ctx, r, PLAN_UPSCALE,
 		    p->check[PHOTO_CK_RESOLUTION].limit);
 	add_crop_metrics(r);
+	if (photo_check_scene(p, im, 0, r) == -1) {
+		photo_seterr(ctx, "out of memory");
+		goto done;
+	}
 	rc = 0;
 done:
 	if (det.owned)

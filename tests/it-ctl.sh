@@ -31,27 +31,34 @@ if [ ! -f "$T/portraits/ppp-004.jpg" ]; then
 	exit 0
 fi
 out="$tmp/out-dir"
+# the good frame: ppp-004 on the spec's light-blue backdrop (R-BG-2); the
+# real photo's grey wall would be refused, rightly
+G="$tmp/ppp-004-blue.jpg"
+G2="$tmp/ppp-000-white.jpg"	# another graduate, on white
+"$BUILD/tests/tools/mkvariant" backdrop 100 197 255 "$T/portraits/ppp-004.jpg" "$G" &&
+"$BUILD/tests/tools/mkvariant" backdrop 255 255 255 "$T/portraits/ppp-000.jpg" "$G2" ||
+	{ echo "FAIL cannot make the backdrop variants"; exit 1; }
 
 # usage errors
 expect 2 "unknown command" "$C" frob
 has "$tmp/err" "unknown command" "names the unknown command"
-expect 2 "process without --id" "$C" process "$T/portraits/ppp-004.jpg"
+expect 2 "process without --id" "$C" process "$G"
 expect 0 "--help" "$C" --help
 has "$tmp/out" "Exit status" "--help documents the exit status"
 
 # a broken config: the error names file:line
 printf 'photo: {\n  eye_line = [ 200, 300 ];\n  quality_min = "x";\n};\n' >"$tmp/bad.conf"
-expect 2 "broken config" "$C" -c "$tmp/bad.conf" check "$T/portraits/ppp-004.jpg"
+expect 2 "broken config" "$C" -c "$tmp/bad.conf" check "$G"
 has "$tmp/err" "bad.conf:[0-9]" "config error names file:line"
 expect 0 "the shipped example config" "$C" -c "$SRCDIR/conf/idphotod.conf" --help
 
 # R-FILE-7: a wrong check digit is refused before any work, and said so
-expect 1 "ID with a wrong check digit" "$C" process --id 110105194912310021 -o "$out" "$T/portraits/ppp-004.jpg"
+expect 1 "ID with a wrong check digit" "$C" process --id 110105194912310021 -o "$out" "$G"
 has "$tmp/err" "check character should be X, got 1" "exact check-digit message"
 [ ! -e "$out/110105194912310021.jpg" ] && ok "nothing written for a bad ID" || bad "a file was written for a bad ID"
 
 # a good frame makes a good photo, and check agrees
-expect 0 "process ppp-004" "$C" process -q --id "$(echo $ID | tr X x)" -o "$out" "$T/portraits/ppp-004.jpg"
+expect 0 "process ppp-004 on light blue" "$C" process -q --id "$(echo $ID | tr X x)" -o "$out" "$G"
 [ -f "$out/$ID.jpg" ] && ok "wrote <ID>.jpg with the x normalised" || bad "no $out/$ID.jpg"
 ls -a "$out" | grep -q '^\.' && [ -z "$(ls -A "$out" | grep -v "^$ID.jpg$")" ] \
 	&& ok "no temporary file left" || bad "stray files: $(ls -A "$out")"
@@ -61,17 +68,17 @@ has "$tmp/out" '"out.face_width"\|"face.width"' "JSON carries every measurement"
 sum1=$(sha256sum <"$out/$ID.jpg")
 
 # a retake never silently destroys the accepted photo
-expect 1 "process again without --replace" "$C" process -q --id $ID -o "$out" "$T/portraits/london-036.jpg"
+expect 1 "process again without --replace" "$C" process -q --id $ID -o "$out" "$G2"
 has "$tmp/err" "already exists" "says the photo exists"
 [ "$(sha256sum <"$out/$ID.jpg")" = "$sum1" ] && ok "old photo untouched" || bad "old photo changed"
-expect 0 "process again with --replace" "$C" process -q --replace --id $ID -o "$out" "$T/portraits/london-036.jpg"
+expect 0 "process again with --replace" "$C" process -q --replace --id $ID -o "$out" "$G2"
 v=$(ls "$out/versions" 2>/dev/null | head -n 1)
 [ -n "$v" ] && [ "$(sha256sum <"$out/versions/$v")" = "$sum1" ] \
 	&& ok "old photo kept in versions/ ($v)" || bad "old photo not in versions/"
 [ "$(sha256sum <"$out/$ID.jpg")" != "$sum1" ] && ok "new photo in place" || bad "photo not replaced"
 
 # annotate writes a JPEG
-expect 0 "process --annotate" "$C" process -q --replace --id $ID -o "$out" --annotate "$tmp/seen.jpg" "$T/portraits/ppp-004.jpg"
+expect 0 "process --annotate" "$C" process -q --replace --id $ID -o "$out" --annotate "$tmp/seen.jpg" "$G"
 head -c 2 "$tmp/seen.jpg" | od -An -tx1 | grep -q 'ff d8' && ok "annotation is a JPEG" || bad "no annotation"
 
 # bad files: each gets exit 1 and an error that names the problem

@@ -1,0 +1,124 @@
+/*
+ * eyes.c — red-eye (R-LIGHT-2) and reflections on glasses (R-SUBJ-4).
+ *
+ * Each eye's surroundings (0.4 IOD either side of the eye centre, 0.25
+ * IOD above and below: the lens of a pair of glasses) is resampled with
+ * the area filter to EYE_IOD px per inter-ocular distance, so that both
+ * figures are in units of the face and one limit serves every camera.
+ *   red-eye  pixels within 0.15 IOD of the eye centre whose red is well
+ *            more than 2.5 times green and blue (reddish skin and eyelids
+ *            stay under 2.2), counted in pupils: a pupil is taken as
+ *            a disc of 0.08 IOD radius;
+ *   glare    the largest 8-connected cluster of near-white pixels (every
+ *            channel at least GLARE_MIN) in either patch, in IOD^2. The
+ *            catchlight of a lamp in the eye is a speck far below the
+ *            default limit; a reflection on a lens is a patch.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "photo/internal.h"
+
+#define EYE_IOD		64.0	/* px between the eyes when measuring */
+#define PATCH_W		52	/* 0.8 IOD */
+#define PATCH_H		32	/* 0.5 IOD */
+#define RED_R		0.15	/* red-eye search radius, IOD */
+#define PUPIL_R		0.08	/* pupil radius, IOD */
+#define GLARE_MIN	235
+
+static int
+is_red(const unsigned char *q)
+{
+	return q[0] >= 80 && q[0] > 2.5 * q[1] && q[0] > 2.5 * q[2];
+}
+
+/* Largest 8-connected cluster of near-white pixels, in pixels. */
+static int
+largest_glare(const pimg *pt)
+{
+	unsigned char seen[PATCH_W * PATCH_H];
+	int stack[PATCH_W * PATCH_H], best = 0, x, y, i;
+
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < PATCH_W * PATCH_H; i++) {
+		const unsigned char *q = PIX(pt, i % PATCH_W, i / PATCH_W);
+		int top = 0, n = 0;
+
+		if (seen[i] || q[0] < GLARE_MIN || q[1] < GLARE_MIN ||
+		    q[2] < GLARE_MIN)
+			continue;
+		seen[i] = 1;
+		stack[top++] = i;
+		while (top > 0) {
+			int j = stack[--top], dx, dy;
+
+			n++;
+			for (dy = -1; dy <= 1; dy++)
+				for (dx = -1; dx <= 1; dx++) {
+					const unsigned char *o;
+					int k;
+
+					x = j % PATCH_W + dx;
+					y = j / PATCH_W + dy;
+					if (x < 0 || y < 0 || x >= PATCH_W ||
+					    y >= PATCH_H)
+						continue;
+					k = y * PATCH_W + x;
+					o = PIX(pt, x, y);
+					if (seen[k] || o[0] < GLARE_MIN ||
+					    o[1] < GLARE_MIN || o[2] < GLARE_MIN)
+						continue;
+					seen[k] = 1;
+					stack[top++] = k;
+				}
+		}
+		best = n > best ? n : best;
+	}
+	return best;
+}
+
+void
+photo_check_eyes(const photo_params *p, const photo_image *im,
+    photo_result *r)
+{
+	const photo_face *f = &r->face;
+	const photo_point *eye[2] = { &f->eye_l, &f->eye_r };
+	double s = im->scale, iod, red = 0, glare = 0, c = (PATCH_W - 1) / 2.0;
+	double cy = (PATCH_H - 1) / 2.0, rr = RED_R * EYE_IOD;
+	pimg pt = { 0 };
+	int e, x, y, n;
+
+	if (!r->found || f->eyes < 2)
+		return;
+	iod = hypot(f->eye_r.x - f->eye_l.x, f->eye_r.y - f->eye_l.y) * s;
+	if (iod < 8 || pimg_alloc(&pt, PATCH_W, PATCH_H, 3) == -1)
+		return;
+	for (e = 0; e < 2; e++) {
+		if (pimg_resize_area(&im->rgb, eye[e]->x * s - 0.4 * iod,
+		    eye[e]->y * s - 0.25 * iod, EYE_IOD / iod, &pt) == -1)
+			goto done;
+		for (n = 0, y = 0; y < PATCH_H; y++)
+			for (x = 0; x < PATCH_W; x++)
+				if ((x - c) * (x - c) + (y - cy) * (y - cy) <=
+				    rr * rr && is_red(PIX(&pt, x, y)))
+					n++;
+		red = fmax(red, n / (M_PI * PUPIL_R * PUPIL_R * EYE_IOD *
+		    EYE_IOD));
+		glare = fmax(glare, largest_glare(&pt) / (EYE_IOD * EYE_IOD));
+	}
+	photo_add_metric(r, "eyes.red", red);
+	photo_add_metric(r, "eyes.glare", glare);
+	if (red > p->check[PHOTO_CK_RED_EYE].limit)
+		photo_add_finding(r, p, PHOTO_CK_RED_EYE, "LIGHT_RED_EYE",
+		    "R-LIGHT-2", red, p->check[PHOTO_CK_RED_EYE].limit,
+		    N_("Red eyes: switch off the camera's flash (the lamps "
+		    "light the face) or raise the room light, and retake."));
+	if (glare > p->check[PHOTO_CK_GLARE].limit)
+		photo_add_finding(r, p, PHOTO_CK_GLARE, "SUBJ_GLARE",
+		    "R-SUBJ-4", glare, p->check[PHOTO_CK_GLARE].limit,
+		    N_("A reflection covers the eyes (glasses): tilt the "
+		    "glasses down slightly or raise the lamps, and retake."));
+done:
+	pimg_free(&pt);
+}
