@@ -34,6 +34,9 @@ void		 tu_rmtree(const char *dir);
 int		 tu_has_code(const photo_result *r, const char *code);
 /* The named measurement of r; fails the test when r has none. */
 double		 tu_metric(const photo_result *r, const char *name);
+/* The same, or `none` when r has no such measurement. */
+double		 tu_metric_or(const photo_result *r, const char *name,
+		    double none);
 /* A checked fixture: a fresh temporary directory in tu_dir for each test,
  * removed after it (tcase_add_checked_fixture(tc, tu_dir_setup,
  * tu_dir_teardown)). */
