@@ -3,7 +3,9 @@
  * would rather look than read: the source frame with every face the
  * detector found, the eyes, the cheek-to-cheek line, the hair top, the
  * planned crop and, inside it, the three spec bands (R-GEO-2 hair top,
- * R-GEO-3 eye line, R-GEO-4 face width) shaded where they fall.
+ * R-GEO-3 eye line, R-GEO-4 face width) shaded where they fall; and the
+ * zones the checks measured: the face and the two cheeks (light), the
+ * eye patches (red-eye, glare), the clothing and the shoulder bands.
  *
  * Drawn on a copy of the analysis image (never on the frame itself) with
  * a few primitives, then encoded as an ordinary JPEG.
@@ -101,8 +103,9 @@ photo_annotate(photo_ctx *ctx, photo_image *im, const photo_result *r,
 	const photo_face *f = &r->face;
 	const photo_crop *c = &r->crop;
 	double s = im->scale;
+	photo_rect z[3];
 	pimg out;
-	int t, i, rc;
+	int t, i, n, rc;
 
 	*jpeg = NULL;
 	*len = 0;
@@ -141,6 +144,20 @@ photo_annotate(photo_ctx *ctx, photo_image *im, const photo_result *r,
 		    f->cheek_y * s, t, ORANGE);
 		line(&out, f->cx * s - f->width * s / 2, f->head_top * s,
 		    f->cx * s + f->width * s / 2, f->head_top * s, t, MAGENTA);
+		/* the zones the checks measured */
+		n = photo_light_zones(f, s, z);
+		for (i = 0; i < n; i++)
+			rect(&out, z[i].x, z[i].y, z[i].w, z[i].h, 1,
+			    i ? ORANGE : GREEN);
+		if (f->eyes == 2) {
+			photo_eye_zones(f, s, z);
+			rect(&out, z[0].x, z[0].y, z[0].w, z[0].h, 1, RED);
+			rect(&out, z[1].x, z[1].y, z[1].w, z[1].h, 1, RED);
+		}
+		n = photo_scene_zones(p, r, s, z);
+		for (i = 0; i < n; i++)
+			rect(&out, z[i].x, z[i].y, z[i].w, z[i].h, t,
+			    i ? GREEN : BLUE);
 	}
 	rc = photo_encode(ctx, &out, 85, 72, jpeg, len);
 	pimg_free(&out);

@@ -79,11 +79,24 @@ largest_glare(const pimg *pt)
 }
 
 void
+photo_eye_zones(const photo_face *f, double s, photo_rect z[2])
+{
+	const photo_point *eye[2] = { &f->eye_l, &f->eye_r };
+	double iod = hypot(f->eye_r.x - f->eye_l.x, f->eye_r.y - f->eye_l.y) *
+	    s;
+	int e;
+
+	for (e = 0; e < 2; e++)
+		z[e] = (photo_rect){ eye[e]->x * s - 0.4 * iod,
+		    eye[e]->y * s - 0.25 * iod, 0.8 * iod, 0.5 * iod };
+}
+
+void
 photo_check_eyes(const photo_params *p, const photo_image *im,
     photo_result *r)
 {
 	const photo_face *f = &r->face;
-	const photo_point *eye[2] = { &f->eye_l, &f->eye_r };
+	photo_rect z[2];
 	double s = im->scale, iod, red = 0, glare = 0, c = (PATCH_W - 1) / 2.0;
 	double cy = (PATCH_H - 1) / 2.0, rr = RED_R * EYE_IOD;
 	pimg pt = { 0 };
@@ -94,9 +107,10 @@ photo_check_eyes(const photo_params *p, const photo_image *im,
 	iod = hypot(f->eye_r.x - f->eye_l.x, f->eye_r.y - f->eye_l.y) * s;
 	if (iod < 8 || pimg_alloc(&pt, PATCH_W, PATCH_H, 3) == -1)
 		return;
+	photo_eye_zones(f, s, z);
 	for (e = 0; e < 2; e++) {
-		if (pimg_resize_area(&im->rgb, eye[e]->x * s - 0.4 * iod,
-		    eye[e]->y * s - 0.25 * iod, EYE_IOD / iod, &pt) == -1)
+		if (pimg_resize_area(&im->rgb, z[e].x, z[e].y, EYE_IOD / iod,
+		    &pt) == -1)
 			goto done;
 		for (n = 0, y = 0; y < PATCH_H; y++)
 			for (x = 0; x < PATCH_W; x++)

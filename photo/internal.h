@@ -163,6 +163,11 @@ int	photo_plan_crop(const photo_params *p, const photo_face *f,
 /* light.c: the sRGB transfer function undone, per 8-bit value. */
 void	photo_srgb_linear(float lin[256]);
 
+/* light.c: the zones measured, in analysis px (s: analysis px per source
+ * px): the face, then the left and right cheeks; returns how many (1
+ * without both eyes, then only a middle part of the face box). */
+int	photo_light_zones(const photo_face *f, double s, photo_rect z[3]);
+
 /* light.c: exposure, clipping and balance of the face (R-LIGHT-1). */
 void	photo_check_light(const photo_params *p, const photo_image *im,
 	    photo_result *r);
@@ -170,6 +175,9 @@ void	photo_check_light(const photo_params *p, const photo_image *im,
 /* sharp.c: focus on the eyes (R-IQ-1). */
 void	photo_check_sharpness(const photo_params *p, const photo_image *im,
 	    photo_result *r);
+
+/* eyes.c: the two eye patches judged, in analysis px. */
+void	photo_eye_zones(const photo_face *f, double s, photo_rect z[2]);
 
 /* eyes.c: red-eye (R-LIGHT-2) and reflections on glasses (R-SUBJ-4). */
 void	photo_check_eyes(const photo_params *p, const photo_image *im,
@@ -183,6 +191,11 @@ void	photo_check_eyes(const photo_params *p, const photo_image *im,
  */
 int	photo_check_scene(const photo_params *p, const photo_image *im,
 	    int whole, photo_result *r);
+
+/* scene.c: the clothing zone and the two shoulder bands of a camera
+ * frame, in analysis px; returns 3, or 0 without a measured face. */
+int	photo_scene_zones(const photo_params *p, const photo_result *r,
+	    double s, photo_rect z[3]);
 
 /* colour.c: CIE L*a*b* (D65) of an sRGB colour (0..255 per channel, not
  * necessarily integers), and the CIEDE2000 difference of two. */

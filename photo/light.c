@@ -32,11 +32,10 @@ struct zone {
 };
 
 static void
-zone(const pimg *rgb, const float *lin, double x0, double y0, double x1,
-    double y1, struct zone *z)
+zone(const pimg *rgb, const float *lin, const photo_rect *r, struct zone *z)
 {
-	int xa = (int)lround(x0), ya = (int)lround(y0);
-	int xb = (int)lround(x1), yb = (int)lround(y1), x, y;
+	int xa = (int)lround(r->x), ya = (int)lround(r->y);
+	int xb = (int)lround(r->x + r->w), yb = (int)lround(r->y + r->h), x, y;
 
 	z->sum = 0;
 	z->n = z->hi = z->lo = 0;
@@ -82,15 +81,44 @@ centre(const photo_image *im, const float *lin, photo_result *r)
 	const pimg *p = &im->rgb;
 	struct zone l, rt;
 
-	zone(p, lin, p->w / 3.0, p->h / 3.0, p->w / 2.0, 2 * p->h / 3.0, &l);
-	zone(p, lin, p->w / 2.0, p->h / 3.0, 2 * p->w / 3.0, 2 * p->h / 3.0,
-	    &rt);
+	photo_rect lz = { p->w / 3.0, p->h / 3.0, p->w / 6.0, p->h / 3.0 };
+	photo_rect rz = { p->w / 2.0, p->h / 3.0, p->w / 6.0, p->h / 3.0 };
+
+	zone(p, lin, &lz, &l);
+	zone(p, lin, &rz, &rt);
 	if (l.n == 0 || rt.n == 0 || rt.sum <= 0)
 		return;
 	photo_add_metric(r, "light.centre_balance", (l.sum / l.n) /
 	    (rt.sum / rt.n));
 	photo_add_metric(r, "light.centre_lightness",
 	    lstar((l.sum + rt.sum) / (l.n + rt.n)));
+}
+
+int
+photo_light_zones(const photo_face *f, double s, photo_rect z[3])
+{
+	double iod, cx, ey, inset;
+
+	if (f->eyes < 2) {
+		/* no eye line (a very dark or bright frame loses the eyes
+		 * first): exposure and clipping on the middle of the face
+		 * box; the balance needs the cheeks, so it is not judged */
+		z[0] = (photo_rect){ (f->box.x + 0.25 * f->box.w) * s,
+		    (f->box.y + 0.3 * f->box.h) * s, 0.5 * f->box.w * s,
+		    0.5 * f->box.h * s };
+		return 1;
+	}
+	iod = hypot(f->eye_r.x - f->eye_l.x, f->eye_r.y - f->eye_l.y) * s;
+	cx = (f->eye_l.x + f->eye_r.x) / 2 * s;
+	ey = f->eye_y * s;
+	inset = 0.1 * f->width * s;
+	z[0] = (photo_rect){ f->cheek_l * s + inset, ey - 0.2 * iod,
+	    (f->cheek_r - f->cheek_l) * s - 2 * inset, 1.2 * iod };
+	z[1] = (photo_rect){ cx - 0.75 * iod, ey + 0.35 * iod, 0.5 * iod,
+	    0.5 * iod };
+	z[2] = (photo_rect){ cx + 0.25 * iod, ey + 0.35 * iod, 0.5 * iod,
+	    0.5 * iod };
+	return 3;
 }
 
 void
@@ -103,33 +131,20 @@ photo_check_light(const photo_params *p, const photo_image *im,
 	const photo_check_cfg *cl = &p->check[PHOTO_CK_CLIPPING];
 	float lin[256];
 	struct zone face, left, right;
-	double s = im->scale, iod, cx, ey, inset, L, b, clip;
+	photo_rect z[3];
+	double L, b, clip;
+	int n;
 
 	photo_srgb_linear(lin);
 	centre(im, lin, r);
 	if (!r->found)
 		return;
-	if (f->eyes < 2) {
-		/* no eye line (a very dark or bright frame loses the eyes
-		 * first): exposure and clipping on the middle of the face
-		 * box; the balance needs the cheeks, so it is not judged */
-		zone(&im->rgb, lin, (f->box.x + 0.25 * f->box.w) * s,
-		    (f->box.y + 0.3 * f->box.h) * s,
-		    (f->box.x + 0.75 * f->box.w) * s,
-		    (f->box.y + 0.8 * f->box.h) * s, &face);
-		left.n = right.n = 0;
-	} else {
-		iod = hypot(f->eye_r.x - f->eye_l.x,
-		    f->eye_r.y - f->eye_l.y) * s;
-		cx = (f->eye_l.x + f->eye_r.x) / 2 * s;
-		ey = f->eye_y * s;
-		inset = 0.1 * f->width * s;
-		zone(&im->rgb, lin, f->cheek_l * s + inset, ey - 0.2 * iod,
-		    f->cheek_r * s - inset, ey + 1.0 * iod, &face);
-		zone(&im->rgb, lin, cx - 0.75 * iod, ey + 0.35 * iod,
-		    cx - 0.25 * iod, ey + 0.85 * iod, &left);
-		zone(&im->rgb, lin, cx + 0.25 * iod, ey + 0.35 * iod,
-		    cx + 0.75 * iod, ey + 0.85 * iod, &right);
+	n = photo_light_zones(f, im->scale, z);
+	zone(&im->rgb, lin, &z[0], &face);
+	left.n = right.n = 0;
+	if (n == 3) {
+		zone(&im->rgb, lin, &z[1], &left);
+		zone(&im->rgb, lin, &z[2], &right);
 	}
 	if (face.n == 0)
 		return;

@@ -545,16 +545,34 @@ foreign(const photo_params *p, struct grid *g, int whole, photo_result *r)
 		    "photo: use the camera original, with nothing added."));
 }
 
+/* The zones, in cells: the clothing, and the columns either side where
+ * the shoulders are looked for (side -1 left, +1 right). */
+static photo_rect
+clothing_zone(const struct grid *g)
+{
+	return (photo_rect){ g->cx - 0.8 * g->fw, g->chin + 0.3 * g->fw,
+	    1.6 * g->fw, 0.7 * g->fw };
+}
+
+static photo_rect
+shoulder_zone(const struct grid *g, int side)
+{
+	double x = g->cx + (side < 0 ? -1.1 : 0.7) * g->fw;
+
+	return (photo_rect){ x, g->chin - 0.3 * g->fw, 0.4 * g->fw,
+	    g->h - (g->chin - 0.3 * g->fw) };
+}
+
 /* R-SUBJ-6: the clothing under the chin against the background. */
 static void
 clothing(const photo_params *p, const struct grid *g, const double bg[3],
     photo_result *r)
 {
 	const photo_check_cfg *ck = &p->check[PHOTO_CK_CLOTHING];
+	photo_rect z = clothing_zone(g);
 	double m[3], de;
 
-	if (mean(g, C_VALID, g->cx - 0.8 * g->fw, g->chin + 0.3 * g->fw,
-	    g->cx + 0.8 * g->fw, g->chin + 1.0 * g->fw, m) < MIN_BG / 2)
+	if (mean(g, C_VALID, z.x, z.y, z.x + z.w, z.y + z.h, m) < MIN_BG / 2)
 		return;
 	de = photo_ciede2000(m, bg);
 	photo_add_metric(r, "clothing.bg_de", de);
@@ -574,22 +592,15 @@ clothing(const photo_params *p, const struct grid *g, const double bg[3],
 static double
 shoulder(const struct grid *g, int side, double *xm)
 {
+	photo_rect z = shoulder_zone(g, side);
 	double ys[64], xs = 0;
-	int n = 0, x, y, x0, x1;
+	int n = 0, x, y;
 
-	x0 = (int)floor(g->cx + side * 0.7 * g->fw);
-	x1 = (int)floor(g->cx + side * 1.1 * g->fw);
-	if (x0 > x1) {
-		int t = x0;
-
-		x0 = x1;
-		x1 = t;
-	}
-	for (x = x0 < 0 ? 0 : x0; x <= x1 && x < g->w && n < 64; x++) {
+	for (x = (int)fmax(0, floor(z.x)); x <= z.x + z.w && x < g->w &&
+	    n < 64; x++) {
 		int seen_bg = 0;
 
-		for (y = (int)fmax(0, g->chin - 0.3 * g->fw); y + 2 < g->h;
-		    y++) {
+		for (y = (int)fmax(0, z.y); y + 2 < g->h; y++) {
 			const unsigned char *f = &g->fl[(size_t)y * g->w + x];
 
 			if (*f & C_BG) {
@@ -628,6 +639,38 @@ shoulders(const photo_params *p, const struct grid *g, photo_result *r)
 		    "R-SUBJ-3", tilt, ck->limit, N_("The shoulders are not "
 		    "level: ask the graduate to sit upright, square to the "
 		    "camera."));
+}
+
+int
+photo_scene_zones(const photo_params *p, const photo_result *r, double s,
+    photo_rect z[3])
+{
+	struct grid g = { 0 };
+	int i;
+
+	if (!r->found || r->face.eyes < 2 || !(r->face.width > 0))
+		return 0;
+	place(p, r, 0, &g);
+	g.cx = (r->face.cx - g.ox) * g.k;
+	g.chin = (r->face.chin - g.oy) * g.k;
+	g.fw = r->face.width * g.k;
+	z[0] = clothing_zone(&g);
+	z[1] = shoulder_zone(&g, -1);
+	z[2] = shoulder_zone(&g, 1);
+	for (i = 0; i < 3; i++) {
+		/* as far as the grid goes: the photo as it will be cut */
+		double x1 = fmin(z[i].x + z[i].w, g.w), y1 = fmin(z[i].y +
+		    z[i].h, g.h);
+
+		z[i].x = fmax(z[i].x, 0);
+		z[i].y = fmax(z[i].y, 0);
+		z[i].w = fmax(x1 - z[i].x, 0);
+		z[i].h = fmax(y1 - z[i].y, 0);
+		z[i] = (photo_rect){ (g.ox + z[i].x / g.k) * s,
+		    (g.oy + z[i].y / g.k) * s, z[i].w / g.k * s,
+		    z[i].h / g.k * s };
+	}
+	return 3;
 }
 
 int

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "photo/photo.h"
+#include "photo/internal.h"
 #include "tests/testutil.h"
 #include "tests/variant.h"
 
@@ -704,6 +704,36 @@ START_TEST(reject_and_accept_rates)
 }
 END_TEST
 
+/* CIEDE2000 against pairs from Sharma, Wu and Dalal (2005), table 1. */
+START_TEST(ciede2000_matches_the_published_pairs)
+{
+	static const double pairs[][7] = {
+		{ 50, 2.6772, -79.7751, 50, 0, -82.7485, 2.0425 },
+		{ 50, 3.1571, -77.2803, 50, 0, -82.7485, 2.8615 },
+		{ 50, 2.8361, -74.0200, 50, 0, -82.7485, 3.4412 },
+		{ 50, 0, 0, 50, -1, 2, 2.3669 },
+		{ 60.2574, -34.0099, 36.2677, 60.4626, -34.1751, 39.4387,
+		    1.2644 },
+	};
+	double lab[3];
+	size_t i;
+
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		double d = photo_ciede2000(pairs[i], pairs[i] + 3);
+		double back = photo_ciede2000(pairs[i] + 3, pairs[i]);
+
+		ck_assert_msg(fabs(d - pairs[i][6]) < 5e-4, "pair %zu: %.4f, "
+		    "published %.4f", i + 1, d, pairs[i][6]);
+		ck_assert_double_eq_tol(d, back, 1e-9);
+	}
+	/* sRGB white is L* 100, a* = b* = 0 (D65) */
+	photo_lab(255, 255, 255, lab);
+	ck_assert_double_eq_tol(lab[0], 100, 1e-3);
+	ck_assert_double_eq_tol(lab[1], 0, 1e-2);
+	ck_assert_double_eq_tol(lab[2], 0, 1e-2);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -714,6 +744,7 @@ main(void)
 	tcase_add_test(tc, balance_flips_at_the_limit);
 	tcase_add_test(tc, exposure_flips_at_the_limit);
 	tcase_add_test(tc, sharpness_flips_at_the_limit);
+	tcase_add_test(tc, ciede2000_matches_the_published_pairs);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("scene");
 	tcase_set_timeout(tc, 300);
