@@ -519,6 +519,51 @@ START_TEST(colour_cast_flips_at_the_limit)
 }
 END_TEST
 
+/* R-SUBJ-3: the head (with the whole frame) turned clockwise in steps. */
+static void
+mk_roll(const struct scene *sc, int i, struct frame *v, char *what,
+    size_t len)
+{
+	vt_rotate(v, sc->cx, sc->base.face.eye_y, 1.5 * i);
+	snprintf(what, len, "turned %.1f degrees", 1.5 * i);
+}
+
+START_TEST(roll_flips_at_the_limit)
+{
+	struct scene sc;
+
+	if (scene_open(&sc) == -1)
+		return;
+	series(&sc, &sc.blue, mk_roll, 7, "pose.roll_deg", "POSE_ROLL",
+	    PHOTO_CK_ROLL, 1, 0);
+	scene_close(&sc);
+}
+END_TEST
+
+/* R-LIGHT-1: the whole frame brightened until the face burns out. */
+static void
+mk_bright(const struct scene *sc, int i, struct frame *v, char *what,
+    size_t len)
+{
+	double g = pow(1.4, i);
+
+	(void)sc;
+	vt_gain(v, 0, g);
+	snprintf(what, len, "frame x%.2f", g);
+}
+
+START_TEST(clipping_flips_at_the_limit)
+{
+	struct scene sc;
+
+	if (scene_open(&sc) == -1)
+		return;
+	series(&sc, &sc.blue, mk_bright, 8, "light.face_clipped_high",
+	    "LIGHT_CLIPPED", PHOTO_CK_CLIPPING, 1, 0);
+	scene_close(&sc);
+}
+END_TEST
+
 /* The finished photo of the base: rendered, decoded back. */
 static void
 finished(const struct scene *sc, struct frame *out)
@@ -758,6 +803,8 @@ main(void)
 	tcase_add_test(tc, red_eye_flips_at_the_limit);
 	tcase_add_test(tc, glare_flips_at_the_limit);
 	tcase_add_test(tc, colour_cast_flips_at_the_limit);
+	tcase_add_test(tc, roll_flips_at_the_limit);
+	tcase_add_test(tc, clipping_flips_at_the_limit);
 	tcase_add_test(tc, added_text_flips_at_the_limit);
 	tcase_add_test(tc, border_is_added_content);
 	tcase_add_test(tc, reject_and_accept_rates);

@@ -429,3 +429,43 @@ vt_blur(struct frame *f, int rad)
 		}
 	free(tmp);
 }
+
+void
+vt_rotate(struct frame *f, double cx, double cy, double deg)
+{
+	unsigned char *out = malloc((size_t)f->w * f->h * 3);
+	double c = cos(deg * M_PI / 180), sn = sin(deg * M_PI / 180);
+	int x, y, k;
+
+	need(out != NULL, "out of memory");
+	for (y = 0; y < f->h; y++)
+		for (x = 0; x < f->w; x++) {
+			/* the source point that lands on (x, y) */
+			double sx = cx + (x - cx) * c + (y - cy) * sn;
+			double sy = cy - (x - cx) * sn + (y - cy) * c;
+			int x0 = (int)floor(sx), y0 = (int)floor(sy);
+			double ax = sx - x0, ay = sy - y0;
+			int xa = x0 < 0 ? 0 : x0 >= f->w ? f->w - 1 : x0;
+			int xb = x0 + 1 < 0 ? 0 : x0 + 1 >= f->w ? f->w - 1 :
+			    x0 + 1;
+			int ya = y0 < 0 ? 0 : y0 >= f->h ? f->h - 1 : y0;
+			int yb = y0 + 1 < 0 ? 0 : y0 + 1 >= f->h ? f->h - 1 :
+			    y0 + 1;
+
+			for (k = 0; k < 3; k++) {
+				double v = (1 - ay) * ((1 - ax) *
+				    f->rgb[((size_t)ya * f->w + xa) * 3 + k] +
+				    ax * f->rgb[((size_t)ya * f->w + xb) * 3 + k])
+				    + ay * ((1 - ax) *
+				    f->rgb[((size_t)yb * f->w + xa) * 3 + k] +
+				    ax * f->rgb[((size_t)yb * f->w + xb) * 3 + k]);
+
+				out[((size_t)y * f->w + x) * 3 + k] =
+				    (unsigned char)lround(v);
+			}
+		}
+	free(f->rgb);
+	f->rgb = out;
+	free(f->bg);
+	f->bg = NULL;
+}

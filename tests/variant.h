@@ -58,6 +58,9 @@ void	vt_text(struct frame *f, int x, int y, int scale, const char *s,
 /* Non-backdrop pixels from row y0 down blended towards rgb by t (0..1). */
 void	vt_recolour_below(struct frame *f, int y0, const double rgb[3],
 	    double t);
+/* The frame turned by deg degrees (clockwise) about (cx, cy), bilinear;
+ * what comes in from outside repeats the edge. Drops f->bg. */
+void	vt_rotate(struct frame *f, double cx, double cy, double deg);
 /* Box blur of radius rad, three passes (about a Gaussian of sigma rad). */
 void	vt_blur(struct frame *f, int rad);
 
