@@ -66,8 +66,8 @@ grid_free(struct grid *g)
 	free(g->queue);
 }
 
-/* The grid's place: the planned crop, the crop the face would get, or a
- * finished photo whole. */
+/* The grid's place (the planned crop, the crop the face would get, or a
+ * finished photo whole) and the face in its cells. */
 static void
 place(const photo_params *p, const photo_result *r, int whole,
     struct grid *g)
@@ -75,27 +75,29 @@ place(const photo_params *p, const photo_result *r, int whole,
 	const photo_face *f = &r->face;
 	double ko;
 
+	g->w = PHOTO_OUT_W / CELL;
+	g->h = PHOTO_OUT_H / CELL;
 	if (whole) {
 		g->ox = g->oy = 0;
 		g->k = (double)(PHOTO_OUT_W / CELL) / r->src_w;
-		g->w = PHOTO_OUT_W / CELL;
 		g->h = (int)lround(r->src_h * g->k);
 		if (g->h < 1)
 			g->h = 1;
-		return;
-	}
-	g->w = PHOTO_OUT_W / CELL;
-	g->h = PHOTO_OUT_H / CELL;
-	if (r->crop.ok) {
+	} else if (r->crop.ok) {
 		g->ox = r->crop.x;
 		g->oy = r->crop.y;
 		g->k = r->crop.scale / CELL;
-		return;
+	} else {
+		ko = p->fw.target / f->width;
+		g->ox = f->cx - PHOTO_OUT_W / 2.0 / ko;
+		g->oy = f->eye_y - p->eye.target / ko;
+		g->k = ko / CELL;
 	}
-	ko = p->fw.target / f->width;
-	g->ox = f->cx - PHOTO_OUT_W / 2.0 / ko;
-	g->oy = f->eye_y - p->eye.target / ko;
-	g->k = ko / CELL;
+	g->cx = (f->cx - g->ox) * g->k;
+	g->top = (f->head_top - g->oy) * g->k;
+	g->eye = (f->eye_y - g->oy) * g->k;
+	g->chin = (f->chin - g->oy) * g->k;
+	g->fw = f->width * g->k;
 }
 
 /* Fills lab, fl's C_VALID/C_SHARP/C_SMOOTH from the analysis image. */
@@ -651,9 +653,6 @@ photo_scene_zones(const photo_params *p, const photo_result *r, double s,
 	if (!r->found || r->face.eyes < 2 || !(r->face.width > 0))
 		return 0;
 	place(p, r, 0, &g);
-	g.cx = (r->face.cx - g.ox) * g.k;
-	g.chin = (r->face.chin - g.oy) * g.k;
-	g.fw = r->face.width * g.k;
 	z[0] = clothing_zone(&g);
 	z[1] = shoulder_zone(&g, -1);
 	z[2] = shoulder_zone(&g, 1);
@@ -695,11 +694,6 @@ photo_check_scene(const photo_params *p, const photo_image *im, int whole,
 		goto done;
 	if (sample(im, &g) == -1)
 		goto done;
-	g.cx = (f->cx - g.ox) * g.k;
-	g.top = (f->head_top - g.oy) * g.k;
-	g.eye = (f->eye_y - g.oy) * g.k;
-	g.chin = (f->chin - g.oy) * g.k;
-	g.fw = f->width * g.k;
 	prior(&g);
 	rc = 0;
 	if (reference(&g, ref) == -1)

@@ -430,6 +430,13 @@ vt_blur(struct frame *f, int rad)
 	free(tmp);
 }
 
+/* v clamped to 0..len-1. */
+static int
+clampi(int v, int len)
+{
+	return v < 0 ? 0 : v >= len ? len - 1 : v;
+}
+
 void
 vt_rotate(struct frame *f, double cx, double cy, double deg)
 {
@@ -445,12 +452,8 @@ vt_rotate(struct frame *f, double cx, double cy, double deg)
 			double sy = cy - (x - cx) * sn + (y - cy) * c;
 			int x0 = (int)floor(sx), y0 = (int)floor(sy);
 			double ax = sx - x0, ay = sy - y0;
-			int xa = x0 < 0 ? 0 : x0 >= f->w ? f->w - 1 : x0;
-			int xb = x0 + 1 < 0 ? 0 : x0 + 1 >= f->w ? f->w - 1 :
-			    x0 + 1;
-			int ya = y0 < 0 ? 0 : y0 >= f->h ? f->h - 1 : y0;
-			int yb = y0 + 1 < 0 ? 0 : y0 + 1 >= f->h ? f->h - 1 :
-			    y0 + 1;
+			int xa = clampi(x0, f->w), xb = clampi(x0 + 1, f->w);
+			int ya = clampi(y0, f->h), yb = clampi(y0 + 1, f->h);
 
 			for (k = 0; k < 3; k++) {
 				double v = (1 - ay) * ((1 - ax) *
