@@ -37,10 +37,10 @@ endif
 DEB_PKGS = build-essential pkg-config gettext \
 	libgphoto2-dev libturbojpeg0-dev libjpeg62-turbo-dev libusb-1.0-0-dev \
 	libconfig-dev check opencv-data libsystemd-dev libevdev-dev libexif-dev \
-	libxml2-dev libjansson-dev libzip-dev \
+	libxml2-dev libjansson-dev libzip-dev libssl-dev libcsv-dev \
 	python3-opencv python3-numpy unzip
 
-PKGS     = libturbojpeg libjpeg libexif libxml-2.0 libconfig jansson \
+PKGS     = libturbojpeg libjpeg libexif libxml-2.0 libconfig jansson libcrypto \
 	   libgphoto2 libusb-1.0 libsystemd libevdev libzip
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -50,7 +50,8 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 CPPFLAGS += -I. -D_GNU_SOURCE -DLOCALEDIR='"$(LOCALEDIR)"' \
 	    -DSYSCONFDIR='"$(SYSCONFDIR)"'
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -pthread -MMD -MP
-LDLIBS  += $(PKG_LIBS) -lm -pthread
+# libcsv (the roster's CSV) ships no pkg-config file
+LDLIBS  += $(PKG_LIBS) -lcsv -lm -pthread
 
 B = build
 

@@ -34,31 +34,6 @@ struct edit {
 	double	level;
 };
 
-/* Whole file, NUL-terminated; NULL with errno. */
-static char *
-slurp_text(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	long sz;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (sz = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)sz + 1)) != NULL
-	    && fread(buf, 1, (size_t)sz, f) == (size_t)sz) {
-		buf[sz] = '\0';
-		*len = (size_t)sz;
-	} else {
-		free(buf);
-		buf = NULL;
-		if (errno == 0)
-			errno = EIO;
-	}
-	fclose(f);
-	return buf;
-}
-
 /*
  * In line [p, end), the k-th "level = <number>" (word "level", then '='
  * or ':') : where the number starts and ends. 0 when found.
@@ -227,10 +202,13 @@ ctl_conf_set_levels(const char *path, const double *levels, int n,
 		snprintf(err, errlen, "%d lamps", n);
 		return -1;
 	}
-	if (stat(path, &st) == -1 || (old = slurp_text(path, &len)) == NULL) {
+	if (stat(path, &st) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if ((old = (char *)ctl_read_file(path, 1 << 20, &len, err, errlen))
+	    == NULL)
+		return -1;
 	if (locate(path, levels, n, ed, err, errlen) == -1 ||
 	    (text = apply(old, len, ed, n, diff, difflen, err, errlen)) ==
 	    NULL)

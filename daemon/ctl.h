@@ -83,10 +83,22 @@ int	ctl_mkdirs(const char *path, mode_t mode);
 
 /*
  * Writes buf to path through path.tmp and a rename, so that a reader
- * never sees half a file; an existing path is replaced. 0, or -1 with
- * errno.
+ * never sees half a file; an existing path is replaced. The file gets
+ * exactly mode (0600 for personal data). 0, or -1 with errno.
  */
-int	ctl_write_file(const char *path, const void *buf, size_t len);
+int	ctl_write_file(const char *path, const void *buf, size_t len,
+	    mode_t mode);
+
+/*
+ * Reads the regular file path (at most max bytes) into a malloc'd buffer
+ * that the caller frees; one NUL is added after the *len bytes, so text
+ * can be used as a string. NULL with "path: why" in err.
+ */
+unsigned char *ctl_read_file(const char *path, size_t max, size_t *len,
+	    char *err, size_t errlen);
+
+/* The SHA-256 of buf as 64 lower-case hex digits and a NUL; 0 or -1. */
+int	ctl_sha256_hex(const void *buf, size_t len, char out[65]);
 
 /*
  * A photo_result as a JSON object (the caller owns it): verdict, findings

@@ -1,15 +1,21 @@
 /*
  * fsutil.c — small file-system helpers shared by idphotod and idphotoctl:
- * creating the folders the station writes into, and writing a file that
- * may be replaced freely (a preview, an annotation). Photos themselves
- * go through photo_save(), which never replaces silently.
+ * creating the folders the station writes into, reading a whole file,
+ * writing a file that may be replaced freely (a preview, an annotation,
+ * the roster), and the SHA-256 that the journal and the export manifest
+ * record. Photos themselves go through photo_save(), which never
+ * replaces silently.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "daemon/ctl.h"
 
@@ -45,18 +51,26 @@ ctl_mkdirs(const char *path, mode_t mode)
 }
 
 int
-ctl_write_file(const char *path, const void *buf, size_t len)
+ctl_write_file(const char *path, const void *buf, size_t len, mode_t mode)
 {
 	char tmp[PATH_MAX];
-	FILE *f;
-	int rc = -1, saved;
+	FILE *f = NULL;
+	int fd, rc = -1, saved;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if ((f = fopen(tmp, "we")) == NULL)
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode))
+	    == -1)
 		return -1;
+	if (fchmod(fd, mode) == -1 || (f = fdopen(fd, "w")) == NULL) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
 	if (fwrite(buf, 1, len, f) == len)
 		rc = 0;
 	if (fclose(f) == EOF)
@@ -69,4 +83,57 @@ ctl_write_file(const char *path, const void *buf, size_t len)
 		errno = saved;
 	}
 	return rc;
+}
+
+unsigned char *
+ctl_read_file(const char *path, size_t max, size_t *len, char *err,
+    size_t errlen)
+{
+	FILE *f = NULL;
+	unsigned char *buf = NULL;
+	struct stat st;
+
+	if ((f = fopen(path, "rbe")) == NULL || fstat(fileno(f), &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(EISDIR));
+		goto fail;
+	}
+	if ((size_t)st.st_size > max) {
+		snprintf(err, errlen, "%s: larger than %zu MB", path,
+		    max >> 20);
+		goto fail;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		goto fail;
+	}
+	if (fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto fail;
+	}
+	buf[st.st_size] = '\0';
+	*len = (size_t)st.st_size;
+	fclose(f);
+	return buf;
+fail:
+	free(buf);
+	if (f != NULL)
+		fclose(f);
+	return NULL;
+}
+
+int
+ctl_sha256_hex(const void *buf, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (EVP_Digest(buf, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
+		return -1;
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	return 0;
 }

@@ -102,45 +102,6 @@ usage(FILE *f)
 	    progname, progname, progname, progname, CTL_DEFAULT_CONFIG);
 }
 
-/* Reads a whole file into a malloc'd buffer; errors name the path. */
-static unsigned char *
-slurp(const char *path, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = NULL;
-	unsigned char *buf = NULL;
-	struct stat st;
-
-	if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &st) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, _("%s: not a regular file"), path);
-		goto fail;
-	}
-	if (st.st_size > MAX_PHOTO_BYTES) {
-		snprintf(err, errlen, _("%s: larger than 256 MB, not a photo"),
-		    path);
-		goto fail;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
-		goto fail;
-	}
-	if (fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-		snprintf(err, errlen, _("%s: read error"), path);
-		goto fail;
-	}
-	*len = (size_t)st.st_size;
-	fclose(f);
-	return buf;
-fail:
-	free(buf);
-	if (f != NULL)
-		fclose(f);
-	return NULL;
-}
-
 /* A measured value or limit for people: NaN prints as "-". */
 static void
 print_num(FILE *f, double v)
@@ -223,7 +184,7 @@ annotate_to(photo_ctx *ctx, photo_image *im, const photo_result *r,
 		fprintf(stderr, "%s: %s: %s\n", progname, path,
 		    photo_error(ctx));
 		rc = -1;
-	} else if (ctl_write_file(path, jpg, len) == -1) {
+	} else if (ctl_write_file(path, jpg, len, 0644) == -1) {
 		fprintf(stderr, "%s: %s: %s\n", progname, path,
 		    strerror(errno));
 		rc = -1;
@@ -252,7 +213,8 @@ cmd_process(photo_ctx *ctx, const struct ctl_conf *conf,
 		fprintf(stderr, "%s: %s\n", progname, photo_error(ctx));
 		return 1;
 	}
-	if ((buf = slurp(path, &len, err, sizeof(err))) == NULL) {
+	if ((buf = ctl_read_file(path, MAX_PHOTO_BYTES, &len, err,
+	    sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, err);
 		goto done;
 	}
@@ -345,7 +307,8 @@ check_one(photo_ctx *ctx, const struct opts *o, const char *path)
 	size_t len;
 	int rc = 1;
 
-	if ((buf = slurp(path, &len, err, sizeof(err))) == NULL) {
+	if ((buf = ctl_read_file(path, MAX_PHOTO_BYTES, &len, err,
+	    sizeof(err))) == NULL) {
 		print_error(o, path, err);
 		return 1;
 	}

@@ -128,6 +128,8 @@ struct msg_result {
 	char	err[1024];	/* RES_ERROR: what went wrong */
 	int	quality;
 	size_t	size;
+	char	sha256[65];	/* of <ID>.jpg as written: the report
+				 * finds a file changed by hand */
 	json_t	*result;	/* ctl_result_json(); NULL on early error */
 	int	calibrate;	/* the job was a calibration shot */
 };

@@ -603,6 +603,9 @@ on_result(struct station *s, struct msg_result *r)
 		json_object_set_new(ev, "quality", json_integer(r->quality));
 		json_object_set_new(ev, "size", json_integer(
 		    (json_int_t)r->size));
+		if (r->sha256[0])
+			json_object_set_new(ev, "sha256",
+			    json_string(r->sha256));
 	}
 	if (r->moved[0])
 		json_object_set_new(ev, "replaced", json_string(r->moved));

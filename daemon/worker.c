@@ -102,7 +102,7 @@ preview(struct worker *w, const struct msg_job *j, photo_image *im,
 	setf(path, sizeof(path), "%s/%s.jpg", dir, j->id);
 	if (ctl_mkdirs(dir, 0750) == -1 ||
 	    photo_annotate(w->ctx, im, pr, &jpg, &len) == -1 ||
-	    ctl_write_file(path, jpg, len) == -1) {
+	    ctl_write_file(path, jpg, len, 0640) == -1) {
 		free(jpg);
 		return;		/* a preview is a convenience, not a result */
 	}
@@ -166,6 +166,8 @@ process(struct worker *w, struct msg_job *j, struct msg_result *r)
 	setf(r->output, sizeof(r->output), "%s/%s", j->outdir, name);
 	r->quality = out.quality;
 	r->size = out.len;
+	if (ctl_sha256_hex(out.jpeg, out.len, r->sha256) == -1)
+		r->sha256[0] = '\0';	/* the report then cannot compare */
 	r->outcome = pr->verdict == PHOTO_WARN ? RES_WARN : RES_PASS;
 done:
 	free(out.jpeg);
