@@ -11,6 +11,7 @@
  * configurable without touching this file.
  */
 #include <errno.h>
+#include <iconv.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -239,6 +240,14 @@ static const struct key lighting_keys[] = {
 	{ "lamps", K_LAMPS, OFF(rig), 0, 0, NULL },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
+static const struct key roster_keys[] = {
+	{ "id_column", K_STRING, OFF(roster.id), 0, 64, NULL },
+	{ "name_column", K_STRING, OFF(roster.name), 0, 64, NULL },
+	{ "centre_column", K_STRING, OFF(roster.centre), 0, 64, NULL },
+	{ "class_column", K_STRING, OFF(roster.klass), 0, 64, NULL },
+	{ "encoding", K_STRING, OFF(roster.encoding), 0, 16, NULL },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
 static const struct key top_keys[] = {
 	{ "photo", K_GROUP, 0, 0, 0, photo_keys },
 	{ "output", K_GROUP, 0, 0, 0, output_keys },
@@ -246,6 +255,7 @@ static const struct key top_keys[] = {
 	{ "camera", K_GROUP, 0, 0, 0, camera_keys },
 	{ "pedal", K_GROUP, 0, 0, 0, pedal_keys },
 	{ "lighting", K_GROUP, 0, 0, 0, lighting_keys },
+	{ "roster", K_GROUP, 0, 0, 0, roster_keys },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
 
@@ -466,6 +476,7 @@ ctl_conf_default(struct ctl_conf *c)
 	c->cam.sim_latency_ms = 300;
 	c->cam.sim_lamp_eff[0] = c->cam.sim_lamp_eff[1] = 1.0;
 	c->cam.sim_lamp_ref = 0.8;
+	snprintf(c->roster.encoding, sizeof(c->roster.encoding), "%s", "auto");
 	c->pedal_key = 48;		/* KEY_B */
 	c->pedal_debounce_ms = 50;
 	rig_conf_default(&c->rig);
@@ -495,6 +506,16 @@ validate(const struct ctl_conf *c, const config_t *cfg, char *err,
 		    "camera.driver") ? config_lookup(cfg, "camera.driver") :
 		    root, "camera.driver \"%s\" is not known (known: sim)",
 		    c->cam.driver);
+	if (strcasecmp(c->roster.encoding, "auto") != 0) {
+		iconv_t cd = iconv_open("UTF-8", c->roster.encoding);
+
+		if (cd == (iconv_t)-1)
+			return conf_err(err, errlen, config_lookup(cfg,
+			    "roster.encoding"), "roster.encoding \"%s\" is "
+			    "not known (auto, UTF-8, GBK, GB18030)",
+			    c->roster.encoding);
+		iconv_close(cd);
+	}
 	if (rig_conf_check(&c->rig, &lamp, msg, sizeof(msg)) == -1) {
 		config_setting_t *at = config_lookup(cfg, "lighting.lamps");
 

@@ -30,6 +30,16 @@
 #define N_(s)	(s)
 #endif
 
+/* section roster { }: where the columns are, when not under the usual
+ * headers ("" each: look for those) */
+struct ctl_roster_conf {
+	char	id[64];			/* roster.id_column */
+	char	name[64];		/* roster.name_column */
+	char	centre[64];		/* roster.centre_column */
+	char	klass[64];		/* roster.class_column */
+	char	encoding[16];		/* roster.encoding: auto, UTF-8, GBK */
+};
+
 struct ctl_conf {
 	photo_params photo;		/* section photo { } */
 	char	output_dir[PATH_MAX];	/* output.dir: where <ID>.jpg go */
@@ -43,6 +53,7 @@ struct ctl_conf {
 	int	pedal_debounce_ms;	/* pedal.debounce_ms */
 	struct rig_conf rig;		/* lighting { } (driver, device,
 					 * refresh_hz: restart) */
+	struct ctl_roster_conf roster;	/* roster { } */
 };
 
 /* Fills *c with the defaults documented in conf/idphotod.conf. */
@@ -111,6 +122,30 @@ json_t	*ctl_result_json(const char *path, const photo_result *r,
 /* "ok"/"warn"/"fail" for a finding, "pass"/"warn"/"fail" for a verdict. */
 const char *ctl_severity_word(int sev);
 const char *ctl_verdict_word(int verdict);
+
+/* ---- roster.c: the list of graduates (R-FLOW-1) ---------------------- */
+
+/*
+ * Reads the roster CSV at path: UTF-8 (with or without a BOM), UTF-16
+ * with a BOM, or GBK/GB18030; encoding (NULL: rc->encoding) is "auto" or
+ * an iconv name. The header row names the columns (rc, else the usual
+ * Chinese and English headers). Every row's ID is validated (R-FILE-7);
+ * duplicate IDs, and the same name with another ID unless same_name_ok,
+ * are problems. Each problem is appended to the array problems as
+ * {"line": n, "error": "..."}; with any, nothing is returned (NULL, and
+ * err says how many). Otherwise the roster, which the caller owns:
+ * {"source", "encoding", "imported", "entries": {ID: {"name", "centre",
+ * "class", "line"}}}.
+ */
+json_t	*ctl_roster_parse(const char *path, const struct ctl_roster_conf *rc,
+	    const char *encoding, int same_name_ok, photo_ctx *ctx,
+	    json_t *problems, char *err, size_t errlen);
+/* Writes the roster to state_dir/roster.json, mode 0600, atomically. */
+int	ctl_roster_save(const char *state_dir, json_t *roster, char *err,
+	    size_t errlen);
+/* The stored roster (the caller owns it), or NULL with err; errno is
+ * ENOENT when none was imported. */
+json_t	*ctl_roster_load(const char *state_dir, char *err, size_t errlen);
 
 /* idphotoctl's options that the online commands use. */
 struct ctl_opts {

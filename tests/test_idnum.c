@@ -1,9 +1,10 @@
 /*
  * test_idnum.c — resident ID numbers (R-FILE-7, GB 11643-1999).
  *
- * Valid numbers are made here with the check character computed by an
- * independent formulation (weights 2^(17-i) mod 11 as a table, and the
- * check value (12 - sum mod 11) mod 11), plus the standard's own example.
+ * Valid numbers are made with the check character computed by an
+ * independent formulation (tu_make_id in testutil.c: weights 2^(17-i)
+ * mod 11 as a table, and the check value (12 - sum mod 11) mod 11), plus
+ * the standard's own example.
  * Every kind of error is checked for its exact message.
  */
 #include <check.h>
@@ -16,27 +17,6 @@
 
 /* 2024-06-01, so that tests do not depend on today */
 #define NOW	((time_t)1717200000)
-
-static char
-independent_check(const char *d17)
-{
-	static const int wt[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10,
-	    5, 8, 4, 2 };
-	int i, s = 0, v;
-
-	for (i = 0; i < 17; i++)
-		s += (d17[i] - '0') * wt[i];
-	v = (12 - s % 11) % 11;
-	return v == 10 ? 'X' : (char)('0' + v);
-}
-
-static void
-make_id(const char *d17, char out[19])
-{
-	memcpy(out, d17, 17);
-	out[17] = independent_check(d17);
-	out[18] = '\0';
-}
 
 static photo_ctx *ctx;
 
@@ -69,7 +49,7 @@ START_TEST(standard_example)
 	/* GB 11643-1999's worked example */
 	ck_assert_int_eq(photo_id_check(ctx, "11010519491231002X", out, NOW), 0);
 	ck_assert_str_eq(out, "11010519491231002X");
-	ck_assert_int_eq(independent_check("11010519491231002"), 'X');
+	ck_assert_int_eq(tu_id_check_char("11010519491231002"), 'X');
 	/* lower-case x is normalised, scanner whitespace trimmed */
 	ck_assert_int_eq(photo_id_check(ctx, " 11010519491231002x\r\n", out,
 	    NOW), 0);
@@ -88,7 +68,7 @@ START_TEST(generated)
 		d = 1 + i % 28;
 		snprintf(d17, sizeof(d17), "%d%05d%04d%02d%02d%03d",
 		    1 + i % 8, (i * 7919) % 100000, y, m, d, i % 1000);
-		make_id(d17, id);
+		tu_make_id(d17, id);
 		ck_assert_msg(photo_id_check(ctx, id, out, NOW) == 0, "%s: %s",
 		    id, photo_error(ctx));
 		ck_assert_str_eq(out, id);
@@ -107,7 +87,7 @@ START_TEST(errors)
 {
 	char id[19];
 
-	make_id("11010519491231002", id);
+	tu_make_id("11010519491231002", id);
 	id[17] = '3';
 	expect_error(id, "R-FILE-7: check character should be X, got 3");
 	expect_error("1101051949123100", "R-FILE-7: 16 characters, need 18");
@@ -122,13 +102,13 @@ START_TEST(errors)
 	    "R-FILE-7: character 18 is 'Y', not a digit or X");
 	expect_error("01010519491231002X",
 	    "R-FILE-7: region code 010105 cannot start with 0");
-	make_id("11010519990230001", id);
+	tu_make_id("11010519990230001", id);
 	expect_error(id, "R-FILE-7: birth date 19990230 is not a real date");
-	make_id("11010518991231001", id);
+	tu_make_id("11010518991231001", id);
 	expect_error(id, "R-FILE-7: birth date 18991231 is not a real date");
-	make_id("11010520990101001", id);
+	tu_make_id("11010520990101001", id);
 	expect_error(id, "R-FILE-7: birth date 20990101 is in the future");
-	make_id("11010519991301001", id);
+	tu_make_id("11010519991301001", id);
 	expect_error(id, "R-FILE-7: birth date 19991301 is not a real date");
 }
 END_TEST
@@ -137,18 +117,18 @@ START_TEST(leap_days)
 {
 	char id[19], out[PHOTO_ID_LEN + 1];
 
-	make_id("11010520000229001", id);	/* 2000 is a leap year */
+	tu_make_id("11010520000229001", id);	/* 2000 is a leap year */
 	ck_assert_int_eq(photo_id_check(ctx, id, out, NOW), 0);
-	make_id("11010519960229001", id);
+	tu_make_id("11010519960229001", id);
 	ck_assert_int_eq(photo_id_check(ctx, id, out, NOW), 0);
-	make_id("11010519000229001", id);	/* 1900 is not */
+	tu_make_id("11010519000229001", id);	/* 1900 is not */
 	expect_error(id, "R-FILE-7: birth date 19000229 is not a real date");
-	make_id("11010519970229001", id);
+	tu_make_id("11010519970229001", id);
 	expect_error(id, "R-FILE-7: birth date 19970229 is not a real date");
 	/* the day itself is not in the future */
-	make_id("11010520240601001", id);
+	tu_make_id("11010520240601001", id);
 	ck_assert_int_eq(photo_id_check(ctx, id, out, NOW), 0);
-	make_id("11010520240602001", id);
+	tu_make_id("11010520240602001", id);
 	expect_error(id, "R-FILE-7: birth date 20240602 is in the future");
 }
 END_TEST

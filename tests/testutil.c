@@ -126,6 +126,27 @@ tu_rmtree(const char *dir)
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+char
+tu_id_check_char(const char *d17)
+{
+	static const int wt[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10,
+	    5, 8, 4, 2 };
+	int i, s = 0, v;
+
+	for (i = 0; i < 17; i++)
+		s += (d17[i] - '0') * wt[i];
+	v = (12 - s % 11) % 11;
+	return v == 10 ? 'X' : (char)('0' + v);
+}
+
+void
+tu_make_id(const char *d17, char out[19])
+{
+	memcpy(out, d17, 17);
+	out[17] = tu_id_check_char(d17);
+	out[18] = '\0';
+}
+
 int
 tu_run(Suite *s)
 {

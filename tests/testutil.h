@@ -43,6 +43,10 @@ double		 tu_metric_or(const photo_result *r, const char *name,
 extern char	*tu_dir;
 void		 tu_dir_setup(void);
 void		 tu_dir_teardown(void);
+/* R-FILE-7 check character of 17 digits, by an independent formulation
+ * (weights as a table, (12 - sum mod 11) mod 11), and the whole ID. */
+char		 tu_id_check_char(const char *d17);
+void		 tu_make_id(const char *d17, char out[19]);
 /* Runs a Check suite and returns the process exit status. */
 struct Suite;
 int		 tu_run(struct Suite *s);
