@@ -12,6 +12,8 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <time.h>
 #include <jansson.h>
 #include <sys/types.h>
 
@@ -108,6 +110,11 @@ int	ctl_write_file(const char *path, const void *buf, size_t len,
 unsigned char *ctl_read_file(const char *path, size_t max, size_t *len,
 	    char *err, size_t errlen);
 
+/* A path into buf (PATH_MAX bytes); -1 with ENAMETOOLONG if it does not
+ * fit. */
+int	ctl_pathf(char *buf, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 /* The SHA-256 of buf as 64 lower-case hex digits and a NUL; 0 or -1. */
 int	ctl_sha256_hex(const void *buf, size_t len, char out[65]);
 
@@ -146,6 +153,79 @@ int	ctl_roster_save(const char *state_dir, json_t *roster, char *err,
 /* The stored roster (the caller owns it), or NULL with err; errno is
  * ENOENT when none was imported. */
 json_t	*ctl_roster_load(const char *state_dir, char *err, size_t errlen);
+
+/* ---- report.c, export.c, purge.c: the batch (R-FLOW-1..3) ----------- */
+
+/*
+ * The reconciliation of roster (from ctl_roster_load) with the journal
+ * and the output folder; ctx must be configured with c->photo, for the
+ * re-check of every file. The caller owns the result:
+ *   {"roster": {"source", "imported", "count"}, "output_dir",
+ *    "entries": [{"id", "name", "centre", "class", "line", "status",
+ *                 "attempts", "captured", "file", "size", "quality",
+ *                 "sha256", "verdict", "checks": [codes], "error",
+ *                 "note"}],
+ *    "extra": [{"file", "id", "reason"}], "counts": {status: n},
+ *    "problems": n, "complete": bool}
+ * status: "ok" (a photo that passes the check, the one accepted),
+ * "missing" (never photographed), "rejected" (failed attempts only),
+ * "lost" (accepted, but the file is gone), "fails" (the file fails the
+ * check or cannot be read), "changed" (the file is not the one the
+ * station wrote). NULL with err when the journal cannot be read.
+ */
+json_t	*ctl_report(const struct ctl_conf *c, photo_ctx *ctx, json_t *roster,
+	    char *err, size_t errlen);
+/* One CSV row of n fields (quoted by libcsv; NULL or "" is empty). */
+void	ctl_csv_row(FILE *f, const char *const *v, int n);
+/* Writes the report as CSV (one row per entry, then the extra files). */
+void	ctl_report_csv(json_t *report, FILE *f);
+/* t (seconds since the epoch) as local ISO 8601 with the offset; "" for
+ * no time. */
+void	ctl_time_iso(double t, char *out, size_t len);
+
+/*
+ * Writes the zip at out (which must not exist): every "ok" photo of
+ * report as <ID>.jpg, manifest.csv (ID, name, size, quality, SHA-256,
+ * capture time) and report.csv. Each photo is read again and must still
+ * have the SHA-256 the report saw. With problems in report and no
+ * allow_missing, nothing is written. Returns the number of photos, or
+ * -1 with err.
+ */
+int	ctl_export(json_t *report, const char *out, int allow_missing,
+	    char *err, size_t errlen);
+
+/*
+ * Removes a finished batch: every ID whose last journal event is before
+ * `before` loses its journal events, camera originals (archive/<ID>/),
+ * <ID>.jpg, versions and preview; events without an ID before `before`
+ * and calibration shots of then go too, and the roster if it was
+ * imported before. Refuses while idphotod holds the journal. Each
+ * removed path (and "journal: n events") is appended to removed; with
+ * dry_run nothing is removed. 0, or -1 with err.
+ */
+int	ctl_purge(const struct ctl_conf *c, time_t before, int dry_run,
+	    json_t *removed, char *err, size_t errlen);
+
+/* idphotoctl's options for the batch commands. */
+struct ctl_batch_opts {
+	int	json;		/* --json */
+	int	csv;		/* report: --csv */
+	int	allow_missing;	/* export: --allow-missing */
+	int	same_name_ok;	/* roster import: --allow-same-name */
+	int	dry_run;	/* purge: --dry-run */
+	const char *out;	/* export: --out FILE.zip */
+	const char *encoding;	/* roster import: --encoding */
+	const char *before;	/* purge: --before YYYY-MM-DD */
+};
+
+/*
+ * idphotoctl's batch commands (roster import|show, report, export,
+ * purge), which read and write the state folder directly. Returns the
+ * exit status: 0 done (report: the set is complete), 1 problems found or
+ * refused, 2 usage error.
+ */
+int	ctl_batch(const struct ctl_conf *c, photo_ctx *ctx, const char *cmd,
+	    int argc, char **argv, const struct ctl_batch_opts *o);
 
 /* idphotoctl's options that the online commands use. */
 struct ctl_opts {

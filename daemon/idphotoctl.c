@@ -46,6 +46,7 @@ struct opts {
 	const char *socket;
 	int	apply;
 	double	lightness;
+	struct ctl_batch_opts batch;
 };
 
 static void
@@ -59,6 +60,11 @@ usage(FILE *f)
 "                     | subscribe | console | id [--replace] ID\n"
 "                     | retake [--replace] | history [ID]\n"
 "                     | calibrate [--apply] [--lightness L]\n"
+"       %s [-c config] roster import [--encoding ENC] [--allow-same-name]\n"
+"                     [--dry-run] FILE.csv | roster show [--json]\n"
+"       %s [-c config] report [--csv | --json]\n"
+"       %s [-c config] export --out FILE.zip [--allow-missing]\n"
+"       %s [-c config] purge --before YYYY-MM-DD [--dry-run]\n"
 "       %s --help | --version\n"
 "\n"
 "  process   crop, scale and encode a camera JPEG into DIR/<ID>.jpg (480x640,\n"
@@ -83,9 +89,23 @@ usage(FILE *f)
 "            the config file (comments kept) and reloads; --lightness L also\n"
 "            aims the face at lightness L* (default: keep it)\n"
 "\n"
+"  The batch (the state folder; run as the station's user):\n"
+"  roster    import the list of graduates from CSV (UTF-8, GBK or UTF-16;\n"
+"            columns by header: 身份证号, 姓名, 学习中心, 班级); every row\n"
+"            is checked and any problem imports nothing; show lists it\n"
+"  report    every graduate's status (ok, missing, rejected, lost, fails,\n"
+"            changed) and the extra files, each photo re-checked; exit 0\n"
+"            only when the set is complete (R-FLOW-1)\n"
+"  export    the photos as <ID>.jpg plus manifest.csv and report.csv in\n"
+"            one zip for the academic system's import; refused while the\n"
+"            set is incomplete, unless --allow-missing\n"
+"  purge     remove the graduates finished before DATE: journal entries,\n"
+"            camera originals, photos, previews, and the roster\n"
+"\n"
 "  -c, --config FILE   configuration (default %s, if it exists)\n"
 "  -o, --out DIR       where process writes <ID>.jpg (default: the config's\n"
-"                      output.dir, else the current directory)\n"
+"                      output.dir, else the current directory); export:\n"
+"                      the zip to write (it must not exist)\n"
 "      --id ID         the graduate's 18-character resident ID number\n"
 "      --replace       move an existing <ID>.jpg into DIR/versions/ first\n"
 "      --annotate P    write a picture of what was measured (process: a file;\n"
@@ -94,12 +114,20 @@ usage(FILE *f)
 "  -q, --quiet         print failures only\n"
 "      --apply         calibrate: write the proposed levels and reload\n"
 "      --lightness L   calibrate: the face lightness (L*) to aim for\n"
+"      --encoding ENC  roster import: auto (default), UTF-8, GBK, GB18030\n"
+"      --allow-same-name  roster import: two graduates share a name\n"
+"      --dry-run       roster import: check only; purge: list only\n"
+"      --csv           report: CSV\n"
+"      --allow-missing export: without the graduates who lack a good photo\n"
+"      --before DATE   purge: graduates whose last event is before DATE\n"
 "  -s, --socket PATH   idphotod's socket (default: $IDPHOTOD_SOCKET, else the\n"
 "                      config's station.socket)\n"
 "\n"
 "Exit status: 0 good, 1 a photo failed or could not be made (online: the\n"
-"daemon refused or cannot be reached), 2 usage error.\n"),
-	    progname, progname, progname, progname, CTL_DEFAULT_CONFIG);
+"daemon refused or cannot be reached; report: the set is not complete),\n"
+"2 usage error.\n"),
+	    progname, progname, progname, progname, progname, progname,
+	    progname, progname, CTL_DEFAULT_CONFIG);
 }
 
 /* A measured value or limit for people: NaN prints as "-". */
@@ -439,6 +467,12 @@ main(int argc, char **argv)
 		{ "socket",   required_argument, NULL, 's' },
 		{ "apply",    no_argument,       NULL, 'A' },
 		{ "lightness", required_argument, NULL, 'L' },
+		{ "csv",      no_argument,       NULL, 'C' },
+		{ "allow-missing", no_argument,  NULL, 'M' },
+		{ "allow-same-name", no_argument, NULL, 'N' },
+		{ "dry-run",  no_argument,       NULL, 'n' },
+		{ "encoding", required_argument, NULL, 'E' },
+		{ "before",   required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { 0 };
@@ -469,6 +503,12 @@ main(int argc, char **argv)
 		case 'q': o.quiet = 1; break;
 		case 's': o.socket = optarg; break;
 		case 'A': o.apply = 1; break;
+		case 'C': o.batch.csv = 1; break;
+		case 'M': o.batch.allow_missing = 1; break;
+		case 'N': o.batch.same_name_ok = 1; break;
+		case 'n': o.batch.dry_run = 1; break;
+		case 'E': o.batch.encoding = optarg; break;
+		case 'B': o.batch.before = optarg; break;
 		case 'L':
 			o.lightness = strtod(optarg, &end);
 			if (*end != '\0' || o.lightness < 10 ||
@@ -503,6 +543,17 @@ main(int argc, char **argv)
 	if (o.config != NULL &&
 	    ctl_conf_load(o.config, conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", progname, err);
+		goto done;
+	}
+	if (strcmp(cmd, "roster") == 0 || strcmp(cmd, "report") == 0 ||
+	    strcmp(cmd, "export") == 0 || strcmp(cmd, "purge") == 0) {
+		o.batch.json = o.json;
+		o.batch.out = o.outdir;
+		if (photo_configure(ctx, &conf->photo) == -1) {
+			fprintf(stderr, "%s: %s\n", progname, photo_error(ctx));
+			goto done;
+		}
+		rc = ctl_batch(conf, ctx, cmd, argc, argv, &o.batch);
 		goto done;
 	}
 	if (strcmp(cmd, "process") != 0 && strcmp(cmd, "check") != 0) {

@@ -253,8 +253,12 @@ main(int argc, char **argv)
 	if (ctl_mkdirs(dirname(sockdir), 0755) == -1)
 		fatal("socket folder for %s", d.conf.socket);
 	snprintf(path, sizeof(path), "%s/journal.jsonl", d.conf.state_dir);
-	if (journal_open(&jr, path) == -1)
+	if (journal_open(&jr, path) == -1) {
+		if (errno == EWOULDBLOCK)
+			fatalx("journal %s is locked: another idphotod uses "
+			    "this state folder, or a purge is running", path);
 		fatal("journal %s", path);
+	}
 
 	if ((lfd = control_listen(d.conf.socket, d.conf.socket_group, err,
 	    sizeof(err))) == -1)

@@ -157,6 +157,8 @@ struct journal {
 	char	path[PATH_MAX];
 };
 
+/* Opens (creates, 0600) and locks the journal: -1 with errno, which is
+ * EWOULDBLOCK when another process holds it. */
 int	journal_open(struct journal *j, const char *path);
 /* Adds "time" to ev and appends it as one fsync'd line; -1 with errno. */
 int	journal_append(struct journal *j, json_t *ev);

@@ -4,13 +4,16 @@
  * crash or kill -9 every event that was reported is on disk. A line is
  * written with one write(); a crash can only tear the last line, which
  * replay skips and reports. The file holds ID numbers (personal data):
- * mode 0600, in the state folder (0700).
+ * mode 0600, in the state folder. The daemon holds an exclusive flock on
+ * it while it runs, so that a second daemon on the same state folder, or
+ * `idphotoctl purge` (which rewrites the journal), is refused.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -21,7 +24,17 @@ journal_open(struct journal *j, const char *path)
 {
 	snprintf(j->path, sizeof(j->path), "%s", path);
 	j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	return j->fd == -1 ? -1 : 0;
+	if (j->fd == -1)
+		return -1;
+	if (flock(j->fd, LOCK_EX | LOCK_NB) == -1) {
+		int saved = errno;
+
+		close(j->fd);
+		j->fd = -1;
+		errno = saved;
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -173,7 +173,8 @@ print_human(json_t *o)
 	if (strcmp(ev, "state") == 0) {
 		const char *note = str(o, "note");
 
-		printf(_("state: %s %s%s%s\n"), _(str(o, "state")), str(o, "id"),
+		printf(_("state: %s %s%s%s%s%s\n"), _(str(o, "state")),
+		    str(o, "id"), str(o, "name")[0] ? " " : "", str(o, "name"),
 		    note[0] ? " — " : "", note[0] ? _(note) : "");
 	} else if (strcmp(ev, "notice") == 0) {
 		printf(_("notice: %s\n"), _(str(o, "message")));
@@ -223,9 +224,14 @@ print_human(json_t *o)
 		    json_integer_value(json_object_get(n, "accepted")),
 		    json_integer_value(json_object_get(n, "rejected")),
 		    json_integer_value(json_object_get(n, "errors")));
+		if (str(o, "name")[0])
+			printf(_("  graduate: %s %s %s\n"), str(o, "name"),
+			    str(o, "centre"), str(o, "class"));
 		print_lamps(json_object_get(o, "lamps"));
 		if (str(o, "note")[0])
 			printf("  %s\n", _(str(o, "note")));
+		if (str(o, "warning")[0])
+			printf(_("  WARNING: %s\n"), _(str(o, "warning")));
 	} else if (json_object_get(o, "history") != NULL) {
 		json_t *e;
 		size_t i;

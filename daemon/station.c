@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,6 +67,9 @@ struct station {
 	unsigned pending_seq;
 	char	pending_id[PHOTO_ID_LEN + 1];
 	char	armed_id[PHOTO_ID_LEN + 1];
+	/* the roster (idphotoctl roster import), re-read when it changes */
+	json_t	*roster;	/* NULL: none imported */
+	struct stat roster_st;
 };
 
 static json_t *
@@ -158,6 +162,62 @@ lamps_follow(struct station *s)
 	}
 }
 
+/*
+ * The roster entry of id, or NULL. The roster file is stat'ed on each
+ * call and loaded again when it changed, so an import takes effect at
+ * the next ID without a reload. *have says whether there is a roster.
+ */
+static json_t *
+roster_entry(struct station *s, const char *id, int *have)
+{
+	char path[PATH_MAX], err[1024];
+	struct stat st;
+
+	if (ctl_pathf(path, "%s/roster.json", s->conf.state_dir) == -1 ||
+	    stat(path, &st) == -1) {
+		if (s->roster != NULL)
+			log_info("roster: none any more");
+		json_decref(s->roster);
+		s->roster = NULL;
+	} else if (s->roster == NULL || st.st_ino != s->roster_st.st_ino ||
+	    st.st_mtim.tv_sec != s->roster_st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != s->roster_st.st_mtim.tv_nsec ||
+	    st.st_size != s->roster_st.st_size) {
+		json_decref(s->roster);
+		if ((s->roster = ctl_roster_load(s->conf.state_dir, err,
+		    sizeof(err))) == NULL)
+			log_warnx("roster: %s", err);
+		else
+			log_info("roster: %zu graduates", json_object_size(
+			    json_object_get(s->roster, "entries")));
+		s->roster_st = st;
+	}
+	*have = s->roster != NULL;
+	if (s->roster == NULL || id[0] == '\0')
+		return NULL;
+	return json_object_get(json_object_get(s->roster, "entries"), id);
+}
+
+/* The graduate's name and group from the roster into o. */
+static void
+add_who(struct station *s, json_t *o)
+{
+	int have;
+	json_t *e = roster_entry(s, s->id, &have);
+
+	if (e != NULL) {
+		json_object_set(o, "name", json_object_get(e, "name"));
+		if (json_object_get(e, "centre") != NULL)
+			json_object_set(o, "centre", json_object_get(e,
+			    "centre"));
+		if (json_object_get(e, "class") != NULL)
+			json_object_set(o, "class", json_object_get(e,
+			    "class"));
+	}
+	if (have && s->id[0] != '\0')
+		json_object_set_new(o, "on_roster", json_boolean(e != NULL));
+}
+
 static void
 set_state(struct station *s, int st, const char *note)
 {
@@ -168,6 +228,7 @@ set_state(struct station *s, int st, const char *note)
 	lamps_follow(s);
 	ev = json_pack("{s:s, s:s, s:s}", "event", "state", "state",
 	    stnames[st], "id", s->id);
+	add_who(s, ev);
 	if (note != NULL)
 		json_object_set_new(ev, "note", json_string(note));
 	control_broadcast(ev);
@@ -286,6 +347,7 @@ station_free(struct station *s)
 		return;
 	json_decref(s->accepted);
 	json_decref(s->last);
+	json_decref(s->roster);
 	photo_destroy(s->ctx);
 	free(s);
 }
@@ -716,6 +778,7 @@ status_json(struct station *s)
 
 	json_object_set_new(o, "state", json_string(stnames[s->state]));
 	json_object_set_new(o, "id", json_string(s->id));
+	add_who(s, o);
 	json_object_set_new(o, "camera", json_pack("{s:b, s:s}", "connected",
 	    s->cam_connected, "text", s->camtext));
 	json_object_set_new(o, "counts", json_pack("{s:I, s:I, s:I, s:I}",
@@ -776,7 +839,17 @@ req_id(struct station *s, json_t *req)
 	    s->replace ? " (replacing the accepted photo)" : "");
 	set_state(s, ST_ARMED, s->replace ? "replacing the accepted photo" :
 	    NULL);
-	return status_json(s);
+	o = status_json(s);
+	if (json_is_false(json_object_get(o, "on_roster"))) {
+		/* R-FLOW-1: a typo, or a graduate the list forgot */
+		notice(s, "NOT_ON_ROSTER", N_("this ID is not on the roster: "
+		    "check the number against the list (idphotoctl roster "
+		    "show) before you shoot"));
+		json_object_set_new(o, "warning", json_string(N_("this ID is "
+		    "not on the roster: check the number against the list "
+		    "(idphotoctl roster show) before you shoot")));
+	}
+	return o;
 }
 
 static json_t *
