@@ -95,6 +95,12 @@ START_TEST(values)
 	ck_assert_int_eq(c.photo.check[PHOTO_CK_YAW].severity, PHOTO_OFF);
 	ck_assert_str_eq(c.ext, ".JPG");
 	ck_assert_str_eq(c.output_dir, "/srv/photos");
+	ck_assert_str_eq(c.roster.encoding, "auto");
+	ck_assert_msg(load_text("roster: { id_column = \"考生身份证号\"; "
+	    "encoding = \"GBK\"; };\n", &c, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(c.roster.id, "考生身份证号");
+	ck_assert_str_eq(c.roster.encoding, "GBK");
+	ck_assert_str_eq(c.roster.name, "");
 	ck_assert_msg(load_text(
 	    "lighting: { standby = 0.5; lamps = (\n"
 	    "  { name = \"key\"; position = \"left\"; address = 10;"
@@ -183,6 +189,11 @@ START_TEST(errors)
 	    "must name the tty");
 	expect("lighting: { shutdown = \"dark\"; };\n",
 	    "lighting.shutdown must be");
+	/* the roster's encoding must be one iconv knows */
+	expect("roster: {\n  encoding = \"KLINGON-8\";\n};\n",
+	    "test.conf:2: roster.encoding \"KLINGON-8\" is not known");
+	expect("roster: { id_colum = \"x\"; };\n",
+	    "unknown key roster.id_colum");
 	{
 		struct ctl_conf c;
 		char err[512];
