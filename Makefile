@@ -115,6 +115,11 @@ $(MKVARIANT): $(B)/tests/tools/mkvariant.o $(TEST_HELPER_OBJ) $(ALL_LIBS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(ALL_LIBS) \
 		$(LDLIBS) $(CHECK_LIBS)
 
+# A PTP/IP camera on loopback, for the libgphoto2 driver's tests.
+FAKEPTPIP = $(B)/tests/tools/fakeptpip
+$(FAKEPTPIP): $(B)/tests/tools/fakeptpip.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+
 # Translations: po/<lang>.po -> build/locale/<lang>/LC_MESSAGES/idphotod.mo
 PO_FILES = $(wildcard po/*.po)
 MO_FILES = $(patsubst po/%.po,$(B)/locale/%/LC_MESSAGES/idphotod.mo,$(PO_FILES))
@@ -129,7 +134,7 @@ $(B)/locale/%/LC_MESSAGES/idphotod.mo: po/%.po
 
 # Tests run one binary at a time (CK_FORK isolates each case) plus the
 # shell-driven integration tests under tests/*.sh.
-check: all $(TEST_BINS) $(MKVARIANT)
+check: all $(TEST_BINS) $(MKVARIANT) $(FAKEPTPIP)
 	@TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' BUILD='$(abspath $(B))' \
 		SRCDIR='$(CURDIR)' tests/run-tests $(TEST_BINS)
 

@@ -20,9 +20,18 @@ struct camthread {
 	struct queue req;
 	struct queue *done;
 	struct cam_conf conf;
+	pthread_mutex_t mu;	/* guards cam for camthread_stop's cancel */
 	cam	*cam;
 	int	connected;
 };
+
+static void
+set_cam(struct camthread *t, cam *c)
+{
+	pthread_mutex_lock(&t->mu);
+	t->cam = c;
+	pthread_mutex_unlock(&t->mu);
+}
 
 static void
 report_state(struct camthread *t, int connected, const char *text)
@@ -43,7 +52,8 @@ ensure_open(struct camthread *t, char *err, size_t errlen)
 {
 	if (t->cam != NULL)
 		return 0;
-	if ((t->cam = cam_open(&t->conf, err, errlen)) == NULL) {
+	set_cam(t, cam_open(&t->conf, err, errlen));
+	if (t->cam == NULL) {
 		report_state(t, 0, err);
 		return -1;
 	}
@@ -74,7 +84,7 @@ capture(struct camthread *t, const struct msg_capture *req)
 		snprintf(m->err, sizeof(m->err), "%s", cam_error(t->cam));
 		/* start afresh on the next capture */
 		cam_close(t->cam);
-		t->cam = NULL;
+		set_cam(t, NULL);
 		report_state(t, 0, m->err);
 	}
 	queue_push(t->done, &m->q);
@@ -94,7 +104,7 @@ run(void *arg)
 		msg_free(n);
 	}
 	cam_close(t->cam);
-	t->cam = NULL;
+	set_cam(t, NULL);
 	return NULL;
 }
 
@@ -107,9 +117,11 @@ camthread_start(const struct cam_conf *conf, struct queue *done)
 		return NULL;
 	t->conf = *conf;
 	t->done = done;
+	pthread_mutex_init(&t->mu, NULL);
 	queue_init(&t->req, -1);
 	if (pthread_create(&t->t, NULL, run, t) != 0) {
 		queue_destroy(&t->req);
+		pthread_mutex_destroy(&t->mu);
 		free(t);
 		return NULL;
 	}
@@ -137,8 +149,13 @@ camthread_stop(struct camthread *t)
 {
 	if (t == NULL)
 		return;
+	/* a capture in progress returns soon (libgphoto2's cancel) */
+	pthread_mutex_lock(&t->mu);
+	cam_cancel(t->cam);
+	pthread_mutex_unlock(&t->mu);
 	queue_close(&t->req);
 	pthread_join(t->t, NULL);
 	queue_destroy(&t->req);
+	pthread_mutex_destroy(&t->mu);
 	free(t);
 }

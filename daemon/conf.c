@@ -209,6 +209,9 @@ static const struct key sim_keys[] = {
 };
 static const struct key camera_keys[] = {
 	{ "driver", K_STRING, OFF(cam.driver), 0, 16, NULL },
+	{ "model", K_STRING, OFF(cam.model), 0, 128, NULL },
+	{ "port", K_STRING, OFF(cam.port), 0, 128, NULL },
+	{ "busy_retries", K_INT, OFF(cam.busy_retries), 0, 20, NULL },
 	{ "sim", K_GROUP, 0, 0, 0, sim_keys },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
@@ -473,6 +476,7 @@ ctl_conf_default(struct ctl_conf *c)
 	snprintf(c->cam.sim_dir, sizeof(c->cam.sim_dir), "%s",
 	    "/usr/share/idphotod/frames");
 	c->cam.sim_cycle = 1;
+	c->cam.busy_retries = 5;
 	c->cam.sim_latency_ms = 300;
 	c->cam.sim_lamp_eff[0] = c->cam.sim_lamp_eff[1] = 1.0;
 	c->cam.sim_lamp_ref = 0.8;
@@ -501,11 +505,16 @@ validate(const struct ctl_conf *c, const config_t *cfg, char *err,
 	    != 0)
 		return conf_err(err, errlen, root, "photo.file.extension must "
 		    "be .jpg or .JPG (R-FILE-6)");
-	if (strcmp(c->cam.driver, "sim") != 0)
+	if (strcmp(c->cam.driver, "sim") != 0 &&
+	    strcmp(c->cam.driver, "gphoto2") != 0)
 		return conf_err(err, errlen, config_lookup(cfg,
 		    "camera.driver") ? config_lookup(cfg, "camera.driver") :
-		    root, "camera.driver \"%s\" is not known (known: sim)",
-		    c->cam.driver);
+		    root, "camera.driver \"%s\" is not known (known: sim, "
+		    "gphoto2)", c->cam.driver);
+	if ((c->cam.model[0] == '\0') != (c->cam.port[0] == '\0'))
+		return conf_err(err, errlen, root, "camera.model and "
+		    "camera.port go together: give both, or neither to take "
+		    "the first camera found");
 	if (strcasecmp(c->roster.encoding, "auto") != 0) {
 		iconv_t cd = iconv_open("UTF-8", c->roster.encoding);
 

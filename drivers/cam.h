@@ -3,10 +3,13 @@
  * is the only caller: every function may block (libgphoto2 does), so none
  * is ever called from the main loop.
  *
- * Drivers: "sim" serves the JPEGs of a folder in name order, in turn or
- * once through, with a configurable latency and injectable failures, and
- * optionally lit by a model of the lamp rig, for the demo and the tests. The real tethered camera (libgphoto2) sits
- * behind the same calls.
+ * Drivers (cam.c picks one by cam_conf.driver):
+ *   "sim"      serves the JPEGs of a folder in name order, in turn or
+ *              once through, with a configurable latency and injectable
+ *              failures, and optionally lit by a model of the lamp rig,
+ *              for the demo and the tests (cam_sim.c);
+ *   "gphoto2"  the real tethered camera through libgphoto2: USB PTP
+ *              cameras, or PTP/IP (cam_gphoto.c).
  *
  * Handles are opaque; cam_close(NULL) is a no-op. Calls return 0 or -1
  * with the reason in cam_error().
@@ -18,7 +21,13 @@
 #include <stddef.h>
 
 struct cam_conf {
-	char	driver[16];		/* "sim" */
+	char	driver[16];		/* "sim", "gphoto2" */
+	/* gphoto2: the camera by model and port ("" each: the first one
+	 * autodetected), e.g. "Canon EOS 2000D" and "usb:001,004", or
+	 * "PTP/IP Camera" and "ptpip:192.168.1.2" */
+	char	model[128];
+	char	port[128];
+	int	busy_retries;		/* gphoto2: tries while "device busy" */
 	char	sim_dir[PATH_MAX];	/* sim: the folder of frames */
 	int	sim_cycle;		/* sim: start again after the last */
 	int	sim_latency_ms;		/* sim: time a capture takes */
@@ -34,6 +43,20 @@ struct cam_conf {
 };
 
 typedef struct cam cam;
+
+/* A driver: the calls below, on its own handle (cam.c dispatches). */
+struct cam_ops {
+	const char *name;
+	void	*(*open)(const struct cam_conf *, char *err, size_t errlen);
+	int	 (*capture)(void *, unsigned char **buf, size_t *len,
+		    char *name, size_t namelen);
+	void	 (*light)(void *, double left, double right);
+	const char *(*describe)(const void *);
+	const char *(*error)(const void *);
+	void	 (*cancel)(void *);	/* NULL: nothing blocks for long */
+	void	 (*close)(void *);
+};
+extern const struct cam_ops cam_sim_ops, cam_gphoto_ops;
 
 /* Opens the configured camera; NULL with the reason in err. */
 cam	*cam_open(const struct cam_conf *conf, char *err, size_t errlen);
@@ -52,6 +75,12 @@ int	 cam_capture(cam *c, unsigned char **buf, size_t *len, char *name,
  * ignores it.
  */
 void	 cam_light(cam *c, double left, double right);
+
+/*
+ * Makes a blocking call of c return soon with an error (shutdown). The
+ * only call that may be made from another thread than the camera's.
+ */
+void	 cam_cancel(cam *c);
 
 /* One line about the camera: driver, model, where it is. */
 const char *cam_describe(const cam *c);

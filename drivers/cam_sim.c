@@ -30,7 +30,7 @@
 
 #include "drivers/cam.h"
 
-struct cam {
+struct sim {
 	struct cam_conf conf;
 	char	**files;
 	int	nfiles, next;
@@ -56,7 +56,7 @@ is_jpeg_name(const char *n)
 }
 
 static void
-free_list(cam *c)
+free_list(struct sim *c)
 {
 	int i;
 
@@ -69,7 +69,7 @@ free_list(cam *c)
 
 /* (Re)reads the folder's JPEG names, sorted. */
 static int
-list(cam *c)
+list(struct sim *c)
 {
 	DIR *d;
 	struct dirent *e;
@@ -109,16 +109,13 @@ oom:
 	return -1;
 }
 
-cam *
-cam_open(const struct cam_conf *conf, char *err, size_t errlen)
-{
-	cam *c;
+static void sim_close(void *);
 
-	if (strcmp(conf->driver, "sim") != 0) {
-		snprintf(err, errlen, "camera driver \"%s\" is not built in "
-		    "(known: sim)", conf->driver);
-		return NULL;
-	}
+static void *
+sim_open(const struct cam_conf *conf, char *err, size_t errlen)
+{
+	struct sim *c;
+
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -127,13 +124,13 @@ cam_open(const struct cam_conf *conf, char *err, size_t errlen)
 	c->light[0] = c->light[1] = -1;
 	if (list(c) == -1) {
 		snprintf(err, errlen, "%s", c->err);
-		cam_close(c);
+		sim_close(c);
 		return NULL;
 	}
 	if (c->nfiles == 0) {
 		snprintf(err, errlen, "simulated camera: no .jpg frames in %s",
 		    conf->sim_dir);
-		cam_close(c);
+		sim_close(c);
 		return NULL;
 	}
 	snprintf(c->desc, sizeof(c->desc), "simulated camera serving %s",
@@ -166,9 +163,11 @@ slurp(const char *path, size_t *len, char *err, size_t errlen)
 	return buf;
 }
 
-void
-cam_light(cam *c, double left, double right)
+static void
+sim_light(void *arg, double left, double right)
 {
+	struct sim *c = arg;
+
 	c->light[0] = left;
 	c->light[1] = right;
 }
@@ -189,7 +188,7 @@ to_srgb(double v)
 /* Relights *buf by the lamp model; on failure the frame stays as it is
  * (the model is a simulation aid, never a reason to lose a frame). */
 static void
-relight(cam *c, unsigned char **buf, size_t *len)
+relight(struct sim *c, unsigned char **buf, size_t *len)
 {
 	enum { OUT_LUT = 4096 };
 	tjhandle dec = tjInitDecompress(), enc = NULL;
@@ -247,10 +246,11 @@ done:
 		tjDestroy(enc);
 }
 
-int
-cam_capture(cam *c, unsigned char **buf, size_t *len, char *name,
+static int
+sim_capture(void *arg, unsigned char **buf, size_t *len, char *name,
     size_t namelen)
 {
+	struct sim *c = arg;
 	char path[PATH_MAX * 2];
 	struct timespec ts;
 
@@ -296,23 +296,30 @@ cam_capture(cam *c, unsigned char **buf, size_t *len, char *name,
 	return 0;
 }
 
-const char *
-cam_describe(const cam *c)
+static const char *
+sim_describe(const void *arg)
 {
-	return c->desc;
+	return ((const struct sim *)arg)->desc;
 }
 
-const char *
-cam_error(const cam *c)
+static const char *
+sim_error(const void *arg)
 {
-	return c->err;
+	return ((const struct sim *)arg)->err;
 }
 
-void
-cam_close(cam *c)
+static void
+sim_close(void *arg)
 {
+	struct sim *c = arg;
+
 	if (c == NULL)
 		return;
 	free_list(c);
 	free(c);
 }
+
+const struct cam_ops cam_sim_ops = {
+	"sim", sim_open, sim_capture, sim_light, sim_describe, sim_error,
+	NULL, sim_close
+};
