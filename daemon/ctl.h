@@ -115,6 +115,11 @@ unsigned char *ctl_read_file(const char *path, size_t max, size_t *len,
 int	ctl_pathf(char *buf, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/* The visible entries of dir (no dot files), in name order, as
+ * scandir(3) gives them: free each and the array. -1 with errno. */
+struct dirent;
+int	ctl_list_dir(const char *dir, struct dirent ***ents);
+
 /* The SHA-256 of buf as 64 lower-case hex digits and a NUL; 0 or -1. */
 int	ctl_sha256_hex(const void *buf, size_t len, char out[65]);
 

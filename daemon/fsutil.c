@@ -1,11 +1,13 @@
 /*
  * fsutil.c — small file-system helpers shared by idphotod and idphotoctl:
- * creating the folders the station writes into, reading a whole file,
+ * creating the folders the station writes into, listing one, reading a
+ * whole file,
  * writing a file that may be replaced freely (a preview, an annotation,
  * the roster), and the SHA-256 that the journal and the export manifest
  * record. Photos themselves go through photo_save(), which never
  * replaces silently.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -153,4 +155,22 @@ ctl_pathf(char *buf, const char *fmt, ...)
 		return -1;
 	}
 	return 0;
+}
+
+static int
+name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int
+visible(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+int
+ctl_list_dir(const char *dir, struct dirent ***ents)
+{
+	return scandir(dir, ents, visible, name_cmp);
 }

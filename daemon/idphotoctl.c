@@ -396,18 +396,6 @@ done:
 	return rc;
 }
 
-static int
-name_cmp(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static int
-visible(const struct dirent *d)
-{
-	return d->d_name[0] != '.';
-}
-
 /*
  * A folder: every visible regular file in it, in name order (a file that
  * is not a JPEG fails with its reason: nothing but photos belongs in the
@@ -422,7 +410,7 @@ check_dir(photo_ctx *ctx, const struct opts *o, const char *dir)
 	char path[PATH_MAX];
 	int n, i, rc = 0;
 
-	if ((n = scandir(dir, &ents, visible, name_cmp)) == -1) {
+	if ((n = ctl_list_dir(dir, &ents)) == -1) {
 		print_error(o, dir, strerror(errno));
 		return 1;
 	}

@@ -154,18 +154,6 @@ judge(const struct ctl_conf *c, photo_ctx *ctx, const char *id,
 	return "ok";
 }
 
-static int
-name_cmp(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static int
-visible(const struct dirent *d)
-{
-	return d->d_name[0] != '.';
-}
-
 /* Files in the output folder that belong to no roster entry. */
 static int
 extras(const struct ctl_conf *c, json_t *entries, json_t *list, char *err,
@@ -177,7 +165,7 @@ extras(const struct ctl_conf *c, json_t *entries, json_t *list, char *err,
 	size_t el = strlen(c->ext);
 	int n, i;
 
-	if ((n = scandir(c->output_dir, &ents, visible, name_cmp)) == -1) {
+	if ((n = ctl_list_dir(c->output_dir, &ents)) == -1) {
 		if (errno == ENOENT)
 			return 0;	/* nothing taken yet */
 		snprintf(err, errlen, "%s: %s", c->output_dir,
