@@ -1,10 +1,9 @@
 /*
  * fsutil.c — small file-system helpers shared by idphotod and idphotoctl:
  * creating the folders the station writes into, listing one, reading a
- * whole file,
- * writing a file that may be replaced freely (a preview, an annotation,
- * the roster), and the SHA-256 that the journal and the export manifest
- * record. Photos themselves go through photo_save(), which never
+ * whole file, writing a file that may be replaced freely (a preview, an
+ * annotation, the roster), and the SHA-256 that the journal and the
+ * export manifest record. Photos themselves go through photo_save(), which never
  * replaces silently.
  */
 #include <dirent.h>
