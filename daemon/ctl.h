@@ -25,6 +25,7 @@
 #define CTL_DEFAULT_CONFIG	SYSCONFDIR "/idphotod/idphotod.conf"
 #define CTL_DEFAULT_SOCKET	"/run/idphotod/idphotod.sock"
 #define CTL_MAX_LINE		65536	/* a control message, bytes */
+#define CTL_MAX_PHOTO		(256L << 20)	/* a larger file is no photo */
 
 /* Marks a string for xgettext (keyword N_) where it is sent untranslated:
  * the daemon speaks English on its socket and idphotoctl translates. */

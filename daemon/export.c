@@ -21,7 +21,6 @@
 
 #include "daemon/ctl.h"
 
-#define MAX_PHOTO_BYTES	(256L << 20)
 #define BOM		"\xef\xbb\xbf"
 
 /* Adds len bytes at buf (which the archive then owns) as name. */
@@ -79,7 +78,7 @@ add_photo(zip_t *z, json_t *e, time_t when, char *err, size_t errlen)
 		    json_string_value(json_object_get(e, "id")));
 		return -1;
 	}
-	if ((buf = ctl_read_file(path, MAX_PHOTO_BYTES, &len, err, errlen)) ==
+	if ((buf = ctl_read_file(path, CTL_MAX_PHOTO, &len, err, errlen)) ==
 	    NULL)
 		return -1;
 	if (ctl_sha256_hex(buf, len, hex) == -1 || strcmp(hex, want) != 0) {

@@ -31,7 +31,6 @@
 #include "photo/photo.h"
 
 #define _(s)		gettext(s)
-#define MAX_PHOTO_BYTES	(256L << 20)	/* refuse files above 256 MB */
 
 static const char *progname = "idphotoctl";
 
@@ -241,7 +240,7 @@ cmd_process(photo_ctx *ctx, const struct ctl_conf *conf,
 		fprintf(stderr, "%s: %s\n", progname, photo_error(ctx));
 		return 1;
 	}
-	if ((buf = ctl_read_file(path, MAX_PHOTO_BYTES, &len, err,
+	if ((buf = ctl_read_file(path, CTL_MAX_PHOTO, &len, err,
 	    sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, err);
 		goto done;
@@ -335,7 +334,7 @@ check_one(photo_ctx *ctx, const struct opts *o, const char *path)
 	size_t len;
 	int rc = 1;
 
-	if ((buf = ctl_read_file(path, MAX_PHOTO_BYTES, &len, err,
+	if ((buf = ctl_read_file(path, CTL_MAX_PHOTO, &len, err,
 	    sizeof(err))) == NULL) {
 		print_error(o, path, err);
 		return 1;

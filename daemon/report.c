@@ -29,7 +29,6 @@
 #include "daemon/ctl.h"
 #include "daemon/idphotod.h"
 
-#define MAX_PHOTO_BYTES	(256L << 20)
 
 /* What the journal says about each ID: {"attempts", "rejected",
  * "accepted": the last accepted result event}. */
@@ -86,7 +85,7 @@ recheck(photo_ctx *ctx, const char *path, json_t *e)
 	size_t len;
 	int i, verdict = -1;
 
-	if ((buf = ctl_read_file(path, MAX_PHOTO_BYTES, &len, err,
+	if ((buf = ctl_read_file(path, CTL_MAX_PHOTO, &len, err,
 	    sizeof(err))) == NULL) {
 		json_object_set_new(e, "error", json_string(err));
 		return -1;
