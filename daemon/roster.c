@@ -396,6 +396,7 @@ decode_text(const char *raw, size_t len, const char *want, char *enc,
 {
 	size_t bad = 0;
 	char *s;
+	int utf8 = -1;		/* raw is valid UTF-8; -1: not looked yet */
 
 	if (len >= 3 && memcmp(raw, "\xef\xbb\xbf", 3) == 0) {
 		raw += 3;
@@ -409,11 +410,15 @@ decode_text(const char *raw, size_t len, const char *want, char *enc,
 	if (strcasecmp(want, "GBK") == 0 || strcasecmp(want, "GB2312") == 0 ||
 	    strcasecmp(want, "CP936") == 0)
 		want = "GB18030";
-	if (strcasecmp(want, "auto") == 0)
-		want = valid_utf8(raw, len, &bad) ? "UTF-8" : "GB18030";
+	if (strcasecmp(want, "auto") == 0) {
+		utf8 = valid_utf8(raw, len, &bad);
+		want = utf8 ? "UTF-8" : "GB18030";
+	}
 	snprintf(enc, enclen, "%s", want);
 	if (strcasecmp(want, "UTF-8") == 0) {
-		if (!valid_utf8(raw, len, &bad)) {
+		if (utf8 == -1)
+			utf8 = valid_utf8(raw, len, &bad);
+		if (!utf8) {
 			snprintf(err, errlen, _("line %d: not valid UTF-8 text "
 			    "(a GBK file? try --encoding GBK)"),
 			    line_of(raw, bad));
