@@ -406,8 +406,9 @@ device_info(struct buf *b)
 	pstr(b, "IDP0001");
 }
 
+/* The folder's info when o is NULL, else the frame's. */
 static void
-object_info(struct buf *b, uint32_t h, const struct obj *o)
+object_info(struct buf *b, const struct obj *o)
 {
 	u32(b, STORAGE);
 	u16(b, o ? FMT_JPEG : FMT_FOLDER);
@@ -428,7 +429,6 @@ object_info(struct buf *b, uint32_t h, const struct obj *o)
 	pstr(b, "20260601T120000");
 	pstr(b, "20260601T120000");
 	pstr(b, "");
-	(void)h;
 }
 
 /* Drops both connections and the listener for down_ms: unplugged. */
@@ -513,9 +513,10 @@ command(const unsigned char *d, size_t len)
 		return send_dataset(tid, &b);
 	}
 	case OP_GET_OBJECT_INFO:
-		if (p[0] != FOLDER && (o = find(p[0])) == NULL)
+		o = p[0] == FOLDER ? NULL : find(p[0]);
+		if (p[0] != FOLDER && o == NULL)
 			return respond(RC_INVALID_HANDLE, tid, 0, 0);
-		object_info(&b, p[0], p[0] == FOLDER ? NULL : find(p[0]));
+		object_info(&b, o);
 		return send_dataset(tid, &b);
 	case OP_GET_OBJECT:
 		if ((o = find(p[0])) == NULL)
