@@ -18,9 +18,7 @@ pid=
 cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-ok()  { echo "  ok   $*"; }
-bad() { echo "  FAIL $*"; fails=$((fails + 1)); }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$SRCDIR/tests/lib.sh"
 # expect RC DESC CMD...: runs CMD (output to $tmp/out, $tmp/err)
 expect() {
 	want=$1 desc=$2; shift 2
@@ -30,11 +28,6 @@ expect() {
 }
 has() {
 	if grep -q -- "$2" "$1"; then ok "$3"; else bad "$3: no '$2' in:"; sed 's/^/       /' "$1"; fi
-}
-mkid() {
-	echo "$1" | awk '{ split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ");
-		s = 0; for (k = 1; k <= 17; k++) s += substr($0, k, 1) * w[k];
-		printf "%s%s\n", $0, substr("10X98765432", s % 11 + 1, 1) }'
 }
 A=$(mkid 11010519800101001) B=$(mkid 31010419900315002)
 N=$(mkid 44030519851120003) X=$(mkid 32010219950606004)
@@ -50,27 +43,15 @@ lighting: { device = "$tmp/dmx"; };
 CONF
 export IDPHOTOD_SOCKET="$tmp/run/idphotod.sock" IDPHOTOD_LOG_STDERR=1
 ctl() { "$C" -c "$tmp/idphotod.conf" "$@"; }
-start() {
-	"$D" -c "$tmp/idphotod.conf" >>"$tmp/log" 2>&1 &
-	pid=$!
-	for i in $(seq 50); do
-		"$C" status >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	bad "the daemon did not come up"; cat "$tmp/log"; exit 1
-}
 stop() { kill "$pid"; wait "$pid" 2>/dev/null; pid=; }
-# shoot ID: arms ID and presses the software pedal; prints the outcome
-shoot() {
-	"$C" id "$1" >/dev/null || return 1
+# press: the software pedal; prints the outcome, accepted or rejected
+press() {
 	"$C" shoot >/dev/null || return 1
-	for i in $(seq 200); do
-		s=$("$C" --json status | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p')
-		case $s in accepted|rejected) echo "$s"; return 0;; esac
-		sleep 0.1
-	done
-	echo timeout
+	wait_state accepted rejected >/dev/null
+	state
 }
+# shoot ID: arms ID and presses the pedal
+shoot() { "$C" id "$1" >/dev/null && press; }
 # status-of ID: the report's status for ID
 status_of() {
 	ctl --csv report 2>/dev/null | awk -F, -v id="\"$1\"" '$2 == id { gsub(/"/, "", $6); print $6 }'
@@ -114,9 +95,7 @@ check "B's status is rejected" '[ "$(status_of "$B")" = rejected ]'
 expect 1 "export of an incomplete set is refused" ctl export -o "$tmp/early.zip"
 has "$tmp/err" "not complete (1 rejected" "and says why"
 check "no zip was written" '[ ! -e "$tmp/early.zip" ]'
-r=$("$C" retake >/dev/null; "$C" shoot >/dev/null; sleep 0.2; for i in $(seq 200); do
-	s=$("$C" --json status | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p')
-	case $s in accepted|rejected) echo "$s"; break;; esac; sleep 0.1; done)
+r=$("$C" retake >/dev/null && press)
 check "B's retake: accepted ($r)" '[ "$r" = accepted ]'
 
 expect 0 "report of a complete set" ctl report

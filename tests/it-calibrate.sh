@@ -13,9 +13,7 @@ fails=0
 tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-ok()  { echo "  ok   $*"; }
-bad() { echo "  FAIL $*"; fails=$((fails + 1)); }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$SRCDIR/tests/lib.sh"
 
 mkdir -p "$tmp/frames" "$tmp/run"
 cp "$SRCDIR/demo/frames/01-ppp-008.jpg" "$tmp/frames/"

@@ -12,8 +12,7 @@ ID=11010519491231002X
 fails=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-ok()   { echo "  ok   $*"; }
-bad()  { echo "  FAIL $*"; fails=$((fails + 1)); }
+. "$SRCDIR/tests/lib.sh"
 # expect RC DESC CMD...: runs CMD (output to $tmp/out, $tmp/err), checks rc
 expect() {
 	want=$1 desc=$2; shift 2

@@ -23,16 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok()  { echo "  ok   $*"; }
-bad() { echo "  FAIL $*"; fails=$((fails + 1)); }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$SRCDIR/tests/lib.sh"
 
-# a valid ID (ISO 7064 MOD 11-2) from 17 digits
-mkid() {
-	echo "$1" | awk '{ split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ");
-		s = 0; for (k = 1; k <= 17; k++) s += substr($0, k, 1) * w[k];
-		printf "%s%s\n", $0, substr("10X98765432", s % 11 + 1, 1) }'
-}
 ID2=$(mkid 44052419900101001)
 ID3=$(mkid 32010219950606002)
 
@@ -58,26 +50,6 @@ wait_dmx() {
 	echo "       (channel $1 is $(dmx "$1"), wanted $2)"; return 1
 }
 export IDPHOTOD_SOCKET="$tmp/run/idphotod.sock" IDPHOTOD_LOG_STDERR=1
-start() {
-	"$D" -c "$tmp/idphotod.conf" >>"$tmp/log" 2>&1 &
-	pid=$!
-	for i in $(seq 50); do
-		"$C" status >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	bad "the daemon did not come up"; cat "$tmp/log"; exit 1
-}
-state() { "$C" --json status | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'; }
-# wait_state STATE...: up to 20 s for the station to reach one of them
-wait_state() {
-	for i in $(seq 200); do
-		s=$(state)
-		for w in "$@"; do [ "$s" = "$w" ] && return 0; done
-		sleep 0.1
-	done
-	echo "       (state is $s, wanted $*)"
-	return 1
-}
 
 conf ""
 check "idphotod -n accepts the config" '"$D" -n -c "$tmp/idphotod.conf" >/dev/null'

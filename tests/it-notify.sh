@@ -12,9 +12,7 @@ fails=0
 tmp=$(mktemp -d)
 pid= lpid=
 trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; [ -n "$lpid" ] && kill $lpid 2>/dev/null; rm -rf "$tmp"' EXIT
-ok()  { echo "  ok   $*"; }
-bad() { echo "  FAIL $*"; fails=$((fails + 1)); }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$SRCDIR/tests/lib.sh"
 
 /usr/bin/python3 - "$tmp/notify" "$tmp/msgs" <<'PY' &
 import socket, sys, time

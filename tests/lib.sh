@@ -1,0 +1,39 @@
+# lib.sh — what the integration scripts tests/it-*.sh share; sourced
+# (. "$SRCDIR/tests/lib.sh"). The caller sets fails=0 first.
+
+ok()  { echo "  ok   $*"; }
+bad() { echo "  FAIL $*"; fails=$((fails + 1)); }
+# check DESC SHELL-CONDITION
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+
+# a valid ID (ISO 7064 MOD 11-2) from 17 digits
+mkid() {
+	echo "$1" | awk '{ split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ");
+		s = 0; for (k = 1; k <= 17; k++) s += substr($0, k, 1) * w[k];
+		printf "%s%s\n", $0, substr("10X98765432", s % 11 + 1, 1) }'
+}
+
+# The daemon: start runs $D with $tmp/idphotod.conf (log in $tmp/log,
+# pid in $pid) and waits for its socket; state prints the station's
+# state; wait_state STATE... waits up to 20 s for one of them. The
+# caller sets D, C, tmp and IDPHOTOD_SOCKET.
+start() {
+	"$D" -c "$tmp/idphotod.conf" >>"$tmp/log" 2>&1 &
+	pid=$!
+	for i in $(seq 50); do
+		"$C" status >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	bad "the daemon did not come up"; cat "$tmp/log"; exit 1
+}
+state() { "$C" --json status | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'; }
+# wait_state STATE...: up to 20 s for the station to reach one of them
+wait_state() {
+	for i in $(seq 200); do
+		s=$(state)
+		for w in "$@"; do [ "$s" = "$w" ] && return 0; done
+		sleep 0.1
+	done
+	echo "       (state is $s, wanted $*)"
+	return 1
+}
