@@ -212,6 +212,7 @@ static const struct key camera_keys[] = {
 	{ "model", K_STRING, OFF(cam.model), 0, 128, NULL },
 	{ "port", K_STRING, OFF(cam.port), 0, 128, NULL },
 	{ "busy_retries", K_INT, OFF(cam.busy_retries), 0, 20, NULL },
+	{ "timeout", K_INT, OFF(cam.timeout_s), 2, 600, NULL },
 	{ "sim", K_GROUP, 0, 0, 0, sim_keys },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
@@ -477,6 +478,7 @@ ctl_conf_default(struct ctl_conf *c)
 	    "/usr/share/idphotod/frames");
 	c->cam.sim_cycle = 1;
 	c->cam.busy_retries = 5;
+	c->cam.timeout_s = 30;
 	c->cam.sim_latency_ms = 300;
 	c->cam.sim_lamp_eff[0] = c->cam.sim_lamp_eff[1] = 1.0;
 	c->cam.sim_lamp_ref = 0.8;

@@ -28,6 +28,7 @@ struct cam_conf {
 	char	model[128];
 	char	port[128];
 	int	busy_retries;		/* gphoto2: tries while "device busy" */
+	int	timeout_s;		/* gphoto2: longest a call may take */
 	char	sim_dir[PATH_MAX];	/* sim: the folder of frames */
 	int	sim_cycle;		/* sim: start again after the last */
 	int	sim_latency_ms;		/* sim: time a capture takes */

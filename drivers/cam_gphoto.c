@@ -12,34 +12,60 @@
  * daemon logs it.
  *
  * Capture: trigger, find the new file, download it into memory, check it
- * is a whole JPEG, delete it from the camera. "Device busy" (after a
- * failed autofocus, say) is retried with a doubling back-off; any other
- * error fails the capture with a sentence that says what to do, and the
- * caller closes the handle and opens a new one (camera.c, with its own
- * back-off), because after an I/O error libgphoto2's session is gone.
+ * is a whole JPEG, delete it from the camera. "Device busy" to the
+ * trigger (after a failed autofocus, say) or to the download is retried
+ * with a doubling back-off; any other error fails the capture with a
+ * sentence that says what to do, and the caller closes the handle and
+ * opens a new one (camera.c, with its own back-off), because after an
+ * I/O error libgphoto2's session is gone.
  *
- * cam_cancel() may come from another thread: it sets a flag that the
- * GPContext's cancel callback and the back-off sleeps look at.
+ * Every call that talks to the camera runs under a deadline
+ * (conf.timeout_s), kept by a watchdog thread of the handle's own that
+ * never calls libgphoto2. When the deadline passes, or cam_cancel() comes
+ * from another thread at shutdown, the watchdog makes the call return:
+ * it sets the flag that the GPContext's cancel callback and the back-off
+ * sleeps look at, and shuts down the reading side (without closing) of
+ * the TCP sockets that gp_camera_init opened for a PTP/IP camera. The sockets are needed
+ * because libgphoto2 2.5.30's generic PTP capture never looks at the
+ * cancel callback: when InitiateCapture fails (DeviceBusy, or no answer)
+ * it ignores the error and waits for a capture event forever (fixed in
+ * 2.5.31, commit 8b462f8c8). A shut socket ends that wait with an I/O
+ * error. The handle is then spent; camera.c closes it and opens another.
  *
  * No logging here: everything goes back through describe() and error().
  */
+#include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <gphoto2/gphoto2.h>
 
 #include "drivers/cam.h"
 
+#define MAXSOCK	4
+
 struct gp {
 	struct cam_conf conf;
 	GPContext *ctx;
 	Camera	*cam;
 	atomic_int cancelled;
+	atomic_int timedout;	/* the watchdog fired */
+	int	sock[MAXSOCK];	/* PTP/IP: the camera's TCP sockets */
+	int	nsock;
+	/* the watchdog; mu guards deadline, quit and sock */
+	pthread_t wd;
+	int	wd_running;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct timespec deadline;	/* CLOCK_MONOTONIC; 0: no call */
+	int	quit;
 	char	desc[768];
 	char	err[1536];
 };
@@ -68,12 +94,93 @@ nap(struct gp *g, int ms)
 	return atomic_load(&g->cancelled) ? -1 : 0;
 }
 
+/*
+ * The TCP sockets open in this process (PTP/IP). gp_open compares the
+ * list before and after gp_camera_init: the daemon's other threads use
+ * only Unix sockets, so the new ones are the camera's.
+ */
+static int
+tcp_socks(int *fds, int max)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct dirent *e;
+	DIR *d;
+	int n = 0, fd, type;
+
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL && n < max) {
+		if ((fd = atoi(e->d_name)) <= 2 || fd == dirfd(d))
+			continue;
+		sl = sizeof(ss);
+		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1 ||
+		    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+			continue;
+		sl = sizeof(type);
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &sl) == 0 &&
+		    type == SOCK_STREAM)
+			fds[n++] = fd;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Makes the call in hand return soon; the caller holds g->mu. */
+static void
+unstick(struct gp *g)
+{
+	int i;
+
+	atomic_store(&g->cancelled, 1);
+	for (i = 0; i < g->nsock; i++)
+		shutdown(g->sock[i], SHUT_RD);
+}
+
+static void *
+watch(void *arg)
+{
+	struct gp *g = arg;
+
+	pthread_mutex_lock(&g->mu);
+	while (!g->quit) {
+		if (g->deadline.tv_sec == 0)
+			pthread_cond_wait(&g->cv, &g->mu);
+		else if (pthread_cond_timedwait(&g->cv, &g->mu,
+		    &g->deadline) == ETIMEDOUT && g->deadline.tv_sec != 0) {
+			atomic_store(&g->timedout, 1);
+			unstick(g);
+			g->deadline.tv_sec = 0;
+		}
+	}
+	pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
+
+/* Starts (on) or ends (off) the deadline of a call to the camera. */
+static void
+deadline(struct gp *g, int on)
+{
+	pthread_mutex_lock(&g->mu);
+	if (on) {
+		clock_gettime(CLOCK_MONOTONIC, &g->deadline);
+		g->deadline.tv_sec += g->conf.timeout_s;
+	} else
+		g->deadline.tv_sec = 0;
+	pthread_cond_signal(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+}
+
 /* What a libgphoto2 error means at the station, and what to do. */
 static void
 gp_err(struct gp *g, const char *what, int rc)
 {
 	const char *why;
 
+	if (atomic_load(&g->timedout))
+		rc = GP_ERROR_TIMEOUT;
+	else if (atomic_load(&g->cancelled))
+		rc = GP_ERROR_CANCEL;
 	switch (rc) {
 	case GP_ERROR_IO_USB_CLAIM:
 		why = "could not claim the USB device: another program holds "
@@ -88,11 +195,14 @@ gp_err(struct gp *g, const char *what, int rc)
 		    "auto power off disabled?";
 		break;
 	case GP_ERROR_CAMERA_BUSY:
-		why = "the camera stayed busy (a failed autofocus? check the "
-		    "focus and the light, then press the pedal again)";
+		why = "the camera stayed busy (after a failed autofocus, or "
+		    "still writing): check the focus and the light, then "
+		    "press the pedal again";
 		break;
 	case GP_ERROR_TIMEOUT:
-		why = "the camera did not answer in time";
+		why = "the camera hangs, or its connection is gone; the "
+		    "station reconnects, and if it does not come back, switch "
+		    "the camera off and on";
 		break;
 	case GP_ERROR_CANCEL:
 		why = "cancelled (the station is stopping)";
@@ -109,8 +219,15 @@ gp_err(struct gp *g, const char *what, int rc)
 	default:
 		why = gp_result_as_string(rc);
 	}
-	snprintf(g->err, sizeof(g->err), "camera: %s: %s (libgphoto2 %d)",
-	    what, why, rc);
+	if (atomic_load(&g->timedout))
+		snprintf(g->err, sizeof(g->err), "camera: %s: no answer within "
+		    "%d s (camera.timeout): %s", what, g->conf.timeout_s, why);
+	else if (rc == GP_ERROR_TIMEOUT)
+		snprintf(g->err, sizeof(g->err), "camera: %s: no answer in "
+		    "time: %s", what, why);
+	else
+		snprintf(g->err, sizeof(g->err), "camera: %s: %s (libgphoto2 "
+		    "%d)", what, why, rc);
 }
 
 /* Sets the text setting name to value; appends what happened to desc. */
@@ -248,35 +365,61 @@ static void *
 gp_open(const struct cam_conf *conf, char *err, size_t errlen)
 {
 	struct gp *g;
-	int rc;
+	pthread_condattr_t ca;
+	int before[MAXSOCK * 4], after[MAXSOCK * 4];
+	int rc, i, k, nbefore, nafter;
 
 	if ((g = calloc(1, sizeof(*g))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	g->conf = *conf;
+	if (g->conf.timeout_s <= 0)
+		g->conf.timeout_s = 30;
 	atomic_init(&g->cancelled, 0);
+	atomic_init(&g->timedout, 0);
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&g->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&g->wd, NULL, watch, g) != 0)
+		goto fail;
+	g->wd_running = 1;
 	if ((g->ctx = gp_context_new()) == NULL ||
-	    (rc = gp_camera_new(&g->cam)) < GP_OK) {
-		snprintf(err, errlen, "camera: out of memory");
-		gp_close(g);
-		return NULL;
-	}
+	    gp_camera_new(&g->cam) < GP_OK)
+		goto fail;
 	gp_context_set_cancel_func(g->ctx, cancel_cb, g);
-	if (choose(g) < GP_OK) {
-		snprintf(err, errlen, "%s", g->err);
-		gp_close(g);
-		return NULL;
+	if (choose(g) < GP_OK)
+		goto fail;
+	nbefore = tcp_socks(before, MAXSOCK * 4);
+	deadline(g, 1);
+	rc = gp_camera_init(g->cam, g->ctx);
+	pthread_mutex_lock(&g->mu);
+	nafter = tcp_socks(after, MAXSOCK * 4);
+	for (i = 0; i < nafter && g->nsock < MAXSOCK; i++) {
+		for (k = 0; k < nbefore && before[k] != after[i]; k++)
+			;
+		if (k == nbefore)
+			g->sock[g->nsock++] = after[i];
 	}
-	if ((rc = gp_camera_init(g->cam, g->ctx)) < GP_OK) {
+	pthread_mutex_unlock(&g->mu);
+	if (rc < GP_OK) {
+		deadline(g, 0);
 		gp_err(g, "open", rc);
-		snprintf(err, errlen, "%s", g->err);
-		gp_close(g);
-		return NULL;
+		goto fail;
 	}
 	set_text(g, "capturetarget", "Internal RAM");
 	set_format(g);
-	return g;
+	deadline(g, 0);
+	if (!atomic_load(&g->timedout))
+		return g;
+	gp_err(g, "open", GP_ERROR_TIMEOUT);
+fail:
+	snprintf(err, errlen, "%s", g->err[0] ? g->err :
+	    "camera: out of memory");
+	gp_close(g);
+	return NULL;
 }
 
 /*
@@ -306,16 +449,24 @@ gp_capture(void *arg, unsigned char **buf, size_t *len, char *name,
 	*buf = NULL;
 	*len = 0;
 	memset(&path, 0, sizeof(path));
+	deadline(g, 1);
 	while ((rc = gp_camera_capture(g->cam, GP_CAPTURE_IMAGE, &path,
 	    g->ctx)) == GP_ERROR_CAMERA_BUSY && again(g, &tries))
 		;
 	if (rc < GP_OK) {
 		gp_err(g, "capture", rc);
-		return -1;
+		goto fail;
 	}
-	if ((rc = gp_file_new(&file)) < GP_OK ||
-	    (rc = gp_camera_file_get(g->cam, path.folder, path.name,
-	    GP_FILE_TYPE_NORMAL, file, g->ctx)) < GP_OK ||
+	if ((rc = gp_file_new(&file)) < GP_OK) {
+		gp_err(g, "download", rc);
+		goto fail;
+	}
+	tries = 0;
+	while ((rc = gp_camera_file_get(g->cam, path.folder, path.name,
+	    GP_FILE_TYPE_NORMAL, file, g->ctx)) == GP_ERROR_CAMERA_BUSY &&
+	    again(g, &tries))
+		;
+	if (rc < GP_OK ||
 	    (rc = gp_file_get_data_and_size(file, &data, &size)) < GP_OK) {
 		gp_err(g, "download", rc);
 		goto fail;
@@ -338,14 +489,14 @@ gp_capture(void *arg, unsigned char **buf, size_t *len, char *name,
 	*len = size;
 	snprintf(name, namelen, "%s", path.name);
 	gp_file_unref(file);
-	/* leave nothing on the camera; a file that stays is not worth
-	 * failing the photo for */
-	tries = 0;
-	while (gp_camera_file_delete(g->cam, path.folder, path.name, g->ctx)
-	    == GP_ERROR_CAMERA_BUSY && again(g, &tries))
-		;
+	/* leave nothing on the camera. libgphoto2's ptp2 camlib ignores
+	 * the camera's answer to DeleteObject, so there is nothing to
+	 * check; a file that stays is not worth failing the photo for */
+	gp_camera_file_delete(g->cam, path.folder, path.name, g->ctx);
+	deadline(g, 0);
 	return 0;
 fail:
+	deadline(g, 0);
 	if (file != NULL)
 		gp_file_unref(file);
 	return -1;
@@ -354,7 +505,11 @@ fail:
 static void
 gp_cancel(void *arg)
 {
-	atomic_store(&((struct gp *)arg)->cancelled, 1);
+	struct gp *g = arg;
+
+	pthread_mutex_lock(&g->mu);
+	unstick(g);
+	pthread_mutex_unlock(&g->mu);
 }
 
 static const char *
@@ -376,6 +531,15 @@ gp_close(void *arg)
 
 	if (g == NULL)
 		return;
+	if (g->wd_running) {
+		pthread_mutex_lock(&g->mu);
+		g->quit = 1;
+		pthread_cond_signal(&g->cv);
+		pthread_mutex_unlock(&g->mu);
+		pthread_join(g->wd, NULL);
+	}
+	pthread_cond_destroy(&g->cv);
+	pthread_mutex_destroy(&g->mu);
 	if (g->cam != NULL) {
 		gp_camera_exit(g->cam, g->ctx);
 		gp_camera_unref(g->cam);

@@ -3,10 +3,8 @@
  * through real libgphoto2 and its ptp2 camlib, against fakeptpip, a
  * PTP/IP camera on loopback (tests/tools/fakeptpip.c) that serves the
  * demo frames byte for byte and injects faults: a camera that vanishes
- * in the middle of a download and comes back, and a flood of events.
- * (The fake can also answer "busy" and never answer; with libgphoto2
- * 2.5.30 both leave the PTP/IP session hanging inside libgphoto2, so
- * they are not tested here until the camera thread has a watchdog.)
+ * in the middle of a download and comes back, one that answers "busy",
+ * one that never answers, and a flood of events.
  *
  * Each test starts its own fakeptpip on a port of its own, with HOME in
  * a temporary folder (libgphoto2 keeps its PTP/IP GUID under $HOME).
@@ -27,6 +25,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <gphoto2/gphoto2-version.h>
 
 #include "drivers/cam.h"
 #include "tests/testutil.h"
@@ -119,6 +119,7 @@ conf(void)
 	snprintf(c.model, sizeof(c.model), "PTP/IP Camera");
 	snprintf(c.port, sizeof(c.port), "ptpip:127.0.0.1:%d:%d", port, port);
 	c.busy_retries = 5;
+	c.timeout_s = 3;
 	return c;
 }
 
@@ -239,6 +240,130 @@ START_TEST(vanishes_mid_download)
 }
 END_TEST
 
+/* The capture fails, with no frame, and the error says err1 or err2. */
+static void
+capture_fails(cam *cm, const char *err1, const char *err2)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	char name[256];
+
+	ck_assert_int_eq(cam_capture(cm, &buf, &len, name, sizeof(name)), -1);
+	ck_assert_ptr_null(buf);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_msg(strstr(cam_error(cm), err1) != NULL ||
+	    strstr(cam_error(cm), err2) != NULL, "%s", cam_error(cm));
+	printf("  %s\n", cam_error(cm));
+}
+
+/* libgphoto2 before 2.5.31 ignores a failed InitiateCapture of a generic
+ * PTP camera and waits for a capture event forever (cam_gphoto.c). */
+static int
+old_libgphoto2(void)
+{
+	const char **v = gp_library_version(GP_VERSION_SHORT);
+	int a = 0, b = 0, c = 0;
+
+	sscanf(v[0], "%d.%d.%d", &a, &b, &c);
+	return a * 10000 + b * 100 + c < 20531;
+}
+
+START_TEST(never_answers)
+{
+	struct cam_conf c;
+	cam *cm;
+
+	/* the first InitiateCapture is never answered: the capture ends
+	 * with an error at its deadline (3 s here) instead of hanging, and
+	 * the camera, opened again, works */
+	start_fake("-m", NULL);
+	c = conf();
+	cm = open_cam(&c);
+	capture_fails(cm, "no answer within 3 s", "no answer in time");
+	cam_close(cm);
+	cm = open_cam(&c);
+	capture_is(cm, 0);
+	cam_close(cm);
+	ck_assert_int_eq(count_op("op 0x100e"), 2);
+}
+END_TEST
+
+static void *
+cancel_soon(void *arg)
+{
+	usleep(500000);
+	cam_cancel(arg);
+	return NULL;
+}
+
+START_TEST(cancel_hung)
+{
+	struct cam_conf c;
+	pthread_t t;
+	cam *cm;
+
+	/* shutdown while a capture hangs: cam_cancel from another thread
+	 * ends it long before its 60 s deadline */
+	start_fake("-m", NULL);
+	c = conf();
+	c.timeout_s = 60;
+	cm = open_cam(&c);
+	ck_assert_int_eq(pthread_create(&t, NULL, cancel_soon, cm), 0);
+	capture_fails(cm, "cancelled", "cancelled");
+	pthread_join(t, NULL);
+	cam_close(cm);
+}
+END_TEST
+
+START_TEST(busy_capture)
+{
+	struct cam_conf c;
+	cam *cm;
+
+	/* "busy" to the first InitiateCapture (a failed autofocus). From
+	 * libgphoto2 2.5.31 the driver sees it and tries again 200 ms
+	 * later; 2.5.30 swallows it and waits, so there the deadline ends
+	 * the capture and the camera, opened again, works */
+	start_fake("-b", "1", NULL);
+	c = conf();
+	cm = open_cam(&c);
+	if (old_libgphoto2()) {
+		capture_fails(cm, "no answer within 3 s", "busy");
+		cam_close(cm);
+		cm = open_cam(&c);
+	}
+	capture_is(cm, 0);
+	cam_close(cm);
+	ck_assert_int_eq(count_op("op 0x100e"), 2);
+}
+END_TEST
+
+START_TEST(busy_download)
+{
+	struct cam_conf c;
+	cam *cm;
+
+	/* "busy" twice to GetObject: the download is tried again after
+	 * 200 and 400 ms, and the frame is whole */
+	start_fake("-B", "2", NULL);
+	c = conf();
+	cm = open_cam(&c);
+	capture_is(cm, 0);
+	ck_assert_int_eq(count_op("op 0x1009"), 3);
+	capture_is(cm, 1);
+	ck_assert_int_eq(count_op("op 0x1009"), 4);
+	cam_close(cm);
+	/* with no tries left, the shot fails and says why */
+	kill(fake, SIGTERM);
+	waitpid(fake, NULL, 0);
+	start_fake("-B", "1", NULL);
+	c.busy_retries = 0;
+	cm = open_cam(&c);
+	capture_fails(cm, "stayed busy", "stayed busy");
+	cam_close(cm);
+}
+END_TEST
+
 START_TEST(event_flood)
 {
 	struct cam_conf c;
@@ -282,6 +407,10 @@ main(void)
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, capture_download_delete);
 	tcase_add_test(tc, vanishes_mid_download);
+	tcase_add_test(tc, never_answers);
+	tcase_add_test(tc, cancel_hung);
+	tcase_add_test(tc, busy_capture);
+	tcase_add_test(tc, busy_download);
 	tcase_add_test(tc, event_flood);
 	tcase_add_test(tc, nothing_there);
 	suite_add_tcase(s, tc);

@@ -2,8 +2,8 @@
  * fakeptpip — a small PTP/IP camera on loopback, for testing the real
  * libgphoto2 driver without a camera on the desk.
  *
- *   fakeptpip -p PORT -d FRAMES [-l LOG] [-b BUSY] [-v SHOT] [-D DOWN_MS]
- *             [-m] [-f FLOOD]
+ *   fakeptpip -p PORT -d FRAMES [-l LOG] [-b BUSY] [-B BUSY] [-v SHOT]
+ *             [-D DOWN_MS] [-m] [-f FLOOD]
  *
  * It speaks the part of PTP/IP (ISO 15740 over TCP, as libgphoto2's ptp2
  * camlib uses it) that a tethered capture needs: the command and event
@@ -20,10 +20,12 @@
  * Each capture serves the next JPEG of FRAMES (name order, cycling),
  * byte for byte. Faults, for the driver's recovery paths:
  *   -b N   answer the first N InitiateCapture with DeviceBusy (0x2019);
+ *   -B N   answer the first N GetObject with DeviceBusy;
  *   -v K   on the K-th capture's download, send half the data and drop
  *          both connections and the listener, for -D ms (default 1500),
  *          then listen again: a camera unplugged mid-download;
- *   -m     never answer InitiateCapture (a camera that hangs);
+ *   -m     never answer the first InitiateCapture (a camera that hangs
+ *          until it is reconnected);
  *   -f N   send N unrelated events (DevicePropChanged) before each
  *          ObjectAdded: an event flood.
  * Single-threaded, one poll() loop; it exits on SIGTERM.
@@ -78,7 +80,7 @@ struct obj {
 static struct {
 	const char *dir;
 	FILE	*log;
-	int	busy, vanish_shot, down_ms, mute, flood;
+	int	busy, getbusy, vanish_shot, down_ms, mute, flood;
 	int	lfd, cfd, efd;
 	int	port;
 	struct obj obj[MAXOBJ];
@@ -521,6 +523,10 @@ command(const unsigned char *d, size_t len)
 	case OP_GET_OBJECT:
 		if ((o = find(p[0])) == NULL)
 			return respond(RC_INVALID_HANDLE, tid, 0, 0);
+		if (F.getbusy > 0) {
+			F.getbusy--;
+			return respond(RC_BUSY, tid, 0, 0);
+		}
 		if (F.vanish_shot > 0 && F.shots == F.vanish_shot) {
 			F.vanish_shot = 0;	/* once */
 			data_phase(tid, o->data, o->len, 1);
@@ -539,8 +545,10 @@ command(const unsigned char *d, size_t len)
 	case OP_INITIATE_CAPTURE: {
 		int k;
 
-		if (F.mute)
+		if (F.mute) {
+			F.mute = 0;
 			return 0;	/* the camera hangs */
+		}
 		if (F.busy > 0) {
 			F.busy--;
 			return respond(RC_BUSY, tid, 0, 0);
@@ -631,7 +639,7 @@ main(int argc, char **argv)
 	F.cfd = F.efd = -1;
 	F.down_ms = 1500;
 	F.next_handle = 0x101;
-	while ((ch = getopt(argc, argv, "p:d:l:b:v:D:mf:")) != -1) {
+	while ((ch = getopt(argc, argv, "p:d:l:b:B:v:D:mf:")) != -1) {
 		switch (ch) {
 		case 'p': F.port = atoi(optarg); break;
 		case 'd': F.dir = optarg; break;
@@ -643,14 +651,15 @@ main(int argc, char **argv)
 			setvbuf(F.log, NULL, _IOLBF, 0);
 			break;
 		case 'b': F.busy = atoi(optarg); break;
+		case 'B': F.getbusy = atoi(optarg); break;
 		case 'v': F.vanish_shot = atoi(optarg); break;
 		case 'D': F.down_ms = atoi(optarg); break;
 		case 'm': F.mute = 1; break;
 		case 'f': F.flood = atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: fakeptpip -p PORT -d FRAMES "
-			    "[-l LOG] [-b BUSY] [-v SHOT] [-D MS] [-m] "
-			    "[-f FLOOD]\n");
+			    "[-l LOG] [-b BUSY] [-B BUSY] [-v SHOT] [-D MS] "
+			    "[-m] [-f FLOOD]\n");
 			return 2;
 		}
 	}
