@@ -50,6 +50,23 @@ cam_capture(cam *c, unsigned char **buf, size_t *len, char *name,
 	return c->ops->capture(c->impl, buf, len, name, namelen);
 }
 
+int
+cam_watch(cam *c, int ms, unsigned char **buf, size_t *len, char *name,
+    size_t namelen)
+{
+	*buf = NULL;
+	*len = 0;
+	if (c->ops->watch == NULL)
+		return 0;
+	return c->ops->watch(c->impl, ms, buf, len, name, namelen);
+}
+
+int
+cam_watches(const cam *c)
+{
+	return c->ops->watch != NULL;
+}
+
 void
 cam_light(cam *c, double left, double right)
 {

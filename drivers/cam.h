@@ -56,6 +56,8 @@ struct cam_ops {
 	const char *(*error)(const void *);
 	void	 (*cancel)(void *);	/* NULL: nothing blocks for long */
 	void	 (*close)(void *);
+	int	 (*watch)(void *, int ms, unsigned char **buf, size_t *len,
+		    char *name, size_t namelen);	/* NULL: no events */
 };
 extern const struct cam_ops cam_sim_ops, cam_gphoto_ops;
 
@@ -68,6 +70,17 @@ cam	*cam_open(const struct cam_conf *conf, char *err, size_t errlen);
  */
 int	 cam_capture(cam *c, unsigned char **buf, size_t *len, char *name,
 	    size_t namelen);
+
+/*
+ * While the station waits: listens up to ms for the camera. Returns 1 for
+ * a frame shot with the camera's own shutter (in *buf and name, as
+ * cam_capture gives them), 0 for nothing, -1 when the camera is gone
+ * (cam_error says why). Drivers without events return 0 at once;
+ * cam_watches() says which ones have them.
+ */
+int	 cam_watch(cam *c, int ms, unsigned char **buf, size_t *len,
+	    char *name, size_t namelen);
+int	 cam_watches(const cam *c);
 
 /*
  * What the lamps give for the next frames, as summed levels of the lamps

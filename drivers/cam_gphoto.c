@@ -435,15 +435,62 @@ again(struct gp *g, int *tries)
 	return 1;
 }
 
+/*
+ * Downloads the camera's file at path into *buf (malloc'd, the caller's)
+ * and deletes it from the camera; -1 with g->err on failure, and then
+ * *buf is NULL. The caller keeps the deadline.
+ */
+static int
+fetch(struct gp *g, const CameraFilePath *path, unsigned char **buf,
+    size_t *len, char *name, size_t namelen)
+{
+	CameraFile *file = NULL;
+	const char *data = NULL;
+	unsigned long size = 0;
+	int rc, tries = 0;
+
+	if ((rc = gp_file_new(&file)) < GP_OK) {
+		gp_err(g, "download", rc);
+		return -1;
+	}
+	while ((rc = gp_camera_file_get(g->cam, path->folder, path->name,
+	    GP_FILE_TYPE_NORMAL, file, g->ctx)) == GP_ERROR_CAMERA_BUSY &&
+	    again(g, &tries))
+		;
+	if (rc < GP_OK ||
+	    (rc = gp_file_get_data_and_size(file, &data, &size)) < GP_OK)
+		gp_err(g, "download", rc);
+	/* a whole JPEG, or nothing: no partial frame reaches the pipeline */
+	else if (size < 4 || (unsigned char)data[0] != 0xff ||
+	    (unsigned char)data[1] != 0xd8 ||
+	    (unsigned char)data[size - 2] != 0xff ||
+	    (unsigned char)data[size - 1] != 0xd9)
+		snprintf(g->err, sizeof(g->err), "camera: download of %s/%s: "
+		    "not a whole JPEG (%lu bytes); shoot again", path->folder,
+		    path->name, size);
+	else if ((*buf = malloc(size)) == NULL)
+		snprintf(g->err, sizeof(g->err), "camera: out of memory");
+	else {
+		memcpy(*buf, data, size);
+		*len = size;
+		snprintf(name, namelen, "%s", path->name);
+	}
+	gp_file_unref(file);
+	if (*buf == NULL)
+		return -1;
+	/* leave nothing on the camera. libgphoto2's ptp2 camlib ignores
+	 * the camera's answer to DeleteObject, so there is nothing to
+	 * check; a file that stays is not worth failing the photo for */
+	gp_camera_file_delete(g->cam, path->folder, path->name, g->ctx);
+	return 0;
+}
+
 static int
 gp_capture(void *arg, unsigned char **buf, size_t *len, char *name,
     size_t namelen)
 {
 	struct gp *g = arg;
 	CameraFilePath path;
-	CameraFile *file = NULL;
-	const char *data = NULL;
-	unsigned long size = 0;
 	int rc, tries = 0;
 
 	*buf = NULL;
@@ -453,53 +500,41 @@ gp_capture(void *arg, unsigned char **buf, size_t *len, char *name,
 	while ((rc = gp_camera_capture(g->cam, GP_CAPTURE_IMAGE, &path,
 	    g->ctx)) == GP_ERROR_CAMERA_BUSY && again(g, &tries))
 		;
-	if (rc < GP_OK) {
+	if (rc < GP_OK)
 		gp_err(g, "capture", rc);
-		goto fail;
-	}
-	if ((rc = gp_file_new(&file)) < GP_OK) {
-		gp_err(g, "download", rc);
-		goto fail;
-	}
-	tries = 0;
-	while ((rc = gp_camera_file_get(g->cam, path.folder, path.name,
-	    GP_FILE_TYPE_NORMAL, file, g->ctx)) == GP_ERROR_CAMERA_BUSY &&
-	    again(g, &tries))
-		;
-	if (rc < GP_OK ||
-	    (rc = gp_file_get_data_and_size(file, &data, &size)) < GP_OK) {
-		gp_err(g, "download", rc);
-		goto fail;
-	}
-	/* a whole JPEG, or nothing: no partial frame reaches the pipeline */
-	if (size < 4 || (unsigned char)data[0] != 0xff ||
-	    (unsigned char)data[1] != 0xd8 ||
-	    (unsigned char)data[size - 2] != 0xff ||
-	    (unsigned char)data[size - 1] != 0xd9) {
-		snprintf(g->err, sizeof(g->err), "camera: download of %s/%s: "
-		    "not a whole JPEG (%lu bytes); shoot again", path.folder,
-		    path.name, size);
-		goto fail;
-	}
-	if ((*buf = malloc(size)) == NULL) {
-		snprintf(g->err, sizeof(g->err), "camera: out of memory");
-		goto fail;
-	}
-	memcpy(*buf, data, size);
-	*len = size;
-	snprintf(name, namelen, "%s", path.name);
-	gp_file_unref(file);
-	/* leave nothing on the camera. libgphoto2's ptp2 camlib ignores
-	 * the camera's answer to DeleteObject, so there is nothing to
-	 * check; a file that stays is not worth failing the photo for */
-	gp_camera_file_delete(g->cam, path.folder, path.name, g->ctx);
+	else
+		rc = fetch(g, &path, buf, len, name, namelen);
 	deadline(g, 0);
-	return 0;
-fail:
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Listens for the camera's events up to ms: a file the camera announces
+ * (GP_EVENT_FILE_ADDED, someone pressed its own shutter, as gphoto2
+ * --capture-tethered sees it) is fetched like a capture. An error means
+ * the camera is gone: the PTP/IP connection closed, the USB device
+ * unplugged or switched off.
+ */
+static int
+gp_watch(void *arg, int ms, unsigned char **buf, size_t *len, char *name,
+    size_t namelen)
+{
+	struct gp *g = arg;
+	CameraEventType type;
+	void *data = NULL;
+	int rc;
+
+	deadline(g, 1);
+	rc = gp_camera_wait_for_event(g->cam, ms, &type, &data, g->ctx);
+	if (rc < GP_OK)
+		gp_err(g, "listen", rc);
+	else if (type == GP_EVENT_FILE_ADDED)
+		rc = fetch(g, data, buf, len, name, namelen) == 0 ? 1 : -1;
+	else
+		rc = 0;
 	deadline(g, 0);
-	if (file != NULL)
-		gp_file_unref(file);
-	return -1;
+	free(data);
+	return rc < 0 ? -1 : rc;
 }
 
 static void
@@ -551,5 +586,5 @@ gp_close(void *arg)
 
 const struct cam_ops cam_gphoto_ops = {
 	"gphoto2", gp_open, gp_capture, NULL, gp_describe, gp_error,
-	gp_cancel, gp_close
+	gp_cancel, gp_close, gp_watch
 };

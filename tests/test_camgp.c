@@ -364,6 +364,50 @@ START_TEST(busy_download)
 }
 END_TEST
 
+START_TEST(own_shutter_and_gone)
+{
+	struct cam_conf c;
+	unsigned char *buf = NULL, *want;
+	size_t len = 0, wl;
+	char name[256];
+	cam *cm;
+	int i, rc = 0;
+
+	/* a frame shot with the camera's own shutter comes in through
+	 * cam_watch, whole; a camera that goes away while the station
+	 * waits is noticed there too */
+	start_fake(NULL);
+	c = conf();
+	cm = open_cam(&c);
+	ck_assert(cam_watches(cm));
+	ck_assert_int_eq(cam_watch(cm, 100, &buf, &len, name, sizeof(name)),
+	    0);
+	kill(fake, SIGUSR1);
+	for (i = 0; i < 40 && rc == 0; i++)
+		rc = cam_watch(cm, 250, &buf, &len, name, sizeof(name));
+	ck_assert_msg(rc == 1, "no frame from the shutter: %d %s", rc,
+	    cam_error(cm));
+	want = tu_read(frame(0), &wl);
+	ck_assert_ptr_nonnull(want);
+	ck_assert_uint_eq(len, wl);
+	ck_assert_msg(memcmp(buf, want, wl) == 0, "the bytes differ");
+	free(want);
+	free(buf);
+	ck_assert_int_eq(count_op("op 0x1009"), 1);	/* GetObject */
+	ck_assert_int_eq(count_op("op 0x100e"), 0);	/* no trigger */
+
+	kill(fake, SIGTERM);
+	waitpid(fake, NULL, 0);
+	fake = -1;
+	for (i = 0, rc = 0; i < 40 && rc == 0; i++)
+		rc = cam_watch(cm, 250, &buf, &len, name, sizeof(name));
+	ck_assert_int_eq(rc, -1);
+	ck_assert_ptr_null(buf);
+	printf("  gone while waiting: %s\n", cam_error(cm));
+	cam_close(cm);
+}
+END_TEST
+
 START_TEST(event_flood)
 {
 	struct cam_conf c;
@@ -411,6 +455,7 @@ main(void)
 	tcase_add_test(tc, cancel_hung);
 	tcase_add_test(tc, busy_capture);
 	tcase_add_test(tc, busy_download);
+	tcase_add_test(tc, own_shutter_and_gone);
 	tcase_add_test(tc, event_flood);
 	tcase_add_test(tc, nothing_there);
 	suite_add_tcase(s, tc);

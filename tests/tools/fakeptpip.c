@@ -28,6 +28,9 @@
  *          until it is reconnected);
  *   -f N   send N unrelated events (DevicePropChanged) before each
  *          ObjectAdded: an event flood.
+ * SIGUSR1 presses the camera's own shutter: the next frame becomes a new
+ * object, announced with ObjectAdded alone, as a camera does when someone
+ * shoots on it while it is tethered.
  * Single-threaded, one poll() loop; it exits on SIGTERM.
  */
 #include <arpa/inet.h>
@@ -96,6 +99,15 @@ on_term(int sig)
 {
 	(void)sig;
 	quit = 1;
+}
+
+static volatile sig_atomic_t shutter;
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+	shutter = 1;
 }
 
 /* ---- packing ---------------------------------------------------------- */
@@ -669,10 +681,23 @@ main(int argc, char **argv)
 	}
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
+	signal(SIGUSR1, on_usr1);
 	F.lfd = listen_on(F.port);
 	while (!quit) {
 		struct pollfd pfd[3];
+		struct obj *o;
 		int n = 0, i;
+
+		if (shutter && F.efd != -1) {	/* its own shutter */
+			shutter = 0;
+			if ((o = shoot()) != NULL) {
+				F.shots++;
+				if (F.log != NULL)
+					fprintf(F.log, "shutter 0x%x\n",
+					    o->handle);
+				event(EV_OBJECT_ADDED, 0, o->handle);
+			}
+		}
 
 		pfd[n++] = (struct pollfd){ F.lfd, POLLIN, 0 };
 		if (F.cfd != -1)
