@@ -1,10 +1,25 @@
 /*
  * camera.c — the camera thread. libgphoto2 blocks, so every cam_ call is
- * made here and only here. The thread waits on its request queue; each
- * MSG_CAPTURE gets exactly one MSG_FRAME back (the frame, or why there is
- * none), so a capture is never silently dropped. The camera is opened on
- * the first request, and after a failure it is closed and opened again
- * on the next one; state changes go to the main loop as MSG_CAMSTATE.
+ * made here and only here, and the thread owns the camera handle.
+ *
+ * It keeps the camera open. When opening fails, or a capture fails
+ * (after which libgphoto2's session is spent), it closes the handle and
+ * tries again in the background after 1 s, 2 s, 4 s ... up to 30 s, so
+ * that an unplugged or switched-off camera is back before the next pedal
+ * press without anyone restarting anything. The state goes to the main
+ * loop as MSG_CAMSTATE: connected; reconnecting (a camera that was there
+ * is being looked for, the first RECONNECT_TRIES tries); absent (none
+ * found at start, or not back after those tries; still tried every
+ * 30 s).
+ *
+ * Each MSG_CAPTURE gets exactly one MSG_FRAME back, the frame or why
+ * there is none, so a capture is never silently dropped. A capture while
+ * the camera is not open tries to open it at once.
+ *
+ * Between requests, a camera with events (libgphoto2) is listened to in
+ * short turns: that finds a camera switched off while the station waits,
+ * and brings in frames shot with the camera's own shutter (MSG_FRAME with
+ * seq 0; station.c decides what they are for).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +30,14 @@
 #include "daemon/idphotod.h"
 #include "drivers/cam.h"
 
+#define BACKOFF_FIRST_MS	1000
+#define BACKOFF_MAX_MS		30000
+#define RECONNECT_TRIES		5	/* 1+2+4+8+16 s: then "absent" */
+#define WATCH_MS		250	/* idle: how long one listen lasts */
+
+const char *const cam_state_names[] = { "absent", "reconnecting",
+    "connected" };
+
 struct camthread {
 	pthread_t t;
 	struct queue req;
@@ -22,7 +45,9 @@ struct camthread {
 	struct cam_conf conf;
 	pthread_mutex_t mu;	/* guards cam for camthread_stop's cancel */
 	cam	*cam;
-	int	connected;
+	enum cam_state state;
+	int	backoff_ms;	/* until the next try while not open */
+	int	tries;		/* failed opens since the camera was lost */
 };
 
 static void
@@ -34,31 +59,49 @@ set_cam(struct camthread *t, cam *c)
 }
 
 static void
-report_state(struct camthread *t, int connected, const char *text)
+report_state(struct camthread *t, enum cam_state state, const char *text)
 {
 	struct msg_camstate *m;
 
+	t->state = state;
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return;
 	m->q.kind = MSG_CAMSTATE;
-	m->connected = connected;
+	m->state = state;
 	snprintf(m->text, sizeof(m->text), "%s", text);
-	t->connected = connected;
 	queue_push(t->done, &m->q);
 }
 
+/* Drops the handle after a failure; err says why. */
+static void
+lose(struct camthread *t, const char *err)
+{
+	cam *c = t->cam;
+
+	set_cam(t, NULL);	/* no cancel reaches a closed handle */
+	cam_close(c);
+	t->tries = 0;
+	t->backoff_ms = BACKOFF_FIRST_MS;
+	report_state(t, CAM_RECONNECTING, err);
+}
+
+/* Opens the camera unless it is open; on failure err says why. */
 static int
-ensure_open(struct camthread *t, char *err, size_t errlen)
+try_open(struct camthread *t, char *err, size_t errlen)
 {
 	if (t->cam != NULL)
 		return 0;
 	set_cam(t, cam_open(&t->conf, err, errlen));
-	if (t->cam == NULL) {
-		report_state(t, 0, err);
-		return -1;
+	if (t->cam != NULL) {
+		t->tries = 0;
+		t->backoff_ms = BACKOFF_FIRST_MS;
+		report_state(t, CAM_CONNECTED, cam_describe(t->cam));
+		return 0;
 	}
-	report_state(t, 1, cam_describe(t->cam));
-	return 0;
+	t->tries++;
+	report_state(t, t->state == CAM_RECONNECTING &&
+	    t->tries < RECONNECT_TRIES ? CAM_RECONNECTING : CAM_ABSENT, err);
+	return -1;
 }
 
 static void
@@ -77,17 +120,42 @@ capture(struct camthread *t, const struct msg_capture *req)
 		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 			;
 	}
-	if (ensure_open(t, m->err, sizeof(m->err)) == 0)
+	if (try_open(t, m->err, sizeof(m->err)) == 0) {
 		cam_light(t->cam, req->light[0], req->light[1]);
-	if (t->cam != NULL && cam_capture(t->cam, &m->buf, &m->len, m->name,
-	    sizeof(m->name)) == -1) {
-		snprintf(m->err, sizeof(m->err), "%s", cam_error(t->cam));
-		/* start afresh on the next capture */
-		cam_close(t->cam);
-		set_cam(t, NULL);
-		report_state(t, 0, m->err);
+		if (cam_capture(t->cam, &m->buf, &m->len, m->name,
+		    sizeof(m->name)) == -1) {
+			snprintf(m->err, sizeof(m->err), "%s",
+			    cam_error(t->cam));
+			lose(t, m->err);
+		}
 	}
 	queue_push(t->done, &m->q);
+}
+
+/*
+ * Idle, with a camera that has events: listens for WATCH_MS, so that a
+ * request waits at most that long. A frame from the camera's own shutter
+ * goes to the main loop as a MSG_FRAME with seq 0; an error means the
+ * camera is gone, and it is looked for again.
+ */
+static void
+watch(struct camthread *t)
+{
+	struct msg_frame *m;
+	int rc;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return;
+	m->q.kind = MSG_FRAME;
+	rc = cam_watch(t->cam, WATCH_MS, &m->buf, &m->len, m->name,
+	    sizeof(m->name));
+	if (rc == 1) {
+		queue_push(t->done, &m->q);
+		return;
+	}
+	if (rc == -1)
+		lose(t, cam_error(t->cam));
+	free(m);
 }
 
 static void *
@@ -96,15 +164,34 @@ run(void *arg)
 	struct camthread *t = arg;
 	struct qnode *n;
 	char err[512];
+	cam *c;
 
-	ensure_open(t, err, sizeof(err));
-	while ((n = queue_pop(&t->req, 1)) != NULL) {
+	t->backoff_ms = BACKOFF_FIRST_MS;
+	try_open(t, err, sizeof(err));
+	for (;;) {
+		n = queue_pop(&t->req, t->cam == NULL ? t->backoff_ms :
+		    cam_watches(t->cam) ? 0 : -1);
+		if (n == NULL && queue_closed(&t->req))
+			break;
+		if (n == NULL && t->cam != NULL) {
+			watch(t);
+			continue;
+		}
+		if (n == NULL) {
+			/* backed off: try again, and wait longer next time */
+			if (try_open(t, err, sizeof(err)) == -1)
+				t->backoff_ms = t->backoff_ms * 2 <
+				    BACKOFF_MAX_MS ? t->backoff_ms * 2 :
+				    BACKOFF_MAX_MS;
+			continue;
+		}
 		if (n->kind == MSG_CAPTURE)
 			capture(t, (struct msg_capture *)n);
 		msg_free(n);
 	}
-	cam_close(t->cam);
+	c = t->cam;
 	set_cam(t, NULL);
+	cam_close(c);
 	return NULL;
 }
 

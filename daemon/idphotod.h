@@ -59,18 +59,19 @@ struct queue {
 void	queue_init(struct queue *q, int wakefd);
 /* Appends n (the queue owns it until popped); wakes a waiter. */
 void	queue_push(struct queue *q, struct qnode *n);
-/* The oldest node, or NULL: with wait, blocks until one comes or the
- * queue is closed. */
-struct qnode *queue_pop(struct queue *q, int wait);
+/* The oldest node, or NULL: waits for one up to wait_ms (-1: until one
+ * comes; 0: not at all), and not at all once the queue is closed. */
+struct qnode *queue_pop(struct queue *q, int wait_ms);
 /* Makes every waiting and future blocking pop return NULL when empty. */
 void	queue_close(struct queue *q);
+int	queue_closed(struct queue *q);
 void	queue_destroy(struct queue *q);
 
 /* ---- messages between the threads ---------------------------------- */
 enum {
 	MSG_CAPTURE = 1,	/* main -> camera: take a frame */
 	MSG_FRAME,		/* camera -> main: a frame, or why not */
-	MSG_CAMSTATE,		/* camera -> main: connected/absent */
+	MSG_CAMSTATE,		/* camera -> main: connected, reconnecting, absent */
 	MSG_JOB,		/* main -> worker: process a frame */
 	MSG_RESULT		/* worker -> main: the outcome */
 };
@@ -91,10 +92,14 @@ struct msg_frame {
 	char	err[512];
 };
 
+/* The camera as the camera thread sees it (camera.c). */
+enum cam_state { CAM_ABSENT, CAM_RECONNECTING, CAM_CONNECTED };
+extern const char *const cam_state_names[];
+
 struct msg_camstate {
 	struct qnode q;
-	int	connected;
-	char	text[512];
+	enum cam_state state;
+	char	text[512];	/* the camera, or why it is not there */
 };
 
 struct msg_job {

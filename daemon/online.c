@@ -144,6 +144,19 @@ print_findings(json_t *checks)
 }
 
 /* The lamps of a status: the interface, then each lamp's level. */
+/* The camera's state in a status or event: "connected", else in capitals
+ * so that it stands out. */
+static const char *
+cam_word(json_t *o)
+{
+	const char *st = str(o, "state");
+
+	if (strcmp(st, "connected") == 0)
+		return _("connected");
+	return strcmp(st, "reconnecting") == 0 ? _("RECONNECTING") :
+	    _("ABSENT");
+}
+
 static void
 print_lamps(json_t *lamps)
 {
@@ -183,9 +196,7 @@ print_human(json_t *o)
 		    "connected")) ? _("connected") : _("ABSENT"),
 		    str(o, "text"));
 	} else if (strcmp(ev, "camera") == 0) {
-		printf(_("camera: %s %s\n"), json_is_true(json_object_get(o,
-		    "connected")) ? _("connected") : _("ABSENT"),
-		    str(o, "text"));
+		printf(_("camera: %s %s\n"), cam_word(o), str(o, "text"));
 	} else if (strcmp(ev, "result") == 0) {
 		const char *oc = str(o, "outcome");
 
@@ -218,8 +229,7 @@ print_human(json_t *o)
 		printf(_("state %s %s; camera %s (%s); %lld shots, %lld "
 		    "accepted, %lld rejected, %lld errors\n"),
 		    _(str(o, "state")), str(o, "id"),
-		    json_is_true(json_object_get(cm, "connected")) ?
-		    _("connected") : _("ABSENT"), str(cm, "text"),
+		    cam_word(cm), str(cm, "text"),
 		    json_integer_value(json_object_get(n, "shots")),
 		    json_integer_value(json_object_get(n, "accepted")),
 		    json_integer_value(json_object_get(n, "rejected")),

@@ -50,7 +50,7 @@ struct station {
 	unsigned seq;		/* of the latest shot */
 	json_t	*accepted;	/* ID -> { output, time } */
 	json_t	*last;		/* the latest result event */
-	int	cam_connected;
+	enum cam_state cam_state;
 	char	camtext[512];
 	rig	*rig;		/* the lamps, or NULL */
 	int	lamps_connected;
@@ -138,7 +138,7 @@ update_status(struct station *s)
 	    "lamps %s; %lu accepted, %lu rejected, %lu errors",
 	    stnames[s->state], s->id[0] ? " " : "",
 	    s->id[0] ? masked(s->id, m, sizeof(m)) : "",
-	    s->cam_connected ? "connected" : "absent",
+	    cam_state_names[s->cam_state],
 	    s->rig == NULL ? "none" : s->lamps_connected ? "on" : "absent",
 	    s->passed, s->failed, s->errors);
 }
@@ -462,10 +462,11 @@ station_recover(struct station *s, const char *path)
 
 /* ---- the workflow ------------------------------------------------------ */
 
-static void
-shoot(struct station *s, const char *source)
+/* A shot begins: journalled first, so that nothing goes unrecorded; -1
+ * when the journal cannot be written, and then there is no shot. */
+static int
+begin_shot(struct station *s, const char *source)
 {
-	struct rig_status rs = { .side_target = { -1, -1 } };
 	char m[32];
 
 	s->seq++;
@@ -476,7 +477,7 @@ shoot(struct station *s, const char *source)
 		s->calibrating = 0;
 		notice(s, "JOURNAL", N_("the journal cannot be written (disk "
 		    "full?): not shooting, so that nothing goes unrecorded"));
-		return;
+		return -1;
 	}
 	if (s->calibrating)
 		log_info("calibration shot %u (%s)", s->seq, source);
@@ -486,6 +487,16 @@ shoot(struct station *s, const char *source)
 		    masked(s->id, m, sizeof(m)), source);
 	}
 	set_state(s, ST_CAPTURING, s->calibrating ? "calibration" : NULL);
+	return 0;
+}
+
+static void
+shoot(struct station *s, const char *source)
+{
+	struct rig_status rs = { .side_target = { -1, -1 } };
+
+	if (begin_shot(s, source) == -1)
+		return;
 	/* the frame is taken once the lamps have reached their level */
 	if (s->rig != NULL)
 		rig_status(s->rig, &rs);
@@ -600,11 +611,56 @@ calibration_done(struct station *s, struct msg_result *r, const char *err)
 	set_state(s, s->cal_prev, NULL);
 }
 
+/*
+ * A frame shot with the camera's own shutter (seq 0). With a graduate in
+ * the chair (armed, or rejected and waiting for a retake) it is that
+ * graduate's shot, as if the pedal had been pressed; 0, and f->seq is
+ * set. Otherwise it is for no one: it is kept under
+ * archive/unassigned/, never lost and never used, and the operator is
+ * told; -1.
+ */
+static int
+own_shutter(struct station *s, struct msg_frame *f)
+{
+	char path[PATH_MAX], m[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if ((s->state == ST_ARMED || s->state == ST_REJECTED) &&
+	    !s->calibrating) {
+		if (begin_shot(s, "camera shutter") == -1)
+			return -1;
+		f->seq = s->seq;
+		return 0;
+	}
+	localtime_r(&now, &tm);
+	strftime(m, sizeof(m), "%Y%m%d-%H%M%S", &tm);
+	if (ctl_pathf(path, "%s/archive/unassigned", s->conf.state_dir) ==
+	    -1 || ctl_mkdirs(path, 0700) == -1 ||
+	    ctl_pathf(path, "%s/archive/unassigned/%s-%s", s->conf.state_dir,
+	    m, f->name) == -1 || ctl_write_file(path, f->buf, f->len,
+	    0600) == -1) {
+		log_warn("camera: a frame from its own shutter: %s", path);
+		notice(s, "UNASSIGNED", N_("a frame shot with the camera's "
+		    "own shutter came while no graduate was waiting, and it "
+		    "could not be kept"));
+		return -1;
+	}
+	log_warnx("camera: a frame from its own shutter while %s; kept as "
+	    "%s", stnames[s->state], path);
+	notice(s, "UNASSIGNED", N_("a frame shot with the camera's own "
+	    "shutter came while no graduate was waiting: kept under "
+	    "archive/unassigned, not used"));
+	return -1;
+}
+
 static void
 on_frame(struct station *s, struct msg_frame *f)
 {
 	struct msg_job *job;
 
+	if (f->seq == 0 && own_shutter(s, f) == -1)
+		return;
 	if (s->state != ST_CAPTURING || f->seq != s->seq) {
 		log_warnx("camera: a frame for shot %u arrived late; it is "
 		    "not used", f->seq);
@@ -616,9 +672,11 @@ on_frame(struct station *s, struct msg_frame *f)
 	}
 	if (f->buf == NULL) {
 		s->errors++;
-		journal(s, json_pack("{s:s, s:s, s:i, s:s, s:s}", "event",
+		json_decref(s->last);	/* status shows it as the last result */
+		s->last = json_pack("{s:s, s:s, s:i, s:s, s:s}", "event",
 		    "result", "id", s->id, "seq", (json_int_t)f->seq,
-		    "outcome", "error", "error", f->err));
+		    "outcome", "error", "error", f->err);
+		journal(s, json_incref(s->last));
 		set_state(s, ST_REJECTED, NULL);
 		notice(s, "CAMERA", f->err);	/* the camera's words: no ID */
 		return;
@@ -725,18 +783,20 @@ station_completion(struct station *s, struct qnode *n)
 		struct msg_camstate *c = (struct msg_camstate *)n;
 		json_t *ev;
 
-		if (c->connected != s->cam_connected ||
+		if (c->state != s->cam_state ||
 		    strcmp(c->text, s->camtext) != 0) {
-			if (c->connected)
+			if (c->state == CAM_CONNECTED)
 				log_info("camera: %s", c->text);
 			else
-				log_warnx("camera: %s", c->text);
+				log_warnx("camera %s: %s",
+				    cam_state_names[c->state], c->text);
 		}
-		s->cam_connected = c->connected;
+		s->cam_state = c->state;
 		snprintf(s->camtext, sizeof(s->camtext), "%s", c->text);
 		update_status(s);
-		ev = json_pack("{s:s, s:b, s:s}", "event", "camera",
-		    "connected", c->connected, "text", c->text);
+		ev = json_pack("{s:s, s:b, s:s, s:s}", "event", "camera",
+		    "connected", c->state == CAM_CONNECTED, "state",
+		    cam_state_names[c->state], "text", c->text);
 		control_broadcast(ev);
 		json_decref(ev);
 		break;
@@ -779,8 +839,9 @@ status_json(struct station *s)
 	json_object_set_new(o, "state", json_string(stnames[s->state]));
 	json_object_set_new(o, "id", json_string(s->id));
 	add_who(s, o);
-	json_object_set_new(o, "camera", json_pack("{s:b, s:s}", "connected",
-	    s->cam_connected, "text", s->camtext));
+	json_object_set_new(o, "camera", json_pack("{s:b, s:s, s:s}",
+	    "connected", s->cam_state == CAM_CONNECTED, "state",
+	    cam_state_names[s->cam_state], "text", s->camtext));
 	json_object_set_new(o, "counts", json_pack("{s:I, s:I, s:I, s:I}",
 	    "shots", (json_int_t)s->shots, "accepted", (json_int_t)s->passed,
 	    "rejected", (json_int_t)s->failed, "errors",

@@ -181,7 +181,7 @@ run(void *arg)
 	struct worker *w = arg;
 	struct qnode *n;
 
-	while ((n = queue_pop(&w->jobs, 1)) != NULL) {
+	while ((n = queue_pop(&w->jobs, -1)) != NULL) {
 		struct msg_job *j = (struct msg_job *)n;
 		struct msg_result *r = calloc(1, sizeof(*r));
 

@@ -26,7 +26,14 @@ start() {
 	done
 	bad "the daemon did not come up"; cat "$tmp/log"; exit 1
 }
-state() { "$C" --json status | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'; }
+state() { "$C" --json status | json state; }
+# json KEY...: the value at that path of the JSON object on stdin
+json() {
+	/usr/bin/python3 -c 'import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1:]: v = v.get(k, "") if isinstance(v, dict) else ""
+print(str(v).lower() if isinstance(v, bool) else v)' "$@"
+}
 # wait_state STATE...: up to 20 s for the station to reach one of them
 wait_state() {
 	for i in $(seq 200); do
