@@ -69,6 +69,8 @@ report_state(struct camthread *t, enum cam_state state, const char *text)
 	m->q.kind = MSG_CAMSTATE;
 	m->state = state;
 	snprintf(m->text, sizeof(m->text), "%s", text);
+	if (state == CAM_CONNECTED)
+		snprintf(m->info, sizeof(m->info), "%s", cam_info(t->cam));
 	queue_push(t->done, &m->q);
 }
 
@@ -130,6 +132,9 @@ capture(struct camthread *t, const struct msg_capture *req)
 		}
 	}
 	queue_push(t->done, &m->q);
+	/* the battery and settings as they are after the shot */
+	if (t->cam != NULL)
+		report_state(t, CAM_CONNECTED, cam_describe(t->cam));
 }
 
 /*

@@ -100,6 +100,7 @@ struct msg_camstate {
 	struct qnode q;
 	enum cam_state state;
 	char	text[512];	/* the camera, or why it is not there */
+	char	info[2048];	/* connected: cam_info(), read just now */
 };
 
 struct msg_job {

@@ -222,6 +222,17 @@ print_human(json_t *o)
 	    !json_is_true(json_object_get(o, "ok"))) {
 		printf(_("refused (%s): %s\n"), str(o, "code"),
 		    str(o, "error"));
+	} else if (json_object_get(o, "state") == NULL &&
+	    json_object_get(o, "camera") != NULL) {	/* idphotoctl camera */
+		json_t *cm = json_object_get(o, "camera"), *v;
+		const char *k;
+
+		printf(_("camera %s: %s\n"), cam_word(cm), str(cm, "text"));
+		if (str(o, "read")[0])
+			printf(_("  as read from the camera at %s:\n"),
+			    str(o, "read"));
+		json_object_foreach(json_object_get(cm, "info"), k, v)
+			printf("  %-16s %s\n", k, json_string_value(v));
 	} else if (json_object_get(o, "state") != NULL) {
 		json_t *cm = json_object_get(o, "camera");
 		json_t *n = json_object_get(o, "counts");
@@ -603,7 +614,8 @@ ctl_online(const char *sock, const char *cmd, int argc, char **argv,
 		    argv[0]) : json_pack("{s:s}", "cmd", "history");
 	else if ((strcmp(cmd, "status") == 0 || strcmp(cmd, "shoot") == 0 ||
 	    strcmp(cmd, "cancel") == 0 || strcmp(cmd, "reload") == 0 ||
-	    strcmp(cmd, "subscribe") == 0) && argc == 0)
+	    strcmp(cmd, "subscribe") == 0 || strcmp(cmd, "camera") == 0) &&
+	    argc == 0)
 		req = json_pack("{s:s}", "cmd", cmd);
 	else if ((strcmp(cmd, "console") == 0 ||
 	    strcmp(cmd, "calibrate") == 0) && argc == 0)
@@ -611,7 +623,7 @@ ctl_online(const char *sock, const char *cmd, int argc, char **argv,
 	else {
 		static const char *const known[] = { "id", "retake", "history",
 		    "status", "shoot", "cancel", "reload", "subscribe",
-		    "console", "calibrate", NULL };
+		    "console", "calibrate", "camera", NULL };
 		int k;
 
 		for (k = 0; known[k] != NULL && strcmp(known[k], cmd) != 0; k++)

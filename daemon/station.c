@@ -52,6 +52,8 @@ struct station {
 	json_t	*last;		/* the latest result event */
 	enum cam_state cam_state;
 	char	camtext[512];
+	char	caminfo[2048];	/* cam_info() lines, read at caminfo_time */
+	time_t	caminfo_time;
 	rig	*rig;		/* the lamps, or NULL */
 	int	lamps_connected;
 	char	lampstext[512];
@@ -783,14 +785,16 @@ station_completion(struct station *s, struct qnode *n)
 		struct msg_camstate *c = (struct msg_camstate *)n;
 		json_t *ev;
 
-		if (c->state != s->cam_state ||
-		    strcmp(c->text, s->camtext) != 0) {
-			if (c->state == CAM_CONNECTED)
-				log_info("camera: %s", c->text);
-			else
-				log_warnx("camera %s: %s",
-				    cam_state_names[c->state], c->text);
-		}
+		snprintf(s->caminfo, sizeof(s->caminfo), "%s", c->info);
+		s->caminfo_time = time(NULL);
+		if (c->state == s->cam_state &&
+		    strcmp(c->text, s->camtext) == 0)
+			break;		/* only the info is new */
+		if (c->state == CAM_CONNECTED)
+			log_info("camera: %s", c->text);
+		else
+			log_warnx("camera %s: %s", cam_state_names[c->state],
+			    c->text);
 		s->cam_state = c->state;
 		snprintf(s->camtext, sizeof(s->camtext), "%s", c->text);
 		update_status(s);
@@ -852,6 +856,34 @@ status_json(struct station *s)
 		json_object_set_new(o, "lamps", lamps_json(s));
 	if (s->last != NULL)
 		json_object_set(o, "last", s->last);
+	return o;
+}
+
+/*
+ * The camera diagnostics: its state and what it said about itself (the
+ * "name: value" lines of cam_info, as an object) when it was last read:
+ * on connecting and after each shot.
+ */
+static json_t *
+camera_json(struct station *s)
+{
+	json_t *o = ok(), *info = json_object();
+	char *line, *save = NULL, *colon, buf[sizeof(s->caminfo)], when[32];
+
+	snprintf(buf, sizeof(buf), "%s", s->caminfo);
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if ((colon = strstr(line, ": ")) != NULL) {
+			*colon = '\0';
+			json_object_set_new(info, line, json_string(colon + 2));
+		}
+	json_object_set_new(o, "camera", json_pack("{s:b, s:s, s:s, s:o}",
+	    "connected", s->cam_state == CAM_CONNECTED, "state",
+	    cam_state_names[s->cam_state], "text", s->camtext, "info", info));
+	if (s->caminfo_time != 0) {
+		ctl_time_iso((double)s->caminfo_time, when, sizeof(when));
+		json_object_set_new(o, "read", json_string(when));
+	}
 	return o;
 }
 
@@ -1060,8 +1092,11 @@ station_request(struct client *c, json_t *req, void *arg)
 	}
 	if (strcmp(cmd, "history") == 0)
 		return req_history(s, req);
+	if (strcmp(cmd, "camera") == 0)
+		return camera_json(s);
 	if (strcmp(cmd, "calibrate") == 0)
 		return req_calibrate(s, req);
 	return refuse("USAGE", "unknown command \"%s\" (status, id, shoot, "
-	    "retake, cancel, subscribe, reload, history, calibrate)", cmd);
+	    "retake, cancel, subscribe, reload, history, calibrate, camera)",
+	    cmd);
 }

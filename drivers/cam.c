@@ -11,6 +11,7 @@
 struct cam {
 	const struct cam_ops *ops;
 	void	*impl;
+	char	info[1024];	/* cam_info of a driver with no info() */
 };
 
 static const struct cam_ops *const drivers[] = { &cam_sim_ops,
@@ -79,6 +80,16 @@ cam_cancel(cam *c)
 {
 	if (c != NULL && c->ops->cancel != NULL)
 		c->ops->cancel(c->impl);
+}
+
+const char *
+cam_info(cam *c)
+{
+	if (c->ops->info != NULL)
+		return c->ops->info(c->impl);
+	snprintf(c->info, sizeof(c->info), "driver: %s\n",
+	    c->ops->describe(c->impl));
+	return c->info;
 }
 
 const char *

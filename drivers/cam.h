@@ -58,6 +58,7 @@ struct cam_ops {
 	void	 (*close)(void *);
 	int	 (*watch)(void *, int ms, unsigned char **buf, size_t *len,
 		    char *name, size_t namelen);	/* NULL: no events */
+	const char *(*info)(void *);	/* NULL: describe() says it all */
 };
 extern const struct cam_ops cam_sim_ops, cam_gphoto_ops;
 
@@ -95,6 +96,14 @@ void	 cam_light(cam *c, double left, double right);
  * only call that may be made from another thread than the camera's.
  */
 void	 cam_cancel(cam *c);
+
+/*
+ * The camera's own account, read from it now (so it may block): lines of
+ * "name: value", e.g. the model, the port, the battery, and the settings
+ * that matter to the station as the camera reads them back. The text is
+ * the handle's, good until the next call on it.
+ */
+const char *cam_info(cam *c);
 
 /* One line about the camera: driver, model, where it is. */
 const char *cam_describe(const cam *c);

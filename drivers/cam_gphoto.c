@@ -46,6 +46,7 @@
 #include <time.h>
 
 #include <gphoto2/gphoto2.h>
+#include <gphoto2/gphoto2-version.h>
 
 #include "drivers/cam.h"
 
@@ -68,6 +69,7 @@ struct gp {
 	int	quit;
 	char	desc[768];
 	char	err[1536];
+	char	info[2048];
 };
 
 static GPContextFeedback
@@ -537,6 +539,83 @@ gp_watch(void *arg, int ms, unsigned char **buf, size_t *len, char *name,
 	return rc < 0 ? -1 : rc;
 }
 
+/*
+ * Appends "label: value" for the first of the settings names (a
+ * space-separated list: Canon and Nikon name some differently) that the
+ * camera has; "label: not reported" when it has none.
+ */
+static void
+add_setting(struct gp *g, const char *label, const char *names)
+{
+	CameraWidget *w = NULL;
+	CameraWidgetType type;
+	char name[64], value[160] = "not reported";
+	const char *p = names, *text;
+	size_t used = strlen(g->info), n;
+	float f;
+	int i;
+
+	while (*p != '\0') {
+		n = strcspn(p, " ");
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		p += n + (p[n] == ' ');
+		if (gp_camera_get_single_config(g->cam, name, &w, g->ctx) <
+		    GP_OK)
+			continue;
+		gp_widget_get_type(w, &type);
+		if (type == GP_WIDGET_RANGE && gp_widget_get_value(w, &f) >=
+		    GP_OK)
+			snprintf(value, sizeof(value), "%g", f);
+		else if ((type == GP_WIDGET_TOGGLE || type == GP_WIDGET_DATE) &&
+		    gp_widget_get_value(w, &i) >= GP_OK)
+			snprintf(value, sizeof(value), "%d", i);
+		else if (type != GP_WIDGET_RANGE && type != GP_WIDGET_TOGGLE &&
+		    type != GP_WIDGET_DATE && gp_widget_get_value(w, &text) >=
+		    GP_OK && text != NULL)
+			snprintf(value, sizeof(value), "%s", text);
+		gp_widget_free(w);
+		break;
+	}
+	snprintf(g->info + used, sizeof(g->info) - used, "%s: %s\n", label,
+	    value);
+}
+
+/* What the camera says about itself; gphoto2 --summary and --get-config
+ * read the same. */
+static const char *
+gp_info(void *arg)
+{
+	struct gp *g = arg;
+	CameraAbilities a;
+	GPPortInfo pi;
+	char *path = NULL;
+
+	g->info[0] = '\0';
+	deadline(g, 1);
+	if (gp_camera_get_abilities(g->cam, &a) >= GP_OK &&
+	    gp_camera_get_port_info(g->cam, &pi) >= GP_OK &&
+	    gp_port_info_get_path(pi, &path) >= GP_OK)
+		snprintf(g->info, sizeof(g->info), "driver: gphoto2 "
+		    "(libgphoto2 %s)\nmodel: %s\nport: %s\n",
+		    gp_library_version(GP_VERSION_SHORT)[0], a.model, path);
+	add_setting(g, "manufacturer", "manufacturer");
+	add_setting(g, "camera model", "cameramodel model");
+	add_setting(g, "serial number", "serialnumber eosserialnumber");
+	add_setting(g, "firmware", "deviceversion");
+	add_setting(g, "battery", "batterylevel");
+	add_setting(g, "capture target", "capturetarget");
+	add_setting(g, "image format", "imageformat imagequality");
+	add_setting(g, "image size", "imagesize");
+	add_setting(g, "ISO", "iso");
+	add_setting(g, "shutter speed", "shutterspeed shutterspeed2");
+	add_setting(g, "aperture", "aperture f-number");
+	add_setting(g, "white balance", "whitebalance");
+	add_setting(g, "focus mode", "focusmode");
+	add_setting(g, "auto power off", "autopoweroff");
+	deadline(g, 0);
+	return g->info;
+}
+
 static void
 gp_cancel(void *arg)
 {
@@ -586,5 +665,5 @@ gp_close(void *arg)
 
 const struct cam_ops cam_gphoto_ops = {
 	"gphoto2", gp_open, gp_capture, NULL, gp_describe, gp_error,
-	gp_cancel, gp_close, gp_watch
+	gp_cancel, gp_close, gp_watch, gp_info
 };

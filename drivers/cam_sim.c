@@ -321,5 +321,5 @@ sim_close(void *arg)
 
 const struct cam_ops cam_sim_ops = {
 	"sim", sim_open, sim_capture, sim_light, sim_describe, sim_error,
-	NULL, sim_close, NULL
+	NULL, sim_close, NULL, NULL
 };

@@ -1,11 +1,13 @@
 #!/bin/sh
 # it-camera.sh — idphotod with the real libgphoto2 driver, against
-# fakeptpip, a PTP/IP camera on loopback (tests/tools/fakeptpip.c). The
-# camera's state reaches idphotoctl and the log: connected; reconnecting
-# after it vanished in the middle of a download, and back by itself
-# without a pedal press; a shot while it hangs ends at camera.timeout;
-# and a camera switched off for good is found gone while the station
-# waits, and called absent. No shot is dropped: each gets a result.
+# fakeptpip, a PTP/IP camera on loopback (tests/tools/fakeptpip.c):
+# `idphotoctl camera` shows what the camera reads back; the camera's
+# state reaches idphotoctl and the log: reconnecting after it vanished in
+# the middle of a download, and connected again by itself without a
+# pedal press; frames from the camera's own shutter; a shot while it
+# hangs ends at camera.timeout; a camera switched off for good is found
+# gone while the station waits, and called absent. No shot is dropped:
+# each gets a result.
 # Environment from `make check`: BUILD, SRCDIR.
 set -u
 D="$BUILD/idphotod" C="$BUILD/idphotoctl" F="$BUILD/tests/tools/fakeptpip"
@@ -51,6 +53,12 @@ echo "-- the camera vanishes in the middle of a download (down 4 s)"
 fake -v 1 -D 4000
 start
 check "connected to the PTP/IP camera" 'wait_cam connected'
+"$C" camera >"$tmp/out"
+check "idphotoctl camera: the model and the port" \
+	'grep -q "model  *PTP/IP Camera" "$tmp/out" && grep -q "port  *ptpip:127.0.0.1:$port" "$tmp/out"'
+check "idphotoctl camera: the battery, read from the camera" 'grep -q "battery  *73%" "$tmp/out"'
+check "idphotoctl --json camera: the state and the settings" \
+	'[ "$("$C" --json camera | json camera info "serial number")" = IDP0001 ]'
 "$C" id $ID1 >/dev/null
 check "the shot gets a result: rejected, not lost" '[ "$(press)" = rejected ]'
 check "an error that says what happened" 'last outcome | grep -qx error && last error | grep -q "camera"'

@@ -72,6 +72,8 @@ check "lamps at standby while idle" 'wait_dmx 1 61 && wait_dmx 4 61'
 n1=$(wc -l <"$tmp/dmx"); sleep 0.5; n2=$(wc -l <"$tmp/dmx")
 check "DMX frames keep coming (30 Hz: $((n2 - n1)) in 0.5 s)" '[ $((n2 - n1)) -ge 8 ]'
 check "status reports the lamps" '"$C" --json status | grep -q "\"lamps\":{\"connected\":true"'
+check "idphotoctl camera: connected, the simulated camera" \
+	'"$C" camera | grep -q "^camera connected" && "$C" camera | grep -q "driver  *simulated camera serving"'
 
 # pedal with no ID: refused, nothing shot
 "$PEDAL" "$tmp/pedal"

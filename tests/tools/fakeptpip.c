@@ -11,7 +11,8 @@
  * InitEventRequest; one listener serves both, so the port is given to
  * libgphoto2 as ptpip:127.0.0.1:PORT:PORT), a session, the device info,
  * one storage with a DCIM folder, InitiateCapture with the ObjectAdded
- * and CaptureComplete events, object info, download and delete. The
+ * and CaptureComplete events, object info, download and delete, and one
+ * device property, BatteryLevel (73 %), for the camera diagnostics. The
  * device info advertises exactly these operations, so libgphoto2 asks for
  * nothing else; any other opcode is answered OperationNotSupported and
  * logged. Every operation that arrives is logged (-l) as one line,
@@ -57,9 +58,11 @@ enum {	/* operations, responses, events, formats */
 	OP_GET_DEVICE_INFO = 0x1001, OP_OPEN_SESSION, OP_CLOSE_SESSION,
 	OP_GET_STORAGE_IDS, OP_GET_STORAGE_INFO, OP_GET_OBJECT_HANDLES = 0x1007,
 	OP_GET_OBJECT_INFO, OP_GET_OBJECT, OP_DELETE_OBJECT = 0x100B,
-	OP_INITIATE_CAPTURE = 0x100E,
+	OP_INITIATE_CAPTURE = 0x100E, OP_GET_PROP_DESC = 0x1014,
+	OP_GET_PROP_VALUE,
 	RC_OK = 0x2001, RC_NOT_SUPPORTED = 0x2005, RC_INVALID_HANDLE = 0x2009,
-	RC_BUSY = 0x2019,
+	RC_PROP_NOT_SUPPORTED = 0x200A, RC_BUSY = 0x2019,
+	PROP_BATTERY = 0x5001,
 	EV_OBJECT_ADDED = 0x4002, EV_PROP_CHANGED = 0x4006,
 	EV_CAPTURE_COMPLETE = 0x400D,
 	FMT_FOLDER = 0x3001, FMT_JPEG = 0x3801
@@ -71,7 +74,8 @@ enum {	/* operations, responses, events, formats */
 static const uint16_t ops[] = { OP_GET_DEVICE_INFO, OP_OPEN_SESSION,
     OP_CLOSE_SESSION, OP_GET_STORAGE_IDS, OP_GET_STORAGE_INFO,
     OP_GET_OBJECT_HANDLES, OP_GET_OBJECT_INFO, OP_GET_OBJECT,
-    OP_DELETE_OBJECT, OP_INITIATE_CAPTURE };
+    OP_DELETE_OBJECT, OP_INITIATE_CAPTURE, OP_GET_PROP_DESC,
+    OP_GET_PROP_VALUE };
 
 struct obj {
 	uint32_t handle;
@@ -84,6 +88,7 @@ static struct {
 	const char *dir;
 	FILE	*log;
 	int	busy, getbusy, vanish_shot, down_ms, mute, flood;
+	int	battery;	/* per cent */
 	int	lfd, cfd, efd;
 	int	port;
 	struct obj obj[MAXOBJ];
@@ -403,6 +408,7 @@ device_info(struct buf *b)
 	    EV_CAPTURE_COMPLETE };
 	static const uint16_t cap[] = { FMT_JPEG };
 	static const uint16_t img[] = { FMT_FOLDER, FMT_JPEG };
+	static const uint16_t props[] = { PROP_BATTERY };
 
 	u16(b, 100);		/* standard version 1.00 */
 	u32(b, 0);		/* no vendor extension */
@@ -411,7 +417,7 @@ device_info(struct buf *b)
 	u16(b, 0);		/* functional mode */
 	u16array(b, ops, sizeof(ops) / sizeof(ops[0]));
 	u16array(b, evs, 3);
-	u16array(b, NULL, 0);	/* no device properties */
+	u16array(b, props, 1);
 	u16array(b, cap, 1);
 	u16array(b, img, 2);
 	pstr(b, "idphotod tests");
@@ -494,6 +500,24 @@ command(const unsigned char *d, size_t len)
 		return respond(RC_OK, tid, 0, 0);
 	case OP_GET_DEVICE_INFO:
 		device_info(&b);
+		return send_dataset(tid, &b);
+	case OP_GET_PROP_DESC:		/* BatteryLevel: UINT8, 0-100 */
+	case OP_GET_PROP_VALUE:
+		if (p[0] != PROP_BATTERY)
+			return respond(RC_PROP_NOT_SUPPORTED, tid, 0, 0);
+		if (op == OP_GET_PROP_DESC) {
+			u16(&b, PROP_BATTERY);
+			u16(&b, 0x0002);	/* UINT8 */
+			u8(&b, 0);		/* get only */
+			u8(&b, 100);		/* factory default */
+		}
+		u8(&b, (unsigned)F.battery);
+		if (op == OP_GET_PROP_DESC) {
+			u8(&b, 1);		/* a range: */
+			u8(&b, 0);
+			u8(&b, 100);
+			u8(&b, 1);
+		}
 		return send_dataset(tid, &b);
 	case OP_GET_STORAGE_IDS:
 		u32(&b, 1);
@@ -650,6 +674,7 @@ main(int argc, char **argv)
 
 	F.cfd = F.efd = -1;
 	F.down_ms = 1500;
+	F.battery = 73;
 	F.next_handle = 0x101;
 	while ((ch = getopt(argc, argv, "p:d:l:b:B:v:D:mf:")) != -1) {
 		switch (ch) {
