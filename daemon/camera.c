@@ -19,7 +19,9 @@
  * Between requests, a camera with events (libgphoto2) is listened to in
  * short turns: that finds a camera switched off while the station waits,
  * and brings in frames shot with the camera's own shutter (MSG_FRAME with
- * seq 0; station.c decides what they are for).
+ * seq 0; station.c decides what they are for). While live view is on
+ * (MSG_LIVEVIEW, for a number of seconds), the thread takes live-view
+ * frames at the rate asked for instead, and sends them as MSG_PREVIEW.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,7 +50,19 @@ struct camthread {
 	enum cam_state state;
 	int	backoff_ms;	/* until the next try while not open */
 	int	tries;		/* failed opens since the camera was lost */
+	long long lv_until;	/* live view until (monotonic ms); 0: off */
+	long long lv_next;	/* the next live-view frame is due */
+	int	lv_every_ms;
 };
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void
 set_cam(struct camthread *t, cam *c)
@@ -163,35 +177,84 @@ watch(struct camthread *t)
 	free(m);
 }
 
+/*
+ * Live view: one frame to the main loop as MSG_PREVIEW, or, when the
+ * time is up or the camera cannot, the MSG_PREVIEW that ends it (no
+ * frame; err says why, or is empty when the time is up).
+ */
+static void
+preview(struct camthread *t)
+{
+	struct msg_frame *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return;
+	m->q.kind = MSG_PREVIEW;
+	if (now_ms() >= t->lv_until)
+		t->lv_until = 0;
+	else if (t->cam == NULL)
+		snprintf(m->err, sizeof(m->err), "no camera: %s",
+		    cam_state_names[t->state]);
+	else if (cam_preview(t->cam, &m->buf, &m->len) == -1)
+		snprintf(m->err, sizeof(m->err), "%s", cam_error(t->cam));
+	if (m->buf == NULL)
+		t->lv_until = 0;	/* ended */
+	t->lv_next = now_ms() + t->lv_every_ms;
+	queue_push(t->done, &m->q);
+}
+
+/* How long the thread may wait for a request before it has something
+ * of its own to do; -1: nothing. */
+static int
+idle_wait(const struct camthread *t)
+{
+	long long d;
+
+	if (t->lv_until != 0) {
+		d = t->lv_next - now_ms();
+		return d < 0 ? 0 : (int)d;
+	}
+	if (t->cam == NULL)
+		return t->backoff_ms;
+	return cam_watches(t->cam) ? 0 : -1;
+}
+
 static void *
 run(void *arg)
 {
 	struct camthread *t = arg;
 	struct qnode *n;
+	struct msg_liveview *lv;
 	char err[512];
 	cam *c;
 
 	t->backoff_ms = BACKOFF_FIRST_MS;
 	try_open(t, err, sizeof(err));
 	for (;;) {
-		n = queue_pop(&t->req, t->cam == NULL ? t->backoff_ms :
-		    cam_watches(t->cam) ? 0 : -1);
+		n = queue_pop(&t->req, idle_wait(t));
 		if (n == NULL && queue_closed(&t->req))
 			break;
-		if (n == NULL && t->cam != NULL) {
+		if (n == NULL && t->lv_until != 0)
+			preview(t);
+		else if (n == NULL && t->cam != NULL)
 			watch(t);
-			continue;
-		}
-		if (n == NULL) {
+		else if (n == NULL) {
 			/* backed off: try again, and wait longer next time */
 			if (try_open(t, err, sizeof(err)) == -1)
 				t->backoff_ms = t->backoff_ms * 2 <
 				    BACKOFF_MAX_MS ? t->backoff_ms * 2 :
 				    BACKOFF_MAX_MS;
-			continue;
-		}
-		if (n->kind == MSG_CAPTURE)
+		} else if (n->kind == MSG_CAPTURE)
 			capture(t, (struct msg_capture *)n);
+		else if (n->kind == MSG_LIVEVIEW) {
+			lv = (struct msg_liveview *)n;
+			t->lv_every_ms = 1000 / (lv->fps > 0 ? lv->fps : 1);
+			t->lv_next = now_ms();
+			if (lv->seconds > 0)
+				t->lv_until = t->lv_next + lv->seconds * 1000LL;
+			else if (t->lv_until != 0)
+				t->lv_until = t->lv_next; /* preview() ends it */
+		}
 		msg_free(n);
 	}
 	c = t->cam;
@@ -233,6 +296,19 @@ camthread_capture(struct camthread *t, unsigned seq, const double light[2],
 	m->light[0] = light[0];
 	m->light[1] = light[1];
 	m->settle_ms = settle_ms;
+	queue_push(&t->req, &m->q);
+}
+
+void
+camthread_liveview(struct camthread *t, int seconds, int fps)
+{
+	struct msg_liveview *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		fatal("%s", __func__);
+	m->q.kind = MSG_LIVEVIEW;
+	m->seconds = seconds;
+	m->fps = fps;
 	queue_push(&t->req, &m->q);
 }
 

@@ -213,6 +213,7 @@ static const struct key camera_keys[] = {
 	{ "port", K_STRING, OFF(cam.port), 0, 128, NULL },
 	{ "busy_retries", K_INT, OFF(cam.busy_retries), 0, 20, NULL },
 	{ "timeout", K_INT, OFF(cam.timeout_s), 2, 600, NULL },
+	{ "preview_fps", K_INT, OFF(cam.preview_fps), 1, 10, NULL },
 	{ "sim", K_GROUP, 0, 0, 0, sim_keys },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
@@ -479,6 +480,7 @@ ctl_conf_default(struct ctl_conf *c)
 	c->cam.sim_cycle = 1;
 	c->cam.busy_retries = 5;
 	c->cam.timeout_s = 30;
+	c->cam.preview_fps = 2;
 	c->cam.sim_latency_ms = 300;
 	c->cam.sim_lamp_eff[0] = c->cam.sim_lamp_eff[1] = 1.0;
 	c->cam.sim_lamp_ref = 0.8;

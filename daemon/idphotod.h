@@ -73,7 +73,15 @@ enum {
 	MSG_FRAME,		/* camera -> main: a frame, or why not */
 	MSG_CAMSTATE,		/* camera -> main: connected, reconnecting, absent */
 	MSG_JOB,		/* main -> worker: process a frame */
-	MSG_RESULT		/* worker -> main: the outcome */
+	MSG_RESULT,		/* worker -> main: the outcome */
+	MSG_LIVEVIEW,		/* main -> camera: live view for a while */
+	MSG_PREVIEW		/* camera -> main: a live-view frame (msg_frame) */
+};
+
+struct msg_liveview {
+	struct qnode q;
+	int	seconds;	/* 0: stop */
+	int	fps;		/* frames a second, at most */
 };
 
 struct msg_capture {
@@ -118,6 +126,7 @@ struct msg_job {
 	char	statedir[PATH_MAX];
 	int	test_delay_ms;	/* tests: hold the job after archiving */
 	int	calibrate;	/* a test shot: archive and analyze only */
+	int	framing;	/* a live-view frame: the framing hints only */
 };
 
 enum { RES_PASS, RES_WARN, RES_FAIL, RES_ERROR };
@@ -138,6 +147,8 @@ struct msg_result {
 				 * finds a file changed by hand */
 	json_t	*result;	/* ctl_result_json(); NULL on early error */
 	int	calibrate;	/* the job was a calibration shot */
+	int	framing;	/* the job was a live-view frame; result is
+				 * {face, ready, hints} (worker.c) */
 };
 
 void	msg_free(struct qnode *n);
@@ -148,6 +159,10 @@ struct camthread *camthread_start(const struct cam_conf *conf,
 	    struct queue *done);
 void	camthread_capture(struct camthread *t, unsigned seq,
 	    const double light[2], int settle_ms);
+/* Live view for seconds (0: stop) at fps frames a second at most: the
+ * frames come back as MSG_PREVIEW, and one with buf NULL and err empty
+ * says it ended. */
+void	camthread_liveview(struct camthread *t, int seconds, int fps);
 void	camthread_stop(struct camthread *t);
 
 /* ---- worker.c ------------------------------------------------------- */

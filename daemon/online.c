@@ -197,6 +197,21 @@ print_human(json_t *o)
 		    str(o, "text"));
 	} else if (strcmp(ev, "camera") == 0) {
 		printf(_("camera: %s %s\n"), cam_word(o), str(o, "text"));
+	} else if (strcmp(ev, "framing") == 0) {
+		json_t *h;
+		size_t i;
+
+		if (str(o, "error")[0])
+			printf(_("live view: ERROR: %s\n"), str(o, "error"));
+		else if (json_is_true(json_object_get(o, "done")))
+			printf(_("live view: ended\n"));
+		else if (json_is_true(json_object_get(o, "ready")))
+			printf(_("framing: ready, press the pedal\n"));
+		else
+			printf(_("framing: adjust before shooting:\n"));
+		json_array_foreach(json_object_get(o, "hints"), i, h)
+			printf("  - %s (%s)\n", _(str(h, "advice")),
+			    str(h, "req"));
 	} else if (strcmp(ev, "result") == 0) {
 		const char *oc = str(o, "outcome");
 
@@ -305,6 +320,36 @@ roundtrip(struct conn *c, json_t *req, int json, json_t **resp)
 		}
 		emit(o, json);
 		json_decref(o);
+	}
+	fprintf(stderr, _("idphotoctl: idphotod closed the connection\n"));
+	return -1;
+}
+
+/*
+ * idphotoctl liveview: the station's events, above all the framing of
+ * each live-view frame, until live view ends. 0; 1 when it ended because
+ * the camera could not; -1 when the daemon went away first.
+ */
+static int
+follow_framing(struct conn *c, int json)
+{
+	json_t *req = json_pack("{s:s}", "cmd", "subscribe"), *o;
+	int done, rc;
+
+	if (conn_send(c, req) == -1) {
+		json_decref(req);
+		return -1;
+	}
+	json_decref(req);
+	while ((o = conn_recv(c)) != NULL) {
+		done = strcmp(str(o, "event"), "framing") == 0 &&
+		    json_is_true(json_object_get(o, "done"));
+		rc = str(o, "error")[0] != '\0';
+		if (str(o, "event")[0] != '\0')	/* not the "ok" */
+			emit(o, json);
+		json_decref(o);
+		if (done)
+			return rc;	/* 1: the camera could not */
 	}
 	fprintf(stderr, _("idphotoctl: idphotod closed the connection\n"));
 	return -1;
@@ -599,6 +644,7 @@ ctl_online(const char *sock, const char *cmd, int argc, char **argv,
     const struct ctl_opts *opt)
 {
 	int json = opt->json, replace = opt->replace;
+	long lv_seconds = -1;	/* liveview: follow the framing this long */
 	struct conn c;
 	json_t *req = NULL, *o;
 	int rc = 1;
@@ -609,7 +655,20 @@ ctl_online(const char *sock, const char *cmd, int argc, char **argv,
 	else if ((strcmp(cmd, "retake") == 0) && argc == 0)
 		req = json_pack("{s:s, s:b}", "cmd", "retake", "replace",
 		    replace);
-	else if (strcmp(cmd, "history") == 0 && argc <= 1)
+	else if (strcmp(cmd, "liveview") == 0 && argc <= 1) {
+		char *end = NULL;
+		long n = argc ? strtol(argv[0], &end, 10) : 60;
+
+		if (argc && (*argv[0] == '\0' || *end != '\0' || n < 0 ||
+		    n > 600)) {
+			fprintf(stderr, _("idphotoctl: liveview: SECONDS must "
+			    "be 0 (stop) to 600\n"));
+			return 2;
+		}
+		req = json_pack("{s:s, s:i}", "cmd", "liveview", "seconds",
+		    (int)n);
+		lv_seconds = n;
+	} else if (strcmp(cmd, "history") == 0 && argc <= 1)
 		req = argc ? json_pack("{s:s, s:s}", "cmd", "history", "id",
 		    argv[0]) : json_pack("{s:s}", "cmd", "history");
 	else if ((strcmp(cmd, "status") == 0 || strcmp(cmd, "shoot") == 0 ||
@@ -623,7 +682,7 @@ ctl_online(const char *sock, const char *cmd, int argc, char **argv,
 	else {
 		static const char *const known[] = { "id", "retake", "history",
 		    "status", "shoot", "cancel", "reload", "subscribe",
-		    "console", "calibrate", "camera", NULL };
+		    "console", "calibrate", "camera", "liveview", NULL };
 		int k;
 
 		for (k = 0; known[k] != NULL && strcmp(known[k], cmd) != 0; k++)
@@ -649,7 +708,8 @@ ctl_online(const char *sock, const char *cmd, int argc, char **argv,
 			emit(o, json);
 			json_decref(o);
 		}
-	}
+	} else if (rc == 0 && lv_seconds > 0)
+		rc = follow_framing(&c, json);
 	json_decref(req);
 	close(c.fd);
 	return rc < 0 ? 1 : rc;

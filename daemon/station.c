@@ -54,6 +54,7 @@ struct station {
 	char	camtext[512];
 	char	caminfo[2048];	/* cam_info() lines, read at caminfo_time */
 	time_t	caminfo_time;
+	int	framing_busy;	/* a live-view frame is with the worker */
 	rig	*rig;		/* the lamps, or NULL */
 	int	lamps_connected;
 	char	lampstext[512];
@@ -706,12 +707,76 @@ on_frame(struct station *s, struct msg_frame *f)
 	worker_submit(s->w, job);
 }
 
+/* ---- live view --------------------------------------------------------- */
+
+static int busy(const struct station *);
+
+/*
+ * A live-view frame: the worker checks its framing when it has nothing
+ * else in hand; a frame that comes while it is busy is dropped, as the
+ * next one is a moment away. The frame with no picture ends live view.
+ */
+static void
+on_preview(struct station *s, struct msg_frame *f)
+{
+	struct msg_job *job;
+	json_t *ev;
+
+	if (f->buf == NULL) {
+		ev = json_pack("{s:s, s:b}", "event", "framing", "done", 1);
+		if (f->err[0] != '\0') {
+			log_warnx("live view: %s", f->err);
+			json_object_set_new(ev, "error", json_string(f->err));
+		}
+		control_broadcast(ev);
+		json_decref(ev);
+		return;
+	}
+	if (s->framing_busy || busy(s))
+		return;
+	if ((job = calloc(1, sizeof(*job))) == NULL)
+		fatal("%s", __func__);
+	job->framing = 1;
+	snprintf(job->id, sizeof(job->id), "live");
+	job->buf = f->buf;
+	job->len = f->len;
+	f->buf = NULL;
+	job->when = time(NULL);
+	job->params = s->conf.photo;
+	snprintf(job->statedir, sizeof(job->statedir), "%s",
+	    s->conf.state_dir);
+	s->framing_busy = 1;
+	worker_submit(s->w, job);
+}
+
+/* The framing of a live-view frame, to the clients: {face, ready,
+ * hints, preview}, or the error. */
+static void
+on_framing(struct station *s, struct msg_result *r)
+{
+	json_t *ev = json_pack("{s:s}", "event", "framing");
+
+	s->framing_busy = 0;
+	if (r->outcome == RES_ERROR)
+		json_object_set_new(ev, "error", json_string(r->err));
+	else
+		json_object_update(ev, r->result);
+	if (r->preview[0] != '\0')
+		json_object_set_new(ev, "preview", json_string(r->preview));
+	control_broadcast(ev);
+	json_decref(ev);
+}
+
 static void
 on_result(struct station *s, struct msg_result *r)
 {
 	json_t *ev;
 	char m[32], buf[2048];
 
+	if (r->framing) {
+		on_framing(s, r);
+		return;
+	}
 	if (r->calibrate) {
 		calibration_done(s, r, r->outcome == RES_ERROR ? r->err : NULL);
 		return;
@@ -780,6 +845,9 @@ station_completion(struct station *s, struct qnode *n)
 		break;
 	case MSG_RESULT:
 		on_result(s, (struct msg_result *)n);
+		break;
+	case MSG_PREVIEW:
+		on_preview(s, (struct msg_frame *)n);
 		break;
 	case MSG_CAMSTATE: {
 		struct msg_camstate *c = (struct msg_camstate *)n;
@@ -1094,9 +1162,21 @@ station_request(struct client *c, json_t *req, void *arg)
 		return req_history(s, req);
 	if (strcmp(cmd, "camera") == 0)
 		return camera_json(s);
+	if (strcmp(cmd, "liveview") == 0) {
+		json_t *sec = json_object_get(req, "seconds");
+		json_int_t n = sec == NULL ? 60 : json_integer_value(sec);
+
+		if (sec != NULL && (!json_is_integer(sec) || n < 0 || n > 600))
+			return refuse("USAGE", "liveview: seconds must be 0 "
+			    "(stop) to 600");
+		camthread_liveview(s->cam, (int)n, s->conf.cam.preview_fps);
+		o = ok();
+		json_object_set_new(o, "seconds", json_integer(n));
+		return o;
+	}
 	if (strcmp(cmd, "calibrate") == 0)
 		return req_calibrate(s, req);
 	return refuse("USAGE", "unknown command \"%s\" (status, id, shoot, "
-	    "retake, cancel, subscribe, reload, history, calibrate, camera)",
-	    cmd);
+	    "retake, cancel, subscribe, reload, history, calibrate, camera, "
+	    "liveview)", cmd);
 }

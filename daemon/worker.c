@@ -10,7 +10,9 @@
  *  4. write the annotated frame to <state>/preview/<ID>.jpg for the
  *     operator.
  * A calibration shot stops after step 2 (and its preview): it is kept
- * under archive/calibration/ and measured, never saved as a photo.
+ * under archive/calibration/ and measured, never saved as a photo. A
+ * live-view frame is only analyzed for the framing hints (and written
+ * as preview/live.jpg); it is not archived.
  * The worker owns its photo_ctx and reconfigures it when a job carries
  * different parameters (a reload). The outcome goes back to the main
  * loop as one MSG_RESULT per job.
@@ -110,6 +112,53 @@ preview(struct worker *w, const struct msg_job *j, photo_image *im,
 	setf(r->preview, sizeof(r->preview), "%s", path);
 }
 
+/*
+ * A live-view frame: what the operator should change before pressing the
+ * pedal. Only the framing findings count: where the head is in the frame
+ * and how large (GEO_*), and whether there is a face at all; resolution
+ * is left out, since a live-view frame is smaller than a capture.
+ * Result: {face, ready, hints: [{code, req, advice}]}.
+ */
+static void
+framing(struct worker *w, struct msg_job *j, struct msg_result *r)
+{
+	photo_image *im = NULL;
+	photo_result *pr = NULL;
+	const photo_finding *f;
+	json_t *hints;
+	int i, ready;
+
+	r->outcome = RES_ERROR;
+	if (configure(w, &j->params, r->err, sizeof(r->err)) == -1)
+		return;
+	if ((im = photo_decode(w->ctx, j->buf, j->len)) == NULL ||
+	    (pr = calloc(1, sizeof(*pr))) == NULL ||
+	    photo_analyze(w->ctx, im, pr) == -1) {
+		setf(r->err, sizeof(r->err), "live view: %s", im && !pr ?
+		    "out of memory" : photo_error(w->ctx));
+		goto done;
+	}
+	hints = json_array();
+	ready = pr->found;
+	for (i = 0; i < pr->nfindings; i++) {
+		f = &pr->findings[i];
+		if (strncmp(f->code, "GEO_", 4) != 0 &&
+		    strcmp(f->code, "FACE_NONE") != 0)
+			continue;
+		if (f->severity >= PHOTO_FAIL)
+			ready = 0;
+		json_array_append_new(hints, json_pack("{s:s, s:s, s:s}",
+		    "code", f->code, "req", f->req, "advice", f->advice));
+	}
+	r->result = json_pack("{s:b, s:b, s:o}", "face", pr->found, "ready",
+	    ready, "hints", hints);
+	preview(w, j, im, pr, r);
+	r->outcome = RES_PASS;
+done:
+	free(pr);
+	photo_image_destroy(im);
+}
+
 static void
 process(struct worker *w, struct msg_job *j, struct msg_result *r)
 {
@@ -193,7 +242,11 @@ run(void *arg)
 		r->seq = j->seq;
 		snprintf(r->id, sizeof(r->id), "%s", j->id);
 		r->calibrate = j->calibrate;
-		process(w, j, r);
+		r->framing = j->framing;
+		if (j->framing)
+			framing(w, j, r);
+		else
+			process(w, j, r);
 		msg_free(n);
 		queue_push(w->done, &r->q);
 	}
@@ -248,6 +301,7 @@ msg_free(struct qnode *n)
 		return;
 	switch (n->kind) {
 	case MSG_FRAME:
+	case MSG_PREVIEW:
 		free(((struct msg_frame *)n)->buf);
 		break;
 	case MSG_JOB:

@@ -52,6 +52,14 @@ cam_capture(cam *c, unsigned char **buf, size_t *len, char *name,
 }
 
 int
+cam_preview(cam *c, unsigned char **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	return c->ops->preview(c->impl, buf, len);
+}
+
+int
 cam_watch(cam *c, int ms, unsigned char **buf, size_t *len, char *name,
     size_t namelen)
 {

@@ -29,6 +29,7 @@ struct cam_conf {
 	char	port[128];
 	int	busy_retries;		/* gphoto2: tries while "device busy" */
 	int	timeout_s;		/* gphoto2: longest a call may take */
+	int	preview_fps;		/* live view: frames a second, at most */
 	char	sim_dir[PATH_MAX];	/* sim: the folder of frames */
 	int	sim_cycle;		/* sim: start again after the last */
 	int	sim_latency_ms;		/* sim: time a capture takes */
@@ -59,6 +60,7 @@ struct cam_ops {
 	int	 (*watch)(void *, int ms, unsigned char **buf, size_t *len,
 		    char *name, size_t namelen);	/* NULL: no events */
 	const char *(*info)(void *);	/* NULL: describe() says it all */
+	int	 (*preview)(void *, unsigned char **buf, size_t *len);
 };
 extern const struct cam_ops cam_sim_ops, cam_gphoto_ops;
 
@@ -71,6 +73,14 @@ cam	*cam_open(const struct cam_conf *conf, char *err, size_t errlen);
  */
 int	 cam_capture(cam *c, unsigned char **buf, size_t *len, char *name,
 	    size_t namelen);
+
+/*
+ * One live-view frame (a small JPEG of what the camera sees now, for the
+ * operator's framing; nothing is stored on the camera): *buf is
+ * malloc'd, the caller frees it. The simulated camera serves the frame
+ * its next capture would give.
+ */
+int	 cam_preview(cam *c, unsigned char **buf, size_t *len);
 
 /*
  * While the station waits: listens up to ms for the camera. Returns 1 for

@@ -206,6 +206,10 @@ gp_err(struct gp *g, const char *what, int rc)
 		    "station reconnects, and if it does not come back, switch "
 		    "the camera off and on";
 		break;
+	case GP_ERROR_NOT_SUPPORTED:
+		why = "this camera, or libgphoto2's driver for it, does not "
+		    "offer it (Canon EOS and Nikon DSLRs have live view)";
+		break;
 	case GP_ERROR_CANCEL:
 		why = "cancelled (the station is stopping)";
 		break;
@@ -437,6 +441,17 @@ again(struct gp *g, int *tries)
 	return 1;
 }
 
+/* Is data a whole JPEG (SOI first, EOI last)? A frame cut short by a
+ * lost connection is not, and must never reach the pipeline. */
+static int
+whole_jpeg(const char *data, unsigned long size)
+{
+	return size >= 4 && (unsigned char)data[0] == 0xff &&
+	    (unsigned char)data[1] == 0xd8 &&
+	    (unsigned char)data[size - 2] == 0xff &&
+	    (unsigned char)data[size - 1] == 0xd9;
+}
+
 /*
  * Downloads the camera's file at path into *buf (malloc'd, the caller's)
  * and deletes it from the camera; -1 with g->err on failure, and then
@@ -462,11 +477,7 @@ fetch(struct gp *g, const CameraFilePath *path, unsigned char **buf,
 	if (rc < GP_OK ||
 	    (rc = gp_file_get_data_and_size(file, &data, &size)) < GP_OK)
 		gp_err(g, "download", rc);
-	/* a whole JPEG, or nothing: no partial frame reaches the pipeline */
-	else if (size < 4 || (unsigned char)data[0] != 0xff ||
-	    (unsigned char)data[1] != 0xd8 ||
-	    (unsigned char)data[size - 2] != 0xff ||
-	    (unsigned char)data[size - 1] != 0xd9)
+	else if (!whole_jpeg(data, size))
 		snprintf(g->err, sizeof(g->err), "camera: download of %s/%s: "
 		    "not a whole JPEG (%lu bytes); shoot again", path->folder,
 		    path->name, size);
@@ -508,6 +519,38 @@ gp_capture(void *arg, unsigned char **buf, size_t *len, char *name,
 		rc = fetch(g, &path, buf, len, name, namelen);
 	deadline(g, 0);
 	return rc < 0 ? -1 : 0;
+}
+
+/* Live view: one frame of gp_camera_capture_preview (on a DSLR the
+ * mirror goes up on the first call and stays up until the camera is
+ * closed or a capture). */
+static int
+gp_preview(void *arg, unsigned char **buf, size_t *len)
+{
+	struct gp *g = arg;
+	CameraFile *file = NULL;
+	const char *data = NULL;
+	unsigned long size = 0;
+	int rc;
+
+	deadline(g, 1);
+	if ((rc = gp_file_new(&file)) < GP_OK ||
+	    (rc = gp_camera_capture_preview(g->cam, file, g->ctx)) < GP_OK ||
+	    (rc = gp_file_get_data_and_size(file, &data, &size)) < GP_OK)
+		gp_err(g, "live view", rc);
+	else if (!whole_jpeg(data, size))
+		snprintf(g->err, sizeof(g->err), "camera: live view: not a "
+		    "whole JPEG (%lu bytes)", size);
+	else if ((*buf = malloc(size)) == NULL)
+		snprintf(g->err, sizeof(g->err), "camera: out of memory");
+	else {
+		memcpy(*buf, data, size);
+		*len = size;
+	}
+	deadline(g, 0);
+	if (file != NULL)
+		gp_file_unref(file);
+	return *buf != NULL ? 0 : -1;
 }
 
 /*
@@ -665,5 +708,5 @@ gp_close(void *arg)
 
 const struct cam_ops cam_gphoto_ops = {
 	"gphoto2", gp_open, gp_capture, NULL, gp_describe, gp_error,
-	gp_cancel, gp_close, gp_watch, gp_info
+	gp_cancel, gp_close, gp_watch, gp_info, gp_preview
 };

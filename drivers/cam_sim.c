@@ -246,30 +246,13 @@ done:
 		tjDestroy(enc);
 }
 
+/* The frame at c->next (the folder listed again once it has been served
+ * through), read and lit; c->next is left where it is. */
 static int
-sim_capture(void *arg, unsigned char **buf, size_t *len, char *name,
-    size_t namelen)
+frame(struct sim *c, unsigned char **buf, size_t *len)
 {
-	struct sim *c = arg;
 	char path[PATH_MAX * 2];
-	struct timespec ts;
 
-	*buf = NULL;
-	*len = 0;
-	c->shots++;
-	if (c->conf.sim_latency_ms > 0) {
-		ts.tv_sec = c->conf.sim_latency_ms / 1000;
-		ts.tv_nsec = (long)(c->conf.sim_latency_ms % 1000) * 1000000L;
-		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-			;
-	}
-	if (c->conf.sim_fail_every > 0 &&
-	    c->shots % (unsigned long)c->conf.sim_fail_every == 0) {
-		snprintf(c->err, sizeof(c->err), "simulated camera: the camera "
-		    "did not answer (injected failure, every %d captures)",
-		    c->conf.sim_fail_every);
-		return -1;
-	}
 	if (c->next >= c->nfiles) {
 		if (!c->conf.sim_cycle) {
 			snprintf(c->err, sizeof(c->err), "simulated camera: no "
@@ -291,9 +274,44 @@ sim_capture(void *arg, unsigned char **buf, size_t *len, char *name,
 		return -1;
 	if (c->conf.sim_lamps && c->light[0] >= 0)
 		relight(c, buf, len);
+	return 0;
+}
+
+static int
+sim_capture(void *arg, unsigned char **buf, size_t *len, char *name,
+    size_t namelen)
+{
+	struct sim *c = arg;
+	struct timespec ts;
+
+	*buf = NULL;
+	*len = 0;
+	c->shots++;
+	if (c->conf.sim_latency_ms > 0) {
+		ts.tv_sec = c->conf.sim_latency_ms / 1000;
+		ts.tv_nsec = (long)(c->conf.sim_latency_ms % 1000) * 1000000L;
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+	}
+	if (c->conf.sim_fail_every > 0 &&
+	    c->shots % (unsigned long)c->conf.sim_fail_every == 0) {
+		snprintf(c->err, sizeof(c->err), "simulated camera: the camera "
+		    "did not answer (injected failure, every %d captures)",
+		    c->conf.sim_fail_every);
+		return -1;
+	}
+	if (frame(c, buf, len) == -1)
+		return -1;
 	snprintf(name, namelen, "%s", c->files[c->next]);
 	c->next++;
 	return 0;
+}
+
+/* Live view: the frame the next capture would give, as it is lit now. */
+static int
+sim_preview(void *arg, unsigned char **buf, size_t *len)
+{
+	return frame(arg, buf, len);
 }
 
 static const char *
@@ -321,5 +339,5 @@ sim_close(void *arg)
 
 const struct cam_ops cam_sim_ops = {
 	"sim", sim_open, sim_capture, sim_light, sim_describe, sim_error,
-	NULL, sim_close, NULL, NULL
+	NULL, sim_close, NULL, NULL, sim_preview
 };

@@ -1,7 +1,8 @@
 #!/bin/sh
 # it-camera.sh — idphotod with the real libgphoto2 driver, against
 # fakeptpip, a PTP/IP camera on loopback (tests/tools/fakeptpip.c):
-# `idphotoctl camera` shows what the camera reads back; the camera's
+# `idphotoctl camera` shows what the camera reads back, and live view
+# that the camera lacks is refused in words; the camera's
 # state reaches idphotoctl and the log: reconnecting after it vanished in
 # the middle of a download, and connected again by itself without a
 # pedal press; frames from the camera's own shutter; a shot while it
@@ -59,6 +60,10 @@ check "idphotoctl camera: the model and the port" \
 check "idphotoctl camera: the battery, read from the camera" 'grep -q "battery  *73%" "$tmp/out"'
 check "idphotoctl --json camera: the state and the settings" \
 	'[ "$("$C" --json camera | json camera info "serial number")" = IDP0001 ]'
+"$C" liveview 5 >"$tmp/out" 2>&1; rc=$?
+check "live view on a camera without it: says so (exit 1)" \
+	'[ $rc -eq 1 ] && grep -q "live view: ERROR: camera: live view: this camera" "$tmp/out"'
+check "and the camera stays connected" '[ "$(camstate)" = connected ]'
 "$C" id $ID1 >/dev/null
 check "the shot gets a result: rejected, not lost" '[ "$(press)" = rejected ]'
 check "an error that says what happened" 'last outcome | grep -qx error && last error | grep -q "camera"'

@@ -189,6 +189,8 @@ START_TEST(capture_download_delete)
 {
 	struct cam_conf c;
 	const char *info;
+	unsigned char *buf = NULL;
+	size_t len = 0;
 	cam *cm;
 
 	start_fake(NULL);
@@ -212,6 +214,12 @@ START_TEST(capture_download_delete)
 	ck_assert_msg(strstr(info, "battery: 73%") != NULL, "%s", info);
 	ck_assert_ptr_nonnull(strstr(info, "serial number: IDP0001\n"));
 	ck_assert_ptr_nonnull(strstr(info, "white balance: not reported\n"));
+	/* a generic PTP camera has no live view: a clear error, and the
+	 * camera still works */
+	ck_assert_int_eq(cam_preview(cm, &buf, &len), -1);
+	ck_assert_ptr_null(buf);
+	ck_assert_msg(strstr(cam_error(cm), "live view: this camera") != NULL,
+	    "%s", cam_error(cm));
 	capture_is(cm, 0);
 	capture_is(cm, 1);
 	capture_is(cm, 0);	/* the folder again, in turn */
