@@ -211,6 +211,7 @@ static const struct key camera_keys[] = {
 	{ "driver", K_STRING, OFF(cam.driver), 0, 16, NULL },
 	{ "model", K_STRING, OFF(cam.model), 0, 128, NULL },
 	{ "port", K_STRING, OFF(cam.port), 0, 128, NULL },
+	{ "image_format", K_STRING, OFF(cam.image_format), 0, 64, NULL },
 	{ "busy_retries", K_INT, OFF(cam.busy_retries), 0, 20, NULL },
 	{ "timeout", K_INT, OFF(cam.timeout_s), 2, 600, NULL },
 	{ "preview_fps", K_INT, OFF(cam.preview_fps), 1, 10, NULL },

@@ -248,6 +248,12 @@ print_human(json_t *o)
 			    str(o, "read"));
 		json_object_foreach(json_object_get(cm, "info"), k, v)
 			printf("  %-16s %s\n", k, json_string_value(v));
+		if (json_is_number(json_object_get(o, "resolution_spare")))
+			printf(_("  the last accepted shot's crop had %.2f times "
+			    "the pixels across that the photo needs; above 1.5 "
+			    "or so a smaller JPEG size (camera.image_format) "
+			    "would still do\n"), json_number_value(
+			    json_object_get(o, "resolution_spare")));
 	} else if (json_object_get(o, "state") != NULL) {
 		json_t *cm = json_object_get(o, "camera");
 		json_t *n = json_object_get(o, "counts");

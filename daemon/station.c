@@ -54,6 +54,7 @@ struct station {
 	char	camtext[512];
 	char	caminfo[2048];	/* cam_info() lines, read at caminfo_time */
 	time_t	caminfo_time;
+	double	crop_scale;	/* of the last accepted shot; 0: none yet */
 	int	framing_busy;	/* a live-view frame is with the worker */
 	rig	*rig;		/* the lamps, or NULL */
 	int	lamps_connected;
@@ -812,6 +813,8 @@ on_result(struct station *s, struct msg_result *r)
 	case RES_WARN:
 		s->passed++;
 		s->replace = 0;
+		if (metric(r->result, "crop.scale") > 0)
+			s->crop_scale = metric(r->result, "crop.scale");
 		json_object_set_new(s->accepted, r->id, json_pack("{s:s, s:O?}",
 		    "output", r->output, "time", json_object_get(s->last,
 		    "time")));
@@ -952,6 +955,11 @@ camera_json(struct station *s)
 		ctl_time_iso((double)s->caminfo_time, when, sizeof(when));
 		json_object_set_new(o, "read", json_string(when));
 	}
+	/* how much wider the frames are than the photos need: above 1.5 or
+	 * so, a smaller JPEG size (camera.image_format) would still do */
+	if (s->crop_scale > 0)
+		json_object_set_new(o, "resolution_spare",
+		    json_real(round(100 / s->crop_scale) / 100));
 	return o;
 }
 

@@ -27,6 +27,8 @@ struct cam_conf {
 	 * "PTP/IP Camera" and "ptpip:192.168.1.2" */
 	char	model[128];
 	char	port[128];
+	char	image_format[64];	/* gphoto2: the JPEG size to set, as the
+					 * camera names it; "": medium fine */
 	int	busy_retries;		/* gphoto2: tries while "device busy" */
 	int	timeout_s;		/* gphoto2: longest a call may take */
 	int	preview_fps;		/* live view: frames a second, at most */

@@ -264,8 +264,10 @@ set_text(struct gp *g, const char *name, const char *value)
 }
 
 /*
- * The image format: of the JPEG choices (no RAW), a medium fine one,
- * else a large fine one, else the first. Canon calls the setting
+ * The image format: conf.image_format when it is set (a technician's
+ * choice from the resolution the crops leave spare, which `idphotoctl
+ * camera` shows); else, of the JPEG choices (no RAW), a medium fine
+ * one, else a large fine one, else the first. Canon calls the setting
  * imageformat, Nikon imagequality (with imagesize beside it).
  */
 static void
@@ -306,7 +308,8 @@ set_format(struct gp *g)
 			large = ch;
 	}
 	pick = pick ? pick : large ? large : first;
-	snprintf(value, sizeof(value), "%s", pick ? pick : "");
+	snprintf(value, sizeof(value), "%s", g->conf.image_format[0] ?
+	    g->conf.image_format : pick ? pick : "");
 	gp_widget_free(w);	/* the choice strings go with it */
 	if (value[0] != '\0')
 		set_text(g, names[k], value);

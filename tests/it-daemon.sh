@@ -95,6 +95,9 @@ check "pedal -> accepted" 'wait_state accepted'
 check "lamps back to standby after acceptance" 'wait_dmx 1 61'
 check "$ID1.jpg written" '[ -f "$tmp/photos/$ID1.jpg" ]'
 check "it passes the offline check" '"$C" check -q "$tmp/photos/$ID1.jpg" >/dev/null'
+spare=$("$C" --json camera | json resolution_spare)
+check "idphotoctl camera: the crop's spare resolution ($spare; crop.scale 0.366 gives 2.73)" \
+	'echo "$spare" | awk "{ exit !(\$1 > 2.5 && \$1 < 3) }"'
 check "camera original archived" '[ -n "$(ls "$tmp/state/archive/$ID1/" 2>/dev/null)" ]'
 check "journal has the shot and its result" \
 	'grep -q "\"event\":\"shoot\"" "$tmp/state/journal.jsonl" && grep -q "\"outcome\":\"pass\"" "$tmp/state/journal.jsonl"'
