@@ -98,7 +98,8 @@ lose(struct camthread *t, const char *err)
 	cam_close(c);
 	t->tries = 0;
 	t->backoff_ms = BACKOFF_FIRST_MS;
-	report_state(t, CAM_RECONNECTING, err);
+	if (!queue_closed(&t->req))	/* else cancelled: stopping */
+		report_state(t, CAM_RECONNECTING, err);
 }
 
 /* Opens the camera unless it is open; on failure err says why. */
@@ -317,11 +318,12 @@ camthread_stop(struct camthread *t)
 {
 	if (t == NULL)
 		return;
-	/* a capture in progress returns soon (libgphoto2's cancel) */
+	/* closed first, so that the call cancelled next is known to be
+	 * ended by the stop, not lost; it returns soon (cam_cancel) */
+	queue_close(&t->req);
 	pthread_mutex_lock(&t->mu);
 	cam_cancel(t->cam);
 	pthread_mutex_unlock(&t->mu);
-	queue_close(&t->req);
 	pthread_join(t->t, NULL);
 	queue_destroy(&t->req);
 	pthread_mutex_destroy(&t->mu);
