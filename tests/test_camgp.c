@@ -98,14 +98,21 @@ setup(void)
 	tu_dir_setup();
 }
 
+/* The camera switched off: fakeptpip stopped, if it runs. */
 static void
-teardown(void)
+stop_fake(void)
 {
 	if (fake > 0) {
 		kill(fake, SIGTERM);
 		waitpid(fake, NULL, 0);
 		fake = -1;
 	}
+}
+
+static void
+teardown(void)
+{
+	stop_fake();
 	tu_dir_teardown();
 }
 
@@ -375,8 +382,7 @@ START_TEST(busy_download)
 	ck_assert_int_eq(count_op("op 0x1009"), 4);
 	cam_close(cm);
 	/* with no tries left, the shot fails and says why */
-	kill(fake, SIGTERM);
-	waitpid(fake, NULL, 0);
+	stop_fake();
 	start_fake("-B", "1", NULL);
 	c.busy_retries = 0;
 	cm = open_cam(&c);
@@ -417,9 +423,7 @@ START_TEST(own_shutter_and_gone)
 	ck_assert_int_eq(count_op("op 0x1009"), 1);	/* GetObject */
 	ck_assert_int_eq(count_op("op 0x100e"), 0);	/* no trigger */
 
-	kill(fake, SIGTERM);
-	waitpid(fake, NULL, 0);
-	fake = -1;
+	stop_fake();
 	for (i = 0, rc = 0; i < 40 && rc == 0; i++)
 		rc = cam_watch(cm, 250, &buf, &len, name, sizeof(name));
 	ck_assert_int_eq(rc, -1);
