@@ -25,12 +25,13 @@
  * from another thread at shutdown, the watchdog makes the call return:
  * it sets the flag that the GPContext's cancel callback and the back-off
  * sleeps look at, and shuts down the reading side (without closing) of
- * the TCP sockets that gp_camera_init opened for a PTP/IP camera. The sockets are needed
- * because libgphoto2 2.5.30's generic PTP capture never looks at the
- * cancel callback: when InitiateCapture fails (DeviceBusy, or no answer)
- * it ignores the error and waits for a capture event forever (fixed in
- * 2.5.31, commit 8b462f8c8). A shut socket ends that wait with an I/O
- * error. The handle is then spent; camera.c closes it and opens another.
+ * the TCP sockets that gp_camera_init opened for a PTP/IP camera. The
+ * sockets are needed because libgphoto2 2.5.30's generic PTP capture
+ * never looks at the cancel callback: when InitiateCapture fails
+ * (DeviceBusy, or no answer) it ignores the error and waits for a
+ * capture event forever (fixed in 2.5.31, commit 8b462f8c8). A shut
+ * socket ends that wait with an I/O error. The handle is then spent;
+ * camera.c closes it and opens another.
  *
  * No logging here: everything goes back through describe() and error().
  */
