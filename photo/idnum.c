@@ -120,7 +120,10 @@ photo_id_check(photo_ctx *ctx, const char *in, char out[PHOTO_ID_LEN + 1],
 	d = (s[12] - '0') * 10 + (s[13] - '0');
 	if (leap(y))
 		mdays[1] = 29;
-	if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+	if (y < 1900)
+		return photo_seterr(ctx, "R-FILE-7: birth date %.8s is before "
+		    "1900: too old to be right", s + 6);
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
 		return photo_seterr(ctx, "R-FILE-7: birth date %.8s is not a "
 		    "real date", s + 6);
 	if (now == 0)
