@@ -51,6 +51,7 @@ check "READY=1 with the station's STATUS" 'grep -q "READY=1 | STATUS=idle" "$tmp
 n=$(grep -c "WATCHDOG=1" "$tmp/msgs")
 check "WATCHDOG=1 pings at half of 400 ms ($n in about 1.5 s)" '[ "$n" -ge 4 ]'
 check "STATUS follows the state (armed, ID masked)" 'grep -q "STATUS=armed 110105\*\*\*\*\*\*\*\*002X" "$tmp/msgs"'
+check "STATUS has the camera's state" 'grep -q "STATUS=armed [0-9*X]*; camera connected;" "$tmp/msgs"'
 check "SIGHUP: RELOADING=1 then READY=1" 'grep -A1 "RELOADING=1" "$tmp/msgs" | grep -q "READY=1"'
 check "SIGTERM: STOPPING=1, exit 0" 'grep -q "STOPPING=1" "$tmp/msgs" && [ $rc -eq 0 ]'
 check "under systemd the log lines carry priorities (<6> info)" 'grep -q "^<6>" "$tmp/log"'
