@@ -26,17 +26,6 @@ static const char *const words[] __attribute__((unused)) = {
 	N_("changed"), N_("extra"),
 };
 
-static void
-print_json(json_t *o)
-{
-	char *s = json_dumps(o, JSON_INDENT(2));
-
-	if (s != NULL) {
-		puts(s);
-		free(s);
-	}
-}
-
 /* s, then spaces up to width terminal columns (CJK counts two). */
 static void
 pad(const char *s, int width)
@@ -122,7 +111,7 @@ roster_show(const struct ctl_conf *c, const struct ctl_batch_opts *o)
 	if (r == NULL)
 		return 1;
 	if (o->json) {
-		print_json(r);
+		ctl_print_json(r, JSON_INDENT(2));
 		json_decref(r);
 		return 0;
 	}
@@ -231,7 +220,7 @@ report(const struct ctl_conf *c, photo_ctx *ctx,
 	if (rep == NULL)
 		return 1;
 	if (o->json)
-		print_json(rep);
+		ctl_print_json(rep, JSON_INDENT(2));
 	else if (o->csv)
 		ctl_report_csv(rep, stdout);
 	else

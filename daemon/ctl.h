@@ -136,6 +136,10 @@ json_t	*ctl_result_json(const char *path, const photo_result *r,
 const char *ctl_severity_word(int sev);
 const char *ctl_verdict_word(int verdict);
 
+/* Prints o and a newline to stdout and flushes, as json_dumps formats
+ * it with flags (JSON_COMPACT: one line per object; JSON_INDENT(2)). */
+void	ctl_print_json(json_t *o, size_t flags);
+
 /* ---- roster.c: the list of graduates (R-FLOW-1) ---------------------- */
 
 /*

@@ -176,17 +176,6 @@ print_metrics(const photo_result *r)
 }
 
 
-static void
-print_json(json_t *o)
-{
-	char *s = json_dumps(o, JSON_COMPACT);
-
-	if (s != NULL) {
-		puts(s);
-		free(s);
-	}
-}
-
 /* JSON for a file that could not be read or decoded at all. */
 static void
 print_error(const struct opts *o, const char *path, const char *msg)
@@ -197,7 +186,7 @@ print_error(const struct opts *o, const char *path, const char *msg)
 		json_object_set_new(j, "file", json_string(path));
 		json_object_set_new(j, "verdict", json_string("error"));
 		json_object_set_new(j, "error", json_string(msg));
-		print_json(j);
+		ctl_print_json(j, JSON_COMPACT);
 		json_decref(j);
 	} else
 		printf("%-4s %s\n  %s\n", "FAIL", path, msg);
@@ -299,7 +288,7 @@ report:
 				    json_string(moved));
 			json_object_set_new(j, "output", w);
 		}
-		print_json(j);
+		ctl_print_json(j, JSON_COMPACT);
 	} else {
 		printf("%s %s\n", rc == 0 ? (r->verdict == PHOTO_WARN ?
 		    "WARN" : "PASS") : "FAIL", path);
@@ -371,7 +360,7 @@ check_one(photo_ctx *ctx, const struct opts *o, const char *path)
 		    (json_int_t)fi.size));
 		json_object_set_new(fj, "exif", json_boolean(fi.exif));
 		json_object_set_new(j, "jpeg", fj);
-		print_json(j);
+		ctl_print_json(j, JSON_COMPACT);
 		json_decref(j);
 	} else if (!o->quiet || rc) {
 		printf("%s %s  (%dx%d, q%d, %zu bytes)\n",

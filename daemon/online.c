@@ -294,14 +294,9 @@ print_human(json_t *o)
 static void
 emit(json_t *o, int json)
 {
-	if (json) {
-		char *s = json_dumps(o, JSON_COMPACT);
-
-		if (s != NULL)
-			puts(s);
-		free(s);
-		fflush(stdout);
-	} else
+	if (json)
+		ctl_print_json(o, JSON_COMPACT);
+	else
 		print_human(o);
 }
 

@@ -7,6 +7,8 @@
 #include <jansson.h>
 #include <libintl.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "daemon/ctl.h"
 
@@ -61,4 +63,15 @@ ctl_result_json(const char *path, const photo_result *r, int translate)
 	json_object_set_new(o, "findings", fs);
 	json_object_set_new(o, "metrics", ms);
 	return o;
+}
+
+void
+ctl_print_json(json_t *o, size_t flags)
+{
+	char *s = json_dumps(o, flags);
+
+	if (s != NULL)
+		puts(s);
+	free(s);
+	fflush(stdout);
 }
