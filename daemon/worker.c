@@ -113,6 +113,28 @@ preview(struct worker *w, const struct msg_job *j, photo_image *im,
 }
 
 /*
+ * Decodes the job's frame and analyzes it into *im and *pr (the caller
+ * destroys and frees both, also on failure); -1 with r->err.
+ */
+static int
+measure(struct worker *w, const struct msg_job *j, photo_image **im,
+    photo_result **pr, struct msg_result *r)
+{
+	if ((*im = photo_decode(w->ctx, j->buf, j->len)) == NULL) {
+		setf(r->err, sizeof(r->err), "the camera's file: %s",
+		    photo_error(w->ctx));
+		return -1;
+	}
+	if ((*pr = calloc(1, sizeof(**pr))) == NULL ||
+	    photo_analyze(w->ctx, *im, *pr) == -1) {
+		setf(r->err, sizeof(r->err), "%s", *pr ?
+		    photo_error(w->ctx) : "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * A live-view frame: what the operator should change before pressing the
  * pedal. Only the framing findings count: where the head is in the frame
  * and how large (GEO_*), and whether there is a face at all; resolution
@@ -129,15 +151,9 @@ framing(struct worker *w, struct msg_job *j, struct msg_result *r)
 	int i, ready;
 
 	r->outcome = RES_ERROR;
-	if (configure(w, &j->params, r->err, sizeof(r->err)) == -1)
-		return;
-	if ((im = photo_decode(w->ctx, j->buf, j->len)) == NULL ||
-	    (pr = calloc(1, sizeof(*pr))) == NULL ||
-	    photo_analyze(w->ctx, im, pr) == -1) {
-		setf(r->err, sizeof(r->err), "live view: %s", im && !pr ?
-		    "out of memory" : photo_error(w->ctx));
+	if (configure(w, &j->params, r->err, sizeof(r->err)) == -1 ||
+	    measure(w, j, &im, &pr, r) == -1)
 		goto done;
-	}
 	hints = json_array();
 	ready = pr->found;
 	for (i = 0; i < pr->nfindings; i++) {
@@ -177,17 +193,8 @@ process(struct worker *w, struct msg_job *j, struct msg_result *r)
 
 		nanosleep(&ts, NULL);
 	}
-	if ((im = photo_decode(w->ctx, j->buf, j->len)) == NULL) {
-		setf(r->err, sizeof(r->err), "the camera's file: %s",
-		    photo_error(w->ctx));
+	if (measure(w, j, &im, &pr, r) == -1)
 		goto done;
-	}
-	if ((pr = calloc(1, sizeof(*pr))) == NULL ||
-	    photo_analyze(w->ctx, im, pr) == -1) {
-		setf(r->err, sizeof(r->err), "%s", pr ?
-		    photo_error(w->ctx) : "out of memory");
-		goto done;
-	}
 	r->result = ctl_result_json(NULL, pr, 0);
 	preview(w, j, im, pr, r);
 	if (j->calibrate) {		/* measured: that is all it is for */
