@@ -616,6 +616,31 @@ calibration_done(struct station *s, struct msg_result *r, const char *err)
 }
 
 /*
+ * A job for the worker: f's frame (the job takes the bytes) under id,
+ * with the settings as they are now.
+ */
+static struct msg_job *
+new_job(struct station *s, struct msg_frame *f, const char *id)
+{
+	struct msg_job *job;
+
+	if ((job = calloc(1, sizeof(*job))) == NULL)
+		fatal("%s", __func__);
+	snprintf(job->id, sizeof(job->id), "%s", id);
+	job->buf = f->buf;
+	job->len = f->len;
+	f->buf = NULL;
+	snprintf(job->camname, sizeof(job->camname), "%s", f->name);
+	job->when = time(NULL);
+	job->params = s->conf.photo;
+	snprintf(job->ext, sizeof(job->ext), "%s", s->conf.ext);
+	snprintf(job->outdir, sizeof(job->outdir), "%s", s->conf.output_dir);
+	snprintf(job->statedir, sizeof(job->statedir), "%s",
+	    s->conf.state_dir);
+	return job;
+}
+
+/*
  * A frame shot with the camera's own shutter (seq 0). With a graduate in
  * the chair (armed, or rejected and waiting for a retake) it is that
  * graduate's shot, as if the pedal had been pressed; 0, and f->seq is
@@ -685,23 +710,10 @@ on_frame(struct station *s, struct msg_frame *f)
 		notice(s, "CAMERA", f->err);	/* the camera's words: no ID */
 		return;
 	}
-	if ((job = calloc(1, sizeof(*job))) == NULL)
-		fatal("%s", __func__);
+	job = new_job(s, f, s->calibrating ? "calibration" : s->id);
 	job->seq = f->seq;
-	snprintf(job->id, sizeof(job->id), "%s", s->calibrating ?
-	    "calibration" : s->id);
 	job->replace = s->replace;
 	job->calibrate = s->calibrating;
-	job->buf = f->buf;
-	job->len = f->len;
-	f->buf = NULL;
-	snprintf(job->camname, sizeof(job->camname), "%s", f->name);
-	job->when = time(NULL);
-	job->params = s->conf.photo;
-	snprintf(job->ext, sizeof(job->ext), "%s", s->conf.ext);
-	snprintf(job->outdir, sizeof(job->outdir), "%s", s->conf.output_dir);
-	snprintf(job->statedir, sizeof(job->statedir), "%s",
-	    s->conf.state_dir);
 	if (getenv("IDPHOTOD_TEST_HOLD_MS") != NULL)
 		job->test_delay_ms = atoi(getenv("IDPHOTOD_TEST_HOLD_MS"));
 	set_state(s, ST_PROCESSING, s->calibrating ? "calibration" : NULL);
@@ -735,17 +747,8 @@ on_preview(struct station *s, struct msg_frame *f)
 	}
 	if (s->framing_busy || busy(s))
 		return;
-	if ((job = calloc(1, sizeof(*job))) == NULL)
-		fatal("%s", __func__);
+	job = new_job(s, f, "live");
 	job->framing = 1;
-	snprintf(job->id, sizeof(job->id), "live");
-	job->buf = f->buf;
-	job->len = f->len;
-	f->buf = NULL;
-	job->when = time(NULL);
-	job->params = s->conf.photo;
-	snprintf(job->statedir, sizeof(job->statedir), "%s",
-	    s->conf.state_dir);
 	s->framing_busy = 1;
 	worker_submit(s->w, job);
 }
