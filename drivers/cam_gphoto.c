@@ -445,15 +445,39 @@ again(struct gp *g, int *tries)
 	return 1;
 }
 
-/* Is data a whole JPEG (SOI first, EOI last)? A frame cut short by a
- * lost connection is not, and must never reach the pipeline. */
+/*
+ * Copies file's bytes into *buf (malloc'd, the caller's) when they are a
+ * whole JPEG, SOI first and EOI last: a frame cut short by a lost
+ * connection never reaches the pipeline. -1 with g->err, which names
+ * what ("download of DCIM/IMG_0001.JPG", "live view").
+ */
 static int
-whole_jpeg(const char *data, unsigned long size)
+take(struct gp *g, CameraFile *file, const char *what, unsigned char **buf,
+    size_t *len)
 {
-	return size >= 4 && (unsigned char)data[0] == 0xff &&
-	    (unsigned char)data[1] == 0xd8 &&
-	    (unsigned char)data[size - 2] == 0xff &&
-	    (unsigned char)data[size - 1] == 0xd9;
+	const char *data = NULL;
+	unsigned long size = 0;
+	int rc;
+
+	if ((rc = gp_file_get_data_and_size(file, &data, &size)) < GP_OK) {
+		gp_err(g, what, rc);
+		return -1;
+	}
+	if (size < 4 || (unsigned char)data[0] != 0xff ||
+	    (unsigned char)data[1] != 0xd8 ||
+	    (unsigned char)data[size - 2] != 0xff ||
+	    (unsigned char)data[size - 1] != 0xd9) {
+		snprintf(g->err, sizeof(g->err), "camera: %s: not a whole "
+		    "JPEG (%lu bytes); shoot again", what, size);
+		return -1;
+	}
+	if ((*buf = malloc(size)) == NULL) {
+		snprintf(g->err, sizeof(g->err), "camera: out of memory");
+		return -1;
+	}
+	memcpy(*buf, data, size);
+	*len = size;
+	return 0;
 }
 
 /*
@@ -466,8 +490,7 @@ fetch(struct gp *g, const CameraFilePath *path, unsigned char **buf,
     size_t *len, char *name, size_t namelen)
 {
 	CameraFile *file = NULL;
-	const char *data = NULL;
-	unsigned long size = 0;
+	char what[sizeof(path->folder) + sizeof(path->name) + 16];
 	int rc, tries = 0;
 
 	if ((rc = gp_file_new(&file)) < GP_OK) {
@@ -478,23 +501,16 @@ fetch(struct gp *g, const CameraFilePath *path, unsigned char **buf,
 	    GP_FILE_TYPE_NORMAL, file, g->ctx)) == GP_ERROR_CAMERA_BUSY &&
 	    again(g, &tries))
 		;
-	if (rc < GP_OK ||
-	    (rc = gp_file_get_data_and_size(file, &data, &size)) < GP_OK)
+	snprintf(what, sizeof(what), "download of %s/%s", path->folder,
+	    path->name);
+	if (rc < GP_OK)
 		gp_err(g, "download", rc);
-	else if (!whole_jpeg(data, size))
-		snprintf(g->err, sizeof(g->err), "camera: download of %s/%s: "
-		    "not a whole JPEG (%lu bytes); shoot again", path->folder,
-		    path->name, size);
-	else if ((*buf = malloc(size)) == NULL)
-		snprintf(g->err, sizeof(g->err), "camera: out of memory");
-	else {
-		memcpy(*buf, data, size);
-		*len = size;
-		snprintf(name, namelen, "%s", path->name);
-	}
+	else
+		rc = take(g, file, what, buf, len);
 	gp_file_unref(file);
-	if (*buf == NULL)
+	if (rc < 0)
 		return -1;
+	snprintf(name, namelen, "%s", path->name);
 	/* leave nothing on the camera. libgphoto2's ptp2 camlib ignores
 	 * the camera's answer to DeleteObject, so there is nothing to
 	 * check; a file that stays is not worth failing the photo for */
@@ -533,28 +549,18 @@ gp_preview(void *arg, unsigned char **buf, size_t *len)
 {
 	struct gp *g = arg;
 	CameraFile *file = NULL;
-	const char *data = NULL;
-	unsigned long size = 0;
 	int rc;
 
 	deadline(g, 1);
 	if ((rc = gp_file_new(&file)) < GP_OK ||
-	    (rc = gp_camera_capture_preview(g->cam, file, g->ctx)) < GP_OK ||
-	    (rc = gp_file_get_data_and_size(file, &data, &size)) < GP_OK)
+	    (rc = gp_camera_capture_preview(g->cam, file, g->ctx)) < GP_OK)
 		gp_err(g, "live view", rc);
-	else if (!whole_jpeg(data, size))
-		snprintf(g->err, sizeof(g->err), "camera: live view: not a "
-		    "whole JPEG (%lu bytes)", size);
-	else if ((*buf = malloc(size)) == NULL)
-		snprintf(g->err, sizeof(g->err), "camera: out of memory");
-	else {
-		memcpy(*buf, data, size);
-		*len = size;
-	}
+	else
+		rc = take(g, file, "live view", buf, len);
 	deadline(g, 0);
 	if (file != NULL)
 		gp_file_unref(file);
-	return *buf != NULL ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 /*
