@@ -56,9 +56,9 @@ LDLIBS  += $(PKG_LIBS) -lcsv -lm -pthread
 B = build
 
 # Modules: every .c in the folder except the ones holding main().
-MAINS       = daemon/idphotod.c daemon/idphotoctl.c
+MAINS       = daemon/idphotod.c ctl/idphotoctl.c
 PHOTO_SRC   = $(wildcard photo/*.c)
-CTL_SRC     = $(filter-out $(MAINS),$(wildcard daemon/*.c))
+CTL_SRC     = $(filter-out $(MAINS),$(wildcard daemon/*.c ctl/*.c store/*.c))
 DRIVERS_SRC = $(wildcard drivers/*.c)
 LIGHT_SRC   = $(wildcard lighting/*.c)
 
@@ -100,7 +100,7 @@ $(ALL_LIBS):
 	rm -f $@
 	$(if $^,ar rcs $@ $^,ar rcs $@)
 
-$(B)/idphotoctl: $(B)/daemon/idphotoctl.o $(ALL_LIBS)
+$(B)/idphotoctl: $(B)/ctl/idphotoctl.o $(ALL_LIBS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS)
 $(B)/idphotod: $(B)/daemon/idphotod.o $(ALL_LIBS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS)
@@ -127,7 +127,7 @@ po: $(MO_FILES)
 # maintainers: refresh the template, then msgmerge each po/<lang>.po
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --package-name=idphotod \
-		-o po/idphotod.pot daemon/*.c photo/*.c drivers/*.c lighting/*.c
+		-o po/idphotod.pot daemon/*.c ctl/*.c store/*.c photo/*.c drivers/*.c lighting/*.c
 $(B)/locale/%/LC_MESSAGES/idphotod.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<

@@ -29,7 +29,7 @@
 
 #include <jansson.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 /* ---- log.c ---------------------------------------------------------- */
 void	log_init(int verbose);

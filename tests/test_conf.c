@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 #include "tests/testutil.h"
 
 /* Writes text to a config file and loads it; returns the result. */

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 #include "tests/testutil.h"
 
 /* 张三, 李四, 王五 in GBK */

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <wchar.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 #define _(s)	gettext(s)
 

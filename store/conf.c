@@ -21,7 +21,7 @@
 
 #include <libconfig.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 /* Error with the setting's file:line. Always returns -1. */
 static int

@@ -27,7 +27,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 #include "photo/photo.h"
 
 #define _(s)		gettext(s)

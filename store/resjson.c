@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 static json_t *
 jnum(double v)

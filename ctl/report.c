@@ -26,7 +26,7 @@
 
 #include <csv.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 #include "daemon/idphotod.h"
 
 

@@ -35,7 +35,7 @@
 
 #include <csv.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 #define _(s)		gettext(s)
 #define MAX_ROSTER	(64L << 20)	/* bytes: far above any class list */

@@ -19,7 +19,7 @@
 
 #include <openssl/evp.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 int
 ctl_mkdirs(const char *path, mode_t mode)

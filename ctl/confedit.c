@@ -25,7 +25,7 @@
 
 #include <libconfig.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 struct edit {
 	int	line;		/* 1-based */

@@ -18,7 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 #define _(s)	gettext(s)
 

@@ -19,7 +19,7 @@
 
 #include <zip.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 #define BOM		"\xef\xbb\xbf"
 

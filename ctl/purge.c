@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 #include "daemon/idphotod.h"
 
 struct purge {
