@@ -24,6 +24,7 @@
 #ifdef HAVE_UMOCKDEV
 
 #include <errno.h>
+#include <sys/ioctl.h>
 #include <linux/usbdevice_fs.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -413,14 +414,16 @@ um_usb_strings(struct um_usb *u, const char *syspath)
 {
 	static const char *const names[] = { "manufacturer", "product",
 	    "serial" };
-	char path[4096];
+	gchar *path;
 	FILE *f;
 	size_t i, n;
 
 	for (i = 0; i < 3; i++) {
 		u->strings[i + 1][0] = '\0';
-		snprintf(path, sizeof(path), "%s/%s", syspath, names[i]);
-		if ((f = fopen(path, "r")) == NULL)
+		path = g_build_filename(syspath, names[i], NULL);
+		f = fopen(path, "r");
+		g_free(path);
+		if (f == NULL)
 			continue;
 		n = fread(u->strings[i + 1], 1, sizeof(u->strings[0]) - 1, f);
 		fclose(f);
