@@ -38,7 +38,7 @@ DEB_PKGS = build-essential pkg-config gettext \
 	libgphoto2-dev libturbojpeg0-dev libjpeg62-turbo-dev libusb-1.0-0-dev \
 	libconfig-dev check opencv-data libsystemd-dev libevdev-dev libexif-dev \
 	libxml2-dev libjansson-dev libzip-dev libssl-dev libcsv-dev \
-	python3-opencv python3-numpy unzip
+	python3-opencv python3-numpy unzip umockdev libumockdev-dev gphoto2
 
 PKGS     = libturbojpeg libjpeg libexif libxml-2.0 libconfig jansson libcrypto \
 	   libgphoto2 libusb-1.0 libsystemd libevdev libzip
@@ -121,6 +121,17 @@ $(B)/idphotod: $(B)/daemon/idphotod.o $(DAEMON_LIBS)
 $(B)/tests/%: $(B)/tests/%.o $(TEST_HELPER_OBJ) $(ALL_LIBS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(ALL_LIBS) \
 		$(LDLIBS) $(CHECK_LIBS)
+
+# Hardware paths under umockdev (tests/devices/): the pedal through evdev,
+# the DMX interfaces through libusb, the camera through libgphoto2's USB
+# port. They link libumockdev; without it they build as a SKIP.
+UMOCK_TESTS = $(B)/tests/test_pedal_evdev $(B)/tests/test_dmx_libusb \
+	$(B)/tests/test_cam_gphoto_usb
+ifneq ($(shell pkg-config --exists umockdev-1.0 2>/dev/null && echo y),)
+$(patsubst %,%.o,$(UMOCK_TESTS)): CPPFLAGS += -DHAVE_UMOCKDEV \
+	$(shell pkg-config --cflags umockdev-1.0)
+$(UMOCK_TESTS): LDLIBS += $(shell pkg-config --libs umockdev-1.0)
+endif
 
 # A tool of the integration tests: variants of real photos.
 MKVARIANT = $(B)/tests/tools/mkvariant
