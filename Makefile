@@ -124,14 +124,19 @@ $(B)/tests/%: $(B)/tests/%.o $(TEST_HELPER_OBJ) $(ALL_LIBS)
 
 # Hardware paths under umockdev (tests/devices/): the pedal through evdev,
 # the DMX interfaces through libusb, the camera through libgphoto2's USB
-# port. They link libumockdev; without it they build as a SKIP.
+# port, and usbmock, which runs a program against an emulated USB device.
+# They link libumockdev; without it they build as a SKIP.
 UMOCK_TESTS = $(B)/tests/test_pedal_evdev $(B)/tests/test_dmx_libusb \
 	$(B)/tests/test_cam_gphoto_usb
+USBMOCK = $(B)/tests/tools/usbmock
 ifneq ($(shell pkg-config --exists umockdev-1.0 2>/dev/null && echo y),)
-$(patsubst %,%.o,$(UMOCK_TESTS)): CPPFLAGS += -DHAVE_UMOCKDEV \
+$(patsubst %,%.o,$(UMOCK_TESTS) $(USBMOCK)): CPPFLAGS += -DHAVE_UMOCKDEV \
 	$(shell pkg-config --cflags umockdev-1.0)
-$(UMOCK_TESTS): LDLIBS += $(shell pkg-config --libs umockdev-1.0)
+$(UMOCK_TESTS) $(USBMOCK): LDLIBS += $(shell pkg-config --libs umockdev-1.0)
 endif
+$(USBMOCK): $(B)/tests/tools/usbmock.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+check: $(USBMOCK)
 
 # A tool of the integration tests: variants of real photos.
 MKVARIANT = $(B)/tests/tools/mkvariant
