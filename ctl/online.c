@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctl/ctl.h"
@@ -35,7 +36,17 @@ struct conn {
 	int	fd;
 	char	buf[STORE_MAX_LINE + 1];
 	size_t	len;
+	long long deadline;	/* CLOCK_MONOTONIC ms; 0: wait for ever */
 };
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static int
 conn_open(struct conn *c, const char *path)
@@ -45,6 +56,7 @@ conn_open(struct conn *c, const char *path)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	c->len = 0;
+	c->deadline = 0;
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		fprintf(stderr, _("idphotoctl: socket path too long: %s\n"),
 		    path);
@@ -90,14 +102,17 @@ conn_send(struct conn *c, json_t *req)
 	return 0;
 }
 
-/* The next line from the daemon, as JSON; NULL at EOF or error. */
+/* The next line from the daemon, as JSON; NULL at EOF or error, and
+ * with errno ETIMEDOUT when c->deadline passed first. */
 static json_t *
 conn_recv(struct conn *c)
 {
+	struct pollfd pfd;
 	char *nl;
 	ssize_t n;
 	json_t *o;
 	json_error_t je;
+	long long left;
 
 	for (;;) {
 		if ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
@@ -113,6 +128,16 @@ conn_recv(struct conn *c)
 		}
 		if (c->len >= STORE_MAX_LINE)
 			return NULL;
+		if (c->deadline > 0) {
+			if ((left = c->deadline - now_ms()) <= 0) {
+				errno = ETIMEDOUT;
+				return NULL;
+			}
+			pfd.fd = c->fd;
+			pfd.events = POLLIN;
+			if (poll(&pfd, 1, (int)left) == 0)
+				continue;	/* the deadline, next turn */
+		}
 		n = read(c->fd, c->buf + c->len, STORE_MAX_LINE - c->len);
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -328,31 +353,46 @@ roundtrip(struct conn *c, json_t *req, int json, json_t **resp)
 
 /*
  * idphotoctl liveview: the station's events, above all the framing of
- * each live-view frame, until live view ends. 0; 1 when it ended because
- * the camera could not; -1 when the daemon went away first.
+ * each live-view frame, until live view ends. The client subscribes
+ * before it asks for live view, so that the end (or the camera's refusal,
+ * which comes at once) cannot pass before it listens; and it waits no
+ * longer than live view lasts, plus a margin. 0; 1 when it ended because
+ * the camera could not (the daemon's error is printed); -1 when the
+ * daemon went away or said nothing in time.
  */
 static int
-follow_framing(struct conn *c, int json)
+liveview(struct conn *c, json_t *req, int json, long seconds)
 {
-	json_t *req = json_pack("{s:s}", "cmd", "subscribe"), *o;
+	json_t *sub = json_pack("{s:s}", "cmd", "subscribe"), *o;
 	int done, rc;
 
-	if (conn_send(c, req) == -1) {
-		json_decref(req);
-		return -1;
+	c->deadline = now_ms() + (seconds + 15) * 1000LL;
+	rc = conn_send(c, sub);
+	json_decref(sub);
+	while (rc == 0 && (o = conn_recv(c)) != NULL) {	/* quietly */
+		done = json_object_get(o, "ok") != NULL;
+		json_decref(o);
+		if (done)
+			break;
 	}
-	json_decref(req);
+	if (rc == -1 || (rc = roundtrip(c, req, json, NULL)) != 0)
+		return rc;
 	while ((o = conn_recv(c)) != NULL) {
 		done = strcmp(str(o, "event"), "framing") == 0 &&
 		    json_is_true(json_object_get(o, "done"));
 		rc = str(o, "error")[0] != '\0';
-		if (str(o, "event")[0] != '\0')	/* not the "ok" */
+		if (str(o, "event")[0] != '\0')
 			emit(o, json);
 		json_decref(o);
 		if (done)
 			return rc;	/* 1: the camera could not */
 	}
-	fprintf(stderr, _("idphotoctl: idphotod closed the connection\n"));
+	if (errno == ETIMEDOUT)
+		fprintf(stderr, _("idphotoctl: live view did not end within "
+		    "%ld s\n"), seconds + 15);
+	else
+		fprintf(stderr, _("idphotoctl: idphotod closed the "
+		    "connection\n"));
 	return -1;
 }
 
@@ -703,14 +743,15 @@ ctl_online(const char *sock, const char *cmd, int argc, char **argv,
 	if (req == NULL)
 		rc = strcmp(cmd, "calibrate") == 0 ? calibrate(&c, opt) :
 		    console(&c);
+	else if (lv_seconds > 0)
+		rc = liveview(&c, req, json, lv_seconds);
 	else if ((rc = roundtrip(&c, req, json, NULL)) == 0 &&
 	    strcmp(cmd, "subscribe") == 0) {
 		while ((o = conn_recv(&c)) != NULL) {
 			emit(o, json);
 			json_decref(o);
 		}
-	} else if (rc == 0 && lv_seconds > 0)
-		rc = follow_framing(&c, json);
+	}
 	json_decref(req);
 	close(c.fd);
 	return rc < 0 ? 1 : rc;
