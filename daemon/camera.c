@@ -122,12 +122,11 @@ try_open(struct camthread *t, char *err, size_t errlen)
 }
 
 static void
-capture(struct camthread *t, const struct msg_capture *req)
+capture(struct camthread *t, struct msg_capture *req)
 {
-	struct msg_frame *m;
+	struct msg_frame *m = req->reply;	/* allocated with the request */
 
-	if ((m = calloc(1, sizeof(*m))) == NULL)
-		return;		/* nothing to report with; main times out */
+	req->reply = NULL;
 	m->q.kind = MSG_FRAME;
 	m->seq = req->seq;
 	if (req->settle_ms > 0) {
@@ -290,9 +289,13 @@ camthread_capture(struct camthread *t, unsigned seq, const double light[2],
 {
 	struct msg_capture *m;
 
-	if ((m = calloc(1, sizeof(*m))) == NULL)
+	/* the frame's message too, so that the answer cannot fail to be
+	 * allocated: every capture gets its MSG_FRAME */
+	if ((m = calloc(1, sizeof(*m))) == NULL ||
+	    (m->reply = calloc(1, sizeof(*m->reply))) == NULL)
 		fatal("%s", __func__);
 	m->q.kind = MSG_CAPTURE;
+	m->reply->q.kind = MSG_FRAME;
 	m->seq = seq;
 	m->light[0] = light[0];
 	m->light[1] = light[1];

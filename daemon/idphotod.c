@@ -333,6 +333,7 @@ main(int argc, char **argv)
 		}
 		control_dispatch(pfd + i, npfd - i);
 		station_lamps(d.st);
+		station_tick(d.st);
 		t = now_ms();
 		if (d.pedal_retry && t >= d.pedal_retry) {
 			if (d.pedal == NULL)
@@ -358,12 +359,22 @@ main(int argc, char **argv)
 	log_info("stopping");
 	control_shutdown();
 	unlink(d.conf.socket);
+	/*
+	 * In this order, so that no frame is lost: the camera stops (a
+	 * capture in flight is finished and its frame queued); the frames
+	 * that came are handed to the worker while it still runs; the worker
+	 * finishes every job (each archives its original first) and stops;
+	 * their results are journalled.
+	 */
 	camthread_stop(cam_t);
 	station_set_rig(d.st, NULL);
 	rig_stop(d.rig);	/* lamps to lighting.shutdown */
-	worker_stop(wk);	/* finishes the job in hand */
 	while ((n = queue_pop(&done, 0)) != NULL)
-		station_completion(d.st, n);	/* journals its result */
+		station_completion(d.st, n);	/* frames become jobs */
+	worker_stop(wk);
+	station_set_worker(d.st, NULL);
+	while ((n = queue_pop(&done, 0)) != NULL)
+		station_completion(d.st, n);	/* journals the results */
 	queue_destroy(&done);
 	pedal_close(d.pedal);
 	station_free(d.st);

@@ -7,7 +7,8 @@
  *              with sd-daemon priority prefixes under systemd, to stderr
  *              on a terminal, to syslog otherwise;
  *   queue.c    a mutex-protected FIFO of intrusive nodes; a queue can
- *              write a wake-up byte to a pipe the main loop polls;
+ *              write a wake-up byte to a pipe the main loop polls; the
+ *              messages' constructors and destructors;
  *   camera.c   the camera thread: every cam_ call happens there;
  *   worker.c   the processing thread: archive, analyze, render, save;
  *   control.c  the control socket: clients, line-based JSON, events;
@@ -84,8 +85,13 @@ struct msg_liveview {
 	int	fps;		/* frames a second, at most */
 };
 
+struct msg_frame;
+struct msg_result;
+
 struct msg_capture {
 	struct qnode q;
+	struct msg_frame *reply;	/* allocated with the request: the
+					 * camera fills and sends it */
 	unsigned seq;
 	double	light[2];	/* the lamps, left and right (cam_light) */
 	int	settle_ms;	/* wait this long first: lamps still fading */
@@ -113,6 +119,8 @@ struct msg_camstate {
 
 struct msg_job {
 	struct qnode q;
+	struct msg_result *reply;	/* allocated with the job: the worker
+					 * fills and sends it */
 	unsigned seq;
 	char	id[PHOTO_ID_LEN + 1];
 	int	replace;	/* move an accepted photo to versions/ */
@@ -124,7 +132,10 @@ struct msg_job {
 	char	ext[8];
 	char	outdir[PATH_MAX];
 	char	statedir[PATH_MAX];
-	int	test_delay_ms;	/* tests: hold the job after archiving */
+	int	hold_ms;	/* fault injection (camera.sim.hold_ms): hold
+				 * the job this long after archiving */
+	int	archive_only;	/* a frame no shot waits for: keep it under
+				 * archive/unassigned/ and that is all */
 	int	calibrate;	/* a test shot: archive and analyze only */
 	int	framing;	/* a live-view frame: the framing hints only */
 };
@@ -147,11 +158,17 @@ struct msg_result {
 				 * finds a file changed by hand */
 	json_t	*result;	/* store_result_json(); NULL on early error */
 	int	calibrate;	/* the job was a calibration shot */
+	int	archive_only;	/* the job only kept a frame (unassigned) */
 	int	framing;	/* the job was a live-view frame; result is
 				 * {face, ready, hints} (worker.c) */
 };
 
+/* Frees a message of any kind with what it owns (queue.c: one
+ * destructor per kind); accepts NULL. */
 void	msg_free(struct qnode *n);
+/* The messages that carry their answer: it is allocated here, so that
+ * the answer can never fail to be made. fatal() when out of memory. */
+struct msg_job *msg_job_new(void);
 
 /* ---- camera.c ------------------------------------------------------- */
 struct camthread;
@@ -202,7 +219,11 @@ void	station_set_rig(struct station *s, rig *r);
 void	station_lamps(struct station *s);
 json_t	*station_request(struct client *c, json_t *req, void *arg);
 void	station_pedal(struct station *s, const char *source);
+/* Takes n (frees it). */
 void	station_completion(struct station *s, struct qnode *n);
+/* On each pass of the main loop: gives up a shot past its deadline. */
+void	station_tick(struct station *s);
+void	station_set_worker(struct station *s, struct worker *w);
 const char *station_status_line(const struct station *s);
 /* Set by the main loop: how to reload, and the file a reload reads
  * (NULL: none; calibration tells idphotoctl which file to edit). */

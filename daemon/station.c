@@ -55,6 +55,8 @@ struct station {
 	char	caminfo[2048];	/* cam_info() lines, read at caminfo_time */
 	time_t	caminfo_time;
 	double	crop_scale;	/* of the last accepted shot; 0: none yet */
+	long long deadline;	/* CLOCK_MONOTONIC ms: the end of the wait
+				 * for the frame or the result; 0: none */
 	int	framing_busy;	/* a live-view frame is with the worker */
 	rig	*rig;		/* the lamps, or NULL */
 	int	lamps_connected;
@@ -75,6 +77,15 @@ struct station {
 	json_t	*roster;	/* NULL: none imported */
 	struct stat roster_st;
 };
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static json_t *
 ok(void)
@@ -228,6 +239,8 @@ set_state(struct station *s, int st, const char *note)
 	json_t *ev;
 
 	s->state = st;
+	if (st != ST_CAPTURING && st != ST_PROCESSING)
+		s->deadline = 0;
 	update_status(s);
 	lamps_follow(s);
 	ev = json_pack("{s:s, s:s, s:s}", "event", "state", "state",
@@ -494,6 +507,26 @@ begin_shot(struct station *s, const char *source)
 	return 0;
 }
 
+/*
+ * How long a capture may take before the station gives up on it: the
+ * lamps' settling, the simulated latency, and three of the camera's call
+ * deadlines (capture, download, delete), plus a margin. The camera thread
+ * answers every capture, so this is for a camera thread that hangs.
+ */
+static long long
+capture_wait_ms(const struct station *s, int settle_ms)
+{
+	return settle_ms + s->conf.cam.sim_latency_ms +
+	    3000LL * s->conf.cam.timeout_s + 5000;
+}
+
+/* How long processing may take: far above a 24-megapixel frame's. */
+static long long
+process_wait_ms(const struct station *s)
+{
+	return 120000LL + s->conf.cam.sim_hold_ms;
+}
+
 static void
 shoot(struct station *s, const char *source)
 {
@@ -504,6 +537,7 @@ shoot(struct station *s, const char *source)
 	/* the frame is taken once the lamps have reached their level */
 	if (s->rig != NULL)
 		rig_status(s->rig, &rs);
+	s->deadline = now_ms() + capture_wait_ms(s, rs.settle_ms);
 	camthread_capture(s->cam, s->seq, rs.side_target, rs.settle_ms);
 }
 
@@ -622,10 +656,8 @@ calibration_done(struct station *s, struct msg_result *r, const char *err)
 static struct msg_job *
 new_job(struct station *s, struct msg_frame *f, const char *id)
 {
-	struct msg_job *job;
+	struct msg_job *job = msg_job_new();	/* its result too */
 
-	if ((job = calloc(1, sizeof(*job))) == NULL)
-		fatal("%s", __func__);
 	snprintf(job->id, sizeof(job->id), "%s", id);
 	job->buf = f->buf;
 	job->len = f->len;
@@ -637,24 +669,68 @@ new_job(struct station *s, struct msg_frame *f, const char *id)
 	snprintf(job->outdir, sizeof(job->outdir), "%s", s->conf.output_dir);
 	snprintf(job->statedir, sizeof(job->statedir), "%s",
 	    s->conf.state_dir);
+	if (strcmp(s->conf.cam.driver, "sim") == 0)
+		job->hold_ms = s->conf.cam.sim_hold_ms;
 	return job;
+}
+
+/*
+ * Hands job to the worker. Once the worker is stopped (the end of the
+ * shutdown) no job should come, but if one does its frame is still kept:
+ * written to the archive here, and the shot journalled as interrupted.
+ */
+static void
+submit(struct station *s, struct msg_job *job)
+{
+	char path[PATH_MAX];
+
+	if (s->w != NULL) {
+		worker_submit(s->w, job);
+		return;
+	}
+	if (job->buf != NULL && !job->framing && (store_pathf(path,
+	    "%s/archive/%s", s->conf.state_dir, job->archive_only ?
+	    "unassigned" : job->id) == -1 || store_mkdirs(path, 0700) == -1 ||
+	    store_pathf(path, "%s/archive/%s/%ld-%u.jpg", s->conf.state_dir,
+	    job->archive_only ? "unassigned" : job->id, (long)job->when,
+	    job->seq) == -1 ||
+	    store_write_file(path, job->buf, job->len, 0600) == -1))
+		log_warn("stopping: cannot keep a frame in %s", path);
+	if (job->seq != 0 && !job->framing && !job->archive_only)
+		journal(s, json_pack("{s:s, s:s, s:i, s:s}", "event",
+		    "interrupted", "id", job->id, "seq", (json_int_t)job->seq,
+		    "reason", "stopping"));
+	msg_free(&job->q);
+}
+
+/*
+ * A frame no shot waits for (the camera's own shutter with no graduate
+ * in the chair, or a frame that came after its shot gave up): the worker
+ * keeps it under archive/unassigned/, never lost and never used.
+ */
+static void
+keep_unassigned(struct station *s, struct msg_frame *f, const char *why)
+{
+	struct msg_job *job = new_job(s, f, "unassigned");
+
+	job->seq = f->seq;
+	job->archive_only = 1;
+	job->hold_ms = 0;
+	log_warnx("camera: %s; keeping it under archive/unassigned", why);
+	submit(s, job);
 }
 
 /*
  * A frame shot with the camera's own shutter (seq 0). With a graduate in
  * the chair (armed, or rejected and waiting for a retake) it is that
  * graduate's shot, as if the pedal had been pressed; 0, and f->seq is
- * set. Otherwise it is for no one: it is kept under
- * archive/unassigned/, never lost and never used, and the operator is
- * told; -1.
+ * set. Otherwise it is for no one: the worker keeps it under
+ * archive/unassigned/ (off the main loop), never lost and never used,
+ * and the operator is told; -1.
  */
 static int
 own_shutter(struct station *s, struct msg_frame *f)
 {
-	char path[PATH_MAX], m[64];
-	time_t now = time(NULL);
-	struct tm tm;
-
 	if ((s->state == ST_ARMED || s->state == ST_REJECTED) &&
 	    !s->calibrating) {
 		if (begin_shot(s, "camera shutter") == -1)
@@ -662,21 +738,8 @@ own_shutter(struct station *s, struct msg_frame *f)
 		f->seq = s->seq;
 		return 0;
 	}
-	localtime_r(&now, &tm);
-	strftime(m, sizeof(m), "%Y%m%d-%H%M%S", &tm);
-	if (store_pathf(path, "%s/archive/unassigned", s->conf.state_dir) ==
-	    -1 || store_mkdirs(path, 0700) == -1 ||
-	    store_pathf(path, "%s/archive/unassigned/%s-%s", s->conf.state_dir,
-	    m, f->name) == -1 || store_write_file(path, f->buf, f->len,
-	    0600) == -1) {
-		log_warn("camera: a frame from its own shutter: %s", path);
-		notice(s, "UNASSIGNED", N_("a frame shot with the camera's "
-		    "own shutter came while no graduate was waiting, and it "
-		    "could not be kept"));
-		return -1;
-	}
-	log_warnx("camera: a frame from its own shutter while %s; kept as "
-	    "%s", stnames[s->state], path);
+	keep_unassigned(s, f, "a frame from its own shutter while no "
+	    "graduate was waiting");
 	notice(s, "UNASSIGNED", N_("a frame shot with the camera's own "
 	    "shutter came while no graduate was waiting: kept under "
 	    "archive/unassigned, not used"));
@@ -691,8 +754,9 @@ on_frame(struct station *s, struct msg_frame *f)
 	if (f->seq == 0 && own_shutter(s, f) == -1)
 		return;
 	if (s->state != ST_CAPTURING || f->seq != s->seq) {
-		log_warnx("camera: a frame for shot %u arrived late; it is "
-		    "not used", f->seq);
+		if (f->buf != NULL)
+			keep_unassigned(s, f, "a frame arrived after its shot "
+			    "gave up");
 		return;
 	}
 	if (f->buf == NULL && s->calibrating) {
@@ -714,10 +778,9 @@ on_frame(struct station *s, struct msg_frame *f)
 	job->seq = f->seq;
 	job->replace = s->replace;
 	job->calibrate = s->calibrating;
-	if (getenv("IDPHOTOD_TEST_HOLD_MS") != NULL)
-		job->test_delay_ms = atoi(getenv("IDPHOTOD_TEST_HOLD_MS"));
+	s->deadline = now_ms() + process_wait_ms(s);
 	set_state(s, ST_PROCESSING, s->calibrating ? "calibration" : NULL);
-	worker_submit(s->w, job);
+	submit(s, job);
 }
 
 /* ---- live view --------------------------------------------------------- */
@@ -749,8 +812,9 @@ on_preview(struct station *s, struct msg_frame *f)
 		return;
 	job = new_job(s, f, "live");
 	job->framing = 1;
+	job->hold_ms = 0;
 	s->framing_busy = 1;
-	worker_submit(s->w, job);
+	submit(s, job);
 }
 
 /* The framing of a live-view frame, to the clients: {face, ready,
@@ -771,20 +835,39 @@ on_framing(struct station *s, struct msg_result *r)
 	json_decref(ev);
 }
 
+/*
+ * A shot's result: journalled, then the state follows. A result that
+ * comes after its shot gave up (the processing deadline) is journalled
+ * and counted too, its photo accepted, but the station stays where the
+ * operator has since taken it.
+ */
 static void
 on_result(struct station *s, struct msg_result *r)
 {
 	json_t *ev;
 	char m[32], buf[2048];
+	int late, st = s->state;
 
 	if (r->framing) {
 		on_framing(s, r);
 		return;
 	}
-	if (r->calibrate) {
+	if (r->archive_only) {
+		if (r->outcome == RES_ERROR)
+			log_warnx("camera: a frame no shot waited for could "
+			    "not be kept: %s", r->err);
+		else
+			log_info("camera: a frame no shot waited for is kept "
+			    "as %s", r->archive);
+		return;
+	}
+	late = s->state != ST_PROCESSING || r->seq != s->seq;
+	if (r->calibrate && !late) {
 		calibration_done(s, r, r->outcome == RES_ERROR ? r->err : NULL);
 		return;
 	}
+	if (r->calibrate)
+		return;		/* a calibration that gave up: nothing to do */
 	ev = json_pack("{s:s, s:s, s:i, s:s}", "event", "result", "id", r->id,
 	    "seq", (json_int_t)r->seq, "outcome", outcomes[r->outcome]);
 	if (r->archive[0])
@@ -824,22 +907,74 @@ on_result(struct station *s, struct msg_result *r)
 		log_info("%s: accepted, %s (quality %d, %zu bytes)",
 		    masked(r->id, m, sizeof(m)), mask_in(r->id, r->output, buf,
 		    sizeof(buf)), r->quality, r->size);
-		s->state = ST_ACCEPTED;
+		st = ST_ACCEPTED;
 		break;
 	case RES_FAIL:
 		s->failed++;
 		log_info("%s: rejected", masked(r->id, m, sizeof(m)));
-		s->state = ST_REJECTED;
+		st = ST_REJECTED;
 		break;
 	default:
 		s->errors++;
 		log_warnx("%s: %s", masked(r->id, m, sizeof(m)),
 		    mask_in(r->id, r->err, buf, sizeof(buf)));
-		s->state = ST_REJECTED;
+		st = ST_REJECTED;
 	}
 	control_broadcast(ev);
 	json_decref(ev);
-	set_state(s, s->state, NULL);
+	if (late) {
+		log_warnx("%s: the result of shot %u came after the station "
+		    "gave up on it; journalled", masked(r->id, m, sizeof(m)),
+		    r->seq);
+		return;
+	}
+	s->deadline = 0;
+	set_state(s, st, NULL);
+}
+
+/*
+ * Called by the main loop on each pass: a shot whose frame or result has
+ * not come by its deadline is given up, so that the station never stays
+ * capturing or processing. What comes later is still kept (on_frame,
+ * on_result).
+ */
+void
+station_tick(struct station *s)
+{
+	if (s->deadline == 0 || now_ms() < s->deadline || !busy(s))
+		return;
+	s->deadline = 0;
+	if (s->calibrating) {
+		calibration_done(s, NULL, s->state == ST_CAPTURING ?
+		    "the camera did not answer in time" :
+		    "the test shot took too long to check");
+		return;
+	}
+	if (s->state == ST_CAPTURING) {
+		s->errors++;
+		json_decref(s->last);
+		s->last = json_pack("{s:s, s:s, s:i, s:s, s:s}", "event",
+		    "result", "id", s->id, "seq", (json_int_t)s->seq,
+		    "outcome", "error", "error", "the camera did not answer "
+		    "in time; the shot is given up");
+		journal(s, json_incref(s->last));
+		notice(s, "CAMERA", N_("the camera did not answer in time: "
+		    "press the pedal to try again"));
+	} else {
+		journal(s, json_pack("{s:s, s:s, s:i, s:s}", "event",
+		    "interrupted", "id", s->id, "seq", (json_int_t)s->seq,
+		    "reason", "deadline"));
+		notice(s, "TIMEOUT", N_("checking the shot took too long: its "
+		    "original is kept; press the pedal to try again"));
+	}
+	set_state(s, ST_REJECTED, NULL);
+}
+
+/* The worker is gone (NULL: the end of the shutdown); see submit(). */
+void
+station_set_worker(struct station *s, struct worker *w)
+{
+	s->w = w;
 }
 
 void
