@@ -1,12 +1,13 @@
 /*
  * control.c — the control socket: AF_UNIX stream, mode 0660, owned by the
- * configured group. The protocol is line-based JSON: one request object
- * per line ({"cmd": "...", ...}), one response object per line
- * ({"ok": true, ...} or {"ok": false, "error": "..."}). A client that
+ * configured group. The protocol (store/proto.h) is line-based JSON: one
+ * request object per line ({"cmd": "...", ...}), one response object per
+ * line, naming the command it answers ({"reply": "status", "ok": true,
+ * ...} or {"reply": "id", "ok": false, "error": "..."}). A client that
  * sent {"cmd": "subscribe"} also receives events ({"event": "...", ...})
  * between responses.
  *
- * Every line is limited to STORE_MAX_LINE bytes. A client that sends a
+ * Every line is limited to PROTO_MAX_LINE bytes. A client that sends a
  * longer line, or anything that is not a JSON object with a "cmd", gets
  * one error response and is disconnected; the daemon carries on. Output
  * is buffered per client and written as the socket takes it; a
@@ -33,7 +34,7 @@
 
 struct client {
 	int	fd;
-	char	in[STORE_MAX_LINE + 1];
+	char	in[PROTO_MAX_LINE + 1];
 	size_t	inlen;
 	char	*out;
 	size_t	outlen, outcap;
@@ -240,11 +241,13 @@ handle_line(struct client *c, char *line, size_t len)
 		return;
 	}
 	resp = ctl.fn(c, req, ctl.arg);
-	json_decref(req);
-	if (resp != NULL) {
+	if (resp != NULL) {	/* the reply names the command it answers */
+		json_object_set(resp, PROTO_F_REPLY,
+		    json_object_get(req, PROTO_F_CMD));
 		send_json(c, resp);
 		json_decref(resp);
 	}
+	json_decref(req);
 }
 
 static void
@@ -254,7 +257,7 @@ read_client(struct client *c)
 	char *nl;
 
 	for (;;) {
-		n = read(c->fd, c->in + c->inlen, STORE_MAX_LINE - c->inlen);
+		n = read(c->fd, c->in + c->inlen, PROTO_MAX_LINE - c->inlen);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN)
@@ -285,7 +288,7 @@ read_client(struct client *c)
 			memmove(c->in, nl + 1, c->inlen - ll - 1);
 			c->inlen -= ll + 1;
 		}
-		if (c->inlen >= STORE_MAX_LINE) {
+		if (c->inlen >= PROTO_MAX_LINE) {
 			reject(c, "request line too long");
 			return;
 		}

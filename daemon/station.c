@@ -1108,7 +1108,8 @@ busy(const struct station *s)
 }
 
 static json_t *
-req_id(struct station *s, json_t *req)
+req_id(struct station *s, struct client *c __attribute__((unused)),
+    json_t *req)
 {
 	const char *in = json_string_value(json_object_get(req, "id"));
 	int replace = json_is_true(json_object_get(req, "replace"));
@@ -1160,7 +1161,7 @@ req_id(struct station *s, json_t *req)
 }
 
 static json_t *
-req_retake(struct station *s, json_t *req)
+req_retake(struct station *s, struct client *c, json_t *req)
 {
 	json_t *r;
 
@@ -1173,7 +1174,7 @@ req_retake(struct station *s, json_t *req)
 		json_t *fwd = json_pack("{s:s, s:s, s:O?}", "cmd", "id", "id",
 		    s->id, "replace", json_object_get(req, "replace"));
 
-		r = req_id(s, fwd);
+		r = req_id(s, c, fwd);
 		json_decref(fwd);
 		return r;
 	}
@@ -1204,7 +1205,8 @@ hist_one(json_t *ev, void *arg)
 }
 
 static json_t *
-req_history(struct station *s, json_t *req)
+req_history(struct station *s, struct client *c __attribute__((unused)),
+    json_t *req)
 {
 	struct hist h;
 	char id[PHOTO_ID_LEN + 1];
@@ -1235,7 +1237,8 @@ req_history(struct station *s, json_t *req)
  * comes as a "calibration" event, so the client subscribes first.
  */
 static json_t *
-req_calibrate(struct station *s, json_t *req)
+req_calibrate(struct station *s, struct client *c __attribute__((unused)),
+    json_t *req)
 {
 	json_t *t = json_object_get(req, "lightness");
 
@@ -1258,71 +1261,122 @@ req_calibrate(struct station *s, json_t *req)
 	return ok();
 }
 
+static json_t *
+req_status(struct station *s, struct client *c, json_t *req)
+{
+	(void)c;
+	(void)req;
+	return status_json(s);
+}
+
+static json_t *
+req_shoot(struct station *s, struct client *c, json_t *req)
+{
+	(void)c;
+	(void)req;
+	if (s->state != ST_ARMED && s->state != ST_REJECTED) {
+		station_pedal(s, "software");	/* says why not */
+		return refuse(s->state == ST_IDLE ? "NO_ID" :
+		    s->state == ST_ACCEPTED ? "DONE" : "BUSY",
+		    "not shooting in state %s", stnames[s->state]);
+	}
+	station_pedal(s, "software");
+	return status_json(s);
+}
+
+static json_t *
+req_cancel(struct station *s, struct client *c, json_t *req)
+{
+	(void)c;
+	(void)req;
+	if (busy(s))
+		return refuse("BUSY", "the shot is still being taken or "
+		    "checked");
+	journal(s, json_pack("{s:s}", "event", "disarm"));
+	s->id[0] = '\0';
+	s->replace = 0;
+	set_state(s, ST_IDLE, NULL);
+	return status_json(s);
+}
+
+static json_t *
+req_subscribe(struct station *s, struct client *c, json_t *req)
+{
+	json_t *o;
+
+	(void)req;
+	control_subscribe(c);
+	o = status_json(s);
+	json_object_set_new(o, PROTO_F_SUBSCRIBED, json_true());
+	return o;
+}
+
+static json_t *
+req_reload(struct station *s, struct client *c, json_t *req)
+{
+	char err[1024];
+
+	(void)c;
+	(void)req;
+	if (s->reload == NULL || s->reload(err, sizeof(err)) == -1)
+		return refuse("CONFIG", "%s; the old settings stay",
+		    s->reload ? err : "reload unavailable");
+	return ok();
+}
+
+static json_t *
+req_camera(struct station *s, struct client *c, json_t *req)
+{
+	(void)c;
+	(void)req;
+	return camera_json(s);
+}
+
+static json_t *
+req_liveview(struct station *s, struct client *c, json_t *req)
+{
+	json_t *o, *sec = json_object_get(req, PROTO_F_SECONDS);
+	json_int_t n = sec == NULL ? 60 : json_integer_value(sec);
+
+	(void)c;
+	if (sec != NULL && (!json_is_integer(sec) || n < 0 || n > 600))
+		return refuse("USAGE", "liveview: seconds must be 0 (stop) to "
+		    "600");
+	camthread_liveview(s->cam, (int)n, s->conf.cam.preview_fps);
+	o = ok();
+	json_object_set_new(o, PROTO_F_SECONDS, json_integer(n));
+	return o;
+}
+
+/* The handler of each command of the protocol (store/proto.h). */
+static json_t *(*const handlers[PROTO_NCMDS])(struct station *,
+    struct client *, json_t *) = {
+	[PROTO_CMD_STATUS] = req_status,
+	[PROTO_CMD_ID] = req_id,
+	[PROTO_CMD_SHOOT] = req_shoot,
+	[PROTO_CMD_RETAKE] = req_retake,
+	[PROTO_CMD_CANCEL] = req_cancel,
+	[PROTO_CMD_SUBSCRIBE] = req_subscribe,
+	[PROTO_CMD_RELOAD] = req_reload,
+	[PROTO_CMD_HISTORY] = req_history,
+	[PROTO_CMD_CAMERA] = req_camera,
+	[PROTO_CMD_LIVEVIEW] = req_liveview,
+	[PROTO_CMD_CALIBRATE] = req_calibrate,
+};
+
+/* A request from a client: dispatched by the protocol's table. */
 json_t *
 station_request(struct client *c, json_t *req, void *arg)
 {
 	struct station *s = arg;
-	const char *cmd = json_string_value(json_object_get(req, "cmd"));
-	char err[1024];
-	json_t *o;
+	const char *cmd = json_string_value(json_object_get(req, PROTO_F_CMD));
+	char known[512] = "";
+	int i, k = proto_command_find(cmd);
 
-	if (strcmp(cmd, "status") == 0)
-		return status_json(s);
-	if (strcmp(cmd, "id") == 0)
-		return req_id(s, req);
-	if (strcmp(cmd, "shoot") == 0) {
-		if (s->state != ST_ARMED && s->state != ST_REJECTED) {
-			station_pedal(s, "software");	/* says why not */
-			return refuse(s->state == ST_IDLE ? "NO_ID" :
-			    s->state == ST_ACCEPTED ? "DONE" : "BUSY",
-			    "not shooting in state %s", stnames[s->state]);
-		}
-		station_pedal(s, "software");
-		return status_json(s);
-	}
-	if (strcmp(cmd, "retake") == 0)
-		return req_retake(s, req);
-	if (strcmp(cmd, "cancel") == 0) {
-		if (busy(s))
-			return refuse("BUSY", "the shot is still being taken "
-			    "or checked");
-		journal(s, json_pack("{s:s}", "event", "disarm"));
-		s->id[0] = '\0';
-		s->replace = 0;
-		set_state(s, ST_IDLE, NULL);
-		return status_json(s);
-	}
-	if (strcmp(cmd, "subscribe") == 0) {
-		control_subscribe(c);
-		o = status_json(s);
-		json_object_set_new(o, "subscribed", json_true());
-		return o;
-	}
-	if (strcmp(cmd, "reload") == 0) {
-		if (s->reload == NULL || s->reload(err, sizeof(err)) == -1)
-			return refuse("CONFIG", "%s; the old settings stay",
-			    s->reload ? err : "reload unavailable");
-		return ok();
-	}
-	if (strcmp(cmd, "history") == 0)
-		return req_history(s, req);
-	if (strcmp(cmd, "camera") == 0)
-		return camera_json(s);
-	if (strcmp(cmd, "liveview") == 0) {
-		json_t *sec = json_object_get(req, "seconds");
-		json_int_t n = sec == NULL ? 60 : json_integer_value(sec);
-
-		if (sec != NULL && (!json_is_integer(sec) || n < 0 || n > 600))
-			return refuse("USAGE", "liveview: seconds must be 0 "
-			    "(stop) to 600");
-		camthread_liveview(s->cam, (int)n, s->conf.cam.preview_fps);
-		o = ok();
-		json_object_set_new(o, "seconds", json_integer(n));
-		return o;
-	}
-	if (strcmp(cmd, "calibrate") == 0)
-		return req_calibrate(s, req);
-	return refuse("USAGE", "unknown command \"%s\" (status, id, shoot, "
-	    "retake, cancel, subscribe, reload, history, calibrate, camera, "
-	    "liveview)", cmd);
+	if (k >= 0 && handlers[k] != NULL)
+		return handlers[k](s, c, req);
+	for (i = 0; i < PROTO_NCMDS; i++)
+		snprintf(known + strlen(known), sizeof(known) - strlen(known),
+		    "%s%s", i ? ", " : "", proto_commands[i].name);
+	return refuse("USAGE", "unknown command \"%s\" (%s)", cmd, known);
 }

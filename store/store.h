@@ -10,7 +10,10 @@
  *              its replay, and the time format of its events;
  *   resjson.c  a photo_result as JSON: the one result schema of the
  *              journal, the control socket and idphotoctl --json;
- *   roster.c   the stored roster (state_dir/roster.json).
+ *   roster.c   the stored roster (state_dir/roster.json);
+ *   proto.h    the control protocol: every command, event and field by
+ *              name, and the table of commands (a plain C header, for
+ *              any client).
  *
  * The configuration is one plain struct with fixed-size buffers, so that
  * a reload can parse into a fresh struct and swap it in only when the
@@ -29,11 +32,11 @@
 #include "drivers/cam.h"
 #include "lighting/rig.h"
 #include "photo/photo.h"
+#include "store/proto.h"
 
 #define STORE_VERSION		"0.1"
 #define STORE_DEFAULT_CONFIG	SYSCONFDIR "/idphotod/idphotod.conf"
 #define STORE_DEFAULT_SOCKET	"/run/idphotod/idphotod.sock"
-#define STORE_MAX_LINE		65536	/* a control message, bytes */
 #define STORE_MAX_PHOTO		(256L << 20)	/* a larger file is no photo */
 
 /* Marks a string for xgettext (keyword N_) where it is sent untranslated:
