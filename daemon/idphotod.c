@@ -333,8 +333,8 @@ main(int argc, char **argv)
 		}
 		control_dispatch(pfd + i, npfd - i);
 		station_lamps(d.st);
-		station_tick(d.st);
 		t = now_ms();
+		station_tick(d.st, t);
 		if (d.pedal_retry && t >= d.pedal_retry) {
 			if (d.pedal == NULL)
 				pedal_setup();

@@ -221,8 +221,9 @@ json_t	*station_request(struct client *c, json_t *req, void *arg);
 void	station_pedal(struct station *s, const char *source);
 /* Takes n (frees it). */
 void	station_completion(struct station *s, struct qnode *n);
-/* On each pass of the main loop: gives up a shot past its deadline. */
-void	station_tick(struct station *s);
+/* On each pass of the main loop, now being CLOCK_MONOTONIC in ms: gives
+ * up a shot past its deadline. */
+void	station_tick(struct station *s, long long now);
 void	station_set_worker(struct station *s, struct worker *w);
 const char *station_status_line(const struct station *s);
 /* Set by the main loop: how to reload, and the file a reload reads

@@ -939,9 +939,9 @@ on_result(struct station *s, struct msg_result *r)
  * on_result).
  */
 void
-station_tick(struct station *s)
+station_tick(struct station *s, long long now)
 {
-	if (s->deadline == 0 || now_ms() < s->deadline || !busy(s))
+	if (s->deadline == 0 || now < s->deadline || !busy(s))
 		return;
 	s->deadline = 0;
 	if (s->calibrating) {
