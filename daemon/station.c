@@ -410,34 +410,11 @@ replay_one(json_t *ev, void *arg)
 		s->pending_seq = 0;
 }
 
-/* Removes the temporary files of writes that a crash cut short. */
-static void
-sweep_tmp(const char *dir)
-{
-	DIR *d;
-	struct dirent *e;
-	char path[PATH_MAX];
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] == '.' && strstr(e->d_name, ".tmp") != NULL &&
-		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) <
-		    (int)sizeof(path)) {
-			if (unlink(path) == 0)
-				log_info("removed %s, left by an interrupted "
-				    "write", path);
-		}
-	closedir(d);
-}
-
 int
 station_recover(struct station *s, const char *path)
 {
-	char m[32], dir[PATH_MAX];
-	int torn, n;
-	DIR *d;
-	struct dirent *e;
+	char m[32];
+	int torn, n, k;
 
 	if ((n = store_journal_replay(path, replay_one, s, &torn)) == -1) {
 		log_warn("journal %s", path);
@@ -446,18 +423,12 @@ station_recover(struct station *s, const char *path)
 	if (torn > 0)
 		log_warnx("journal %s: %d damaged line(s) skipped (a crash "
 		    "while writing)", path, torn);
-	sweep_tmp(s->conf.output_dir);
-	if (snprintf(dir, sizeof(dir), "%s/archive", s->conf.state_dir) <
-	    (int)sizeof(dir) && (d = opendir(dir)) != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			char sub[PATH_MAX];
-
-			if (e->d_name[0] != '.' && snprintf(sub, sizeof(sub),
-			    "%s/%s", dir, e->d_name) < (int)sizeof(sub))
-				sweep_tmp(sub);
-		}
-		closedir(d);
-	}
+	/* the temporary files of writes that a crash cut short: photos and
+	 * versions/, the archive, previews, the roster */
+	if ((k = store_sweep_tmp(s->conf.output_dir, 1) +
+	    store_sweep_tmp(s->conf.state_dir, 2)) > 0)
+		log_info("removed %d temporary file(s) left by interrupted "
+		    "writes", k);
 	if (s->pending_seq != 0) {
 		log_warnx("the shot %u for %s was interrupted by a restart; "
 		    "its original, if taken, is in the archive", s->pending_seq,

@@ -97,12 +97,23 @@ void	store_mask_id(const char *id, char *out, size_t outlen);
 int	store_mkdirs(const char *path, mode_t mode);
 
 /*
- * Writes buf to path through path.tmp and a rename, so that a reader
- * never sees half a file; an existing path is replaced. The file gets
- * exactly mode (0600 for personal data). 0, or -1 with errno.
+ * The one atomic write: buf to a temporary file beside path (".<name>.
+ * tmpXXXXXX"), exactly mode (0600 for personal data), fsync, rename over
+ * path, fsync of the folder: a reader never sees half a file and a crash
+ * leaves the old file or the new one. An existing path is replaced.
+ * 0, or -1 with errno; the temporary file is gone either way.
  */
 int	store_write_file(const char *path, const void *buf, size_t len,
 	    mode_t mode);
+/* The same, with check(tmp, arg) called on the written, fsync'd
+ * temporary file before the rename: -1 from it refuses the write (path
+ * unchanged, errno as check left it). */
+int	store_write_file_checked(const char *path, const void *buf, size_t len,
+	    mode_t mode, int (*check)(const char *tmp, void *arg), void *arg);
+/* Removes the temporary files of atomic writes that a crash cut short,
+ * in dir and, depth levels down, its visible subfolders; returns how
+ * many. */
+int	store_sweep_tmp(const char *dir, int depth);
 
 /*
  * Reads the regular file path (at most max bytes) into a malloc'd buffer
