@@ -157,6 +157,9 @@ struct msg_result {
 	char	sha256[65];	/* of <ID>.jpg as written: the report
 				 * finds a file changed by hand */
 	json_t	*result;	/* store_result_json(); NULL on early error */
+	int	analyzed;	/* pr holds the frame's analysis */
+	photo_result pr;	/* what the station reads (typed): the crop,
+				 * the measurements */
 	int	calibrate;	/* the job was a calibration shot */
 	int	archive_only;	/* the job only kept a frame (unassigned) */
 	int	framing;	/* the job was a live-view frame; result is

@@ -207,6 +207,8 @@ process(struct worker *w, struct msg_job *j, struct msg_result *r)
 	}
 	if (measure(w, j, &im, &pr, r) == -1)
 		goto done;
+	r->pr = *pr;
+	r->analyzed = 1;
 	r->result = store_result_json(NULL, pr, 0);
 	preview(w, j, im, pr, r);
 	if (j->calibrate) {		/* measured: that is all it is for */
