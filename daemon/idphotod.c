@@ -273,8 +273,8 @@ setup(void)
 }
 
 /*
- * One pass of the main loop: poll the wake-up pipe, the pedal and the
- * control socket's clients (at most a second, less for the watchdog),
+ * One pass of the main loop: poll the wake-up pipe, the pedal, the
+ * roster's change notifications and the control socket's clients (at most a second, less for the watchdog),
  * then handle what came: a reload, the threads' completions, the pedal,
  * requests; then the lamps, the station's deadlines, the pedal's
  * reopening, the watchdog and the STATUS line.
@@ -285,7 +285,7 @@ loop_pass(void)
 	struct pollfd pfd[48];
 	struct qnode *n;
 	char err[1024];
-	int timeout = 1000, np = -1, i, npfd = 0;
+	int timeout = 1000, np = -1, nr = -1, i, npfd = 0;
 	long long t;
 
 	pfd[npfd].fd = d.wake[0];
@@ -293,6 +293,11 @@ loop_pass(void)
 	if (d.pedal != NULL && pedal_fd(d.pedal) != -1) {
 		np = npfd;
 		pfd[npfd].fd = pedal_fd(d.pedal);
+		pfd[npfd++].events = POLLIN;
+	}
+	if (station_roster_fd(d.st) != -1) {
+		nr = npfd;
+		pfd[npfd].fd = station_roster_fd(d.st);
 		pfd[npfd++].events = POLLIN;
 	}
 	i = npfd;
@@ -320,6 +325,8 @@ loop_pass(void)
 		} else if (k > 0)
 			station_pedal(d.st, "pedal");
 	}
+	if (nr >= 0 && pfd[nr].revents)
+		station_roster_event(d.st);
 	control_dispatch(pfd + i, npfd - i);
 	station_lamps(d.st);
 	t = now_ms();

@@ -224,6 +224,10 @@ json_t	*station_request(struct client *c, json_t *req, void *arg);
 void	station_pedal(struct station *s, const char *source);
 /* Takes n (frees it). */
 void	station_completion(struct station *s, struct qnode *n);
+/* The roster's change notifications: the main loop polls the fd (-1:
+ * none) and calls station_roster_event when it is readable. */
+int	station_roster_fd(const struct station *s);
+void	station_roster_event(struct station *s);
 /* On each pass of the main loop, now being CLOCK_MONOTONIC in ms: gives
  * up a shot past its deadline. */
 void	station_tick(struct station *s, long long now);

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -134,35 +135,72 @@ lamps_follow(struct station *s)
 }
 
 /*
- * The roster entry of id, or NULL. The roster file is stat'ed on each
- * call and loaded again when it changed, so an import takes effect at
- * the next ID without a reload. *have says whether there is a roster.
+ * The roster (idphotoctl roster import writes state_dir/roster.json) is
+ * read once and cached; an inotify watch on the state folder says when
+ * it was written again or removed (station_roster_fd, polled by the main
+ * loop), and only then is it read again, so an import is seen from the
+ * next ID on without a reload, and no state change stats a file.
  */
+static void
+roster_load(struct station *s)
+{
+	char err[1024];
+
+	json_decref(s->roster);
+	if ((s->roster = store_roster_load(s->conf.state_dir, err,
+	    sizeof(err))) != NULL)
+		log_info("roster: %zu graduates", json_object_size(
+		    json_object_get(s->roster, "entries")));
+	else if (errno != ENOENT)
+		log_warnx("roster: %s", err);
+}
+
+static void
+roster_watch(struct station *s)
+{
+	if (s->inotify == -1 && (s->inotify = inotify_init1(IN_NONBLOCK |
+	    IN_CLOEXEC)) == -1) {
+		log_warn("inotify: the roster is read at start and reload only");
+		return;
+	}
+	if (s->roster_wd != -1)
+		inotify_rm_watch(s->inotify, s->roster_wd);
+	if ((s->roster_wd = inotify_add_watch(s->inotify, s->conf.state_dir,
+	    IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)) == -1)
+		log_warn("inotify: %s", s->conf.state_dir);
+}
+
+int
+station_roster_fd(const struct station *s)
+{
+	return s->inotify;
+}
+
+void
+station_roster_event(struct station *s)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct
+	    inotify_event))));
+	const struct inotify_event *ev;
+	ssize_t n;
+	char *p;
+	int changed = 0;
+
+	while ((n = read(s->inotify, buf, sizeof(buf))) > 0)
+		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)p;
+			if (ev->len > 0 && strcmp(ev->name, "roster.json") == 0)
+				changed = 1;
+		}
+	if (changed)
+		roster_load(s);
+}
+
+/* The roster entry of id, or NULL; *have says whether there is a
+ * roster. */
 static json_t *
 roster_entry(struct station *s, const char *id, int *have)
 {
-	char path[PATH_MAX], err[1024];
-	struct stat st;
-
-	if (store_pathf(path, "%s/roster.json", s->conf.state_dir) == -1 ||
-	    stat(path, &st) == -1) {
-		if (s->roster != NULL)
-			log_info("roster: none any more");
-		json_decref(s->roster);
-		s->roster = NULL;
-	} else if (s->roster == NULL || st.st_ino != s->roster_st.st_ino ||
-	    st.st_mtim.tv_sec != s->roster_st.st_mtim.tv_sec ||
-	    st.st_mtim.tv_nsec != s->roster_st.st_mtim.tv_nsec ||
-	    st.st_size != s->roster_st.st_size) {
-		json_decref(s->roster);
-		if ((s->roster = store_roster_load(s->conf.state_dir, err,
-		    sizeof(err))) == NULL)
-			log_warnx("roster: %s", err);
-		else
-			log_info("roster: %zu graduates", json_object_size(
-			    json_object_get(s->roster, "entries")));
-		s->roster_st = st;
-	}
 	*have = s->roster != NULL;
 	if (s->roster == NULL || id[0] == '\0')
 		return NULL;
@@ -252,6 +290,9 @@ station_new(const struct store_conf *conf, struct store_journal *j,
 	s->w = w;
 	s->accepted = json_object();
 	snprintf(s->camtext, sizeof(s->camtext), "not opened yet");
+	s->inotify = s->roster_wd = -1;
+	roster_watch(s);
+	roster_load(s);
 	st_update_status(s);
 	return s;
 }
@@ -263,6 +304,7 @@ station_set_conf(struct station *s, const struct store_conf *conf)
 	/* the ID rules (photo.id_escape) live in the photo context */
 	if (photo_configure(s->ctx, &conf->photo) == -1)
 		log_warnx("%s", photo_error(s->ctx));
+	roster_load(s);		/* a reload reads it again too */
 }
 
 void
@@ -321,6 +363,8 @@ station_free(struct station *s)
 	json_decref(s->accepted);
 	json_decref(s->last);
 	json_decref(s->roster);
+	if (s->inotify != -1)
+		close(s->inotify);
 	photo_destroy(s->ctx);
 	free(s);
 }

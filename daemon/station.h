@@ -56,9 +56,11 @@ struct station {
 	unsigned pending_seq;
 	char	pending_id[PHOTO_ID_LEN + 1];
 	char	armed_id[PHOTO_ID_LEN + 1];
-	/* the roster (idphotoctl roster import), re-read when it changes */
+	/* the roster (idphotoctl roster import), cached; re-read when
+	 * inotify says roster.json changed */
 	json_t	*roster;	/* NULL: none imported */
-	struct stat roster_st;
+	int	inotify;	/* -1: none */
+	int	roster_wd;	/* the watch on the state folder, or -1 */
 };
 
 extern const char *const st_names[];	/* by ST_ */

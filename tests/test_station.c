@@ -7,13 +7,15 @@
  * would. Covers the workflow (arm, shoot, process, accept, reject,
  * retake), refusals, a camera error, the capture and processing
  * deadlines with what comes late, the end of a shutdown (no worker: the
- * frame is still archived), and recovery after a crash.
+ * frame is still archived), recovery after a crash, and the roster
+ * followed as it is imported and removed.
  */
 #include <check.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon/idphotod.h"
 #include "tests/testutil.h"
@@ -391,6 +393,36 @@ START_TEST(recovery)
 }
 END_TEST
 
+/* A roster imported while the station runs is seen without a reload,
+ * through the inotify watch, and so is its removal. */
+START_TEST(roster_followed)
+{
+	json_t *o, *roster = json_pack("{s:s, s:{s:{s:s}}}", "source", "t.csv",
+	    "entries", ID, "name", "Zhang San");
+	char err[256];
+
+	ck_assert_int_ne(station_roster_fd(st), -1);
+	ok_req("id", ID, 0);
+	o = request("status", NULL, 0);
+	ck_assert_ptr_null(json_object_get(o, "on_roster"));	/* none */
+	json_decref(o);
+	ck_assert_int_eq(store_roster_save(conf.state_dir, roster, err,
+	    sizeof(err)), 0);
+	json_decref(roster);
+	station_roster_event(st);
+	o = request("status", NULL, 0);
+	ck_assert(json_is_true(json_object_get(o, "on_roster")));
+	ck_assert_str_eq(json_string_value(json_object_get(o, "name")),
+	    "Zhang San");
+	json_decref(o);
+	ck_assert_int_eq(unlink(tu_path("%s/roster.json", conf.state_dir)), 0);
+	station_roster_event(st);
+	o = request("status", NULL, 0);
+	ck_assert_ptr_null(json_object_get(o, "on_roster"));
+	json_decref(o);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -408,6 +440,7 @@ main(void)
 	tcase_add_test(tc, processing_deadline);
 	tcase_add_test(tc, no_worker_still_archives);
 	tcase_add_test(tc, recovery);
+	tcase_add_test(tc, roster_followed);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
