@@ -40,6 +40,7 @@ struct client {
 	size_t	outlen, outcap;
 	int	subscribed;
 	int	closing;	/* disconnect once out is flushed */
+	unsigned long id;	/* for a reply that comes later */
 };
 
 static struct {
@@ -47,7 +48,8 @@ static struct {
 	control_fn fn;
 	void	*arg;
 	struct client *c[MAX_CLIENTS];
-} ctl = { -1, NULL, NULL, { NULL } };
+	unsigned long next_id;
+} ctl = { -1, NULL, NULL, { NULL }, 0 };
 
 int
 control_listen(const char *path, const char *group, char *err,
@@ -311,6 +313,7 @@ accept_clients(void)
 			continue;
 		}
 		ctl.c[i]->fd = fd;
+		ctl.c[i]->id = ++ctl.next_id;
 	}
 	if (errno != EAGAIN && errno != EINTR)
 		log_warn("control: accept");
@@ -365,6 +368,28 @@ control_dispatch(struct pollfd *pfd, int n)
 		if (ctl.c[i] != NULL && ctl.c[i]->closing &&
 		    ctl.c[i]->outlen == 0)
 			client_free(i);
+}
+
+unsigned long
+control_client_id(const struct client *c)
+{
+	return c != NULL ? c->id : 0;	/* 0: no client, none has it */
+}
+
+int
+control_reply(unsigned long id, const char *cmd, json_t *resp)
+{
+	int i;
+
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (ctl.c[i] != NULL && ctl.c[i]->id == id &&
+		    !ctl.c[i]->closing) {
+			json_object_set_new(resp, PROTO_F_REPLY,
+			    json_string(cmd));
+			send_json(ctl.c[i], resp);
+			return 0;
+		}
+	return -1;
 }
 
 void

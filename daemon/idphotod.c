@@ -251,6 +251,7 @@ setup(void)
 	if ((d.st = station_new(&d.conf, &d.jr, d.cam, d.wk)) == NULL)
 		fatalx("out of memory");
 	station_on_reload(d.st, do_reload, d.path);
+	station_set_done(d.st, &d.done);
 	if (station_recover(d.st, d.journal) == -1)
 		fatalx("cannot read the journal %s", d.journal);
 	control_init(lfd, station_request, d.st);
@@ -362,6 +363,7 @@ static void
 teardown(void)
 {
 	struct qnode *n;
+	int tries;
 
 	sd_notify(0, "STOPPING=1");
 	log_info("stopping");
@@ -376,6 +378,11 @@ teardown(void)
 	station_set_worker(d.st, NULL);
 	while ((n = queue_pop(&d.done, 0)) != NULL)
 		station_completion(d.st, n);	/* journals the results */
+	/* the history readers push into done: wait for them (their
+	 * clients are gone; a journal read does not hang) */
+	for (tries = 0; station_pending(d.st) > 0 && tries < 600; tries++)
+		if ((n = queue_pop(&d.done, 100)) != NULL)
+			station_completion(d.st, n);
 	queue_destroy(&d.done);
 	pedal_close(d.pedal);
 	station_free(d.st);

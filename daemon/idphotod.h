@@ -76,7 +76,20 @@ enum {
 	MSG_JOB,		/* main -> worker: process a frame */
 	MSG_RESULT,		/* worker -> main: the outcome */
 	MSG_LIVEVIEW,		/* main -> camera: live view for a while */
-	MSG_PREVIEW		/* camera -> main: a live-view frame (msg_frame) */
+	MSG_PREVIEW,		/* camera -> main: a live-view frame (msg_frame) */
+	MSG_HISTORY		/* reader -> main: a client's history, read */
+};
+
+/* A history request, read off the main loop (request.c): the journal's
+ * results and interruptions (of one ID, or all), the last 100. */
+struct msg_history {
+	struct qnode q;
+	struct queue *done;	/* where it goes back to */
+	unsigned long client;	/* control_client_id() */
+	char	path[PATH_MAX];	/* the journal */
+	char	id[PHOTO_ID_LEN + 1];	/* "": every ID */
+	json_t	*list;		/* the events; NULL: err says why */
+	char	err[PATH_MAX + 256];
 };
 
 struct msg_liveview {
@@ -194,7 +207,8 @@ void	worker_stop(struct worker *w);
 
 /* ---- control.c ------------------------------------------------------ */
 struct client;
-/* Handles one request; returns the response (stolen by the caller). */
+/* Handles one request; returns the response (stolen by the caller), or
+ * NULL when the reply comes later through control_reply(). */
 typedef json_t *(*control_fn)(struct client *c, json_t *req, void *arg);
 
 int	control_listen(const char *path, const char *group, char *err,
@@ -204,6 +218,11 @@ void	control_init(int listenfd, control_fn fn, void *arg);
 int	control_pollfds(struct pollfd *pfd, int max);
 void	control_dispatch(struct pollfd *pfd, int n);
 void	control_subscribe(struct client *c);
+/* A client by a number that outlives it (for a reply that comes later),
+ * and that reply: sent (resp not stolen) to the client if it is still
+ * connected, naming cmd; -1 when it is gone. */
+unsigned long control_client_id(const struct client *c);
+int	control_reply(unsigned long id, const char *cmd, json_t *resp);
 /* Sends ev (not stolen) to every subscribed client. */
 void	control_broadcast(json_t *ev);
 void	control_shutdown(void);
@@ -232,7 +251,14 @@ void	station_roster_event(struct station *s);
  * up a shot past its deadline. */
 void	station_tick(struct station *s, long long now);
 void	station_set_worker(struct station *s, struct worker *w);
+/* The main loop's completion queue, for the work the station hands to
+ * threads of its own (history); NULL: none, and history is refused. */
+void	station_set_done(struct station *s, struct queue *done);
+/* How many of those are still out (they push to done when finished). */
+int	station_pending(const struct station *s);
 const char *station_status_line(const struct station *s);
+/* What history requests are being read: at most this many at once. */
+#define STATION_MAX_HISTORY	2
 /* Set by the main loop: how to reload, and the file a reload reads
  * (NULL: none; calibration tells idphotoctl which file to edit). */
 void	station_on_reload(struct station *s, int (*fn)(char *, size_t),

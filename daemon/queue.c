@@ -136,6 +136,12 @@ job_free(struct qnode *n)
 }
 
 static void
+history_free(struct qnode *n)
+{
+	json_decref(((struct msg_history *)n)->list);
+}
+
+static void
 result_free(struct qnode *n)
 {
 	json_decref(((struct msg_result *)n)->result);
@@ -150,6 +156,7 @@ static void (*const destructor[])(struct qnode *) = {
 	[MSG_RESULT] = result_free,
 	[MSG_LIVEVIEW] = NULL,
 	[MSG_PREVIEW] = frame_free,
+	[MSG_HISTORY] = history_free,
 };
 
 void

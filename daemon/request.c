@@ -6,6 +6,7 @@
  * ...), and change nothing.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,31 +193,78 @@ hist_one(json_t *ev, void *arg)
 		json_array_remove(h->list, 0);
 }
 
-static json_t *
-req_history(struct station *s, struct client *c __attribute__((unused)),
-    json_t *req)
+/* The reader: a replay of the whole journal, which can be long, so it
+ * runs on its own (detached) thread and hands its message to the main
+ * loop's queue when done. */
+static void *
+history_thread(void *arg)
 {
-	struct hist h;
-	char id[PHOTO_ID_LEN + 1];
-	const char *in = json_string_value(json_object_get(req, "id"));
+	struct msg_history *m = arg;
+	struct hist h = { m->id[0] ? m->id : NULL, json_array() };
 	int torn;
+
+	if (store_journal_replay(m->path, hist_one, &h, &torn) == -1) {
+		snprintf(m->err, sizeof(m->err), "journal %s: %s", m->path,
+		    strerror(errno));
+		json_decref(h.list);
+	} else
+		m->list = h.list;
+	queue_push(m->done, &m->q);
+	return NULL;
+}
+
+/* history: answered later, when the reader is done (st_history_done). */
+static json_t *
+req_history(struct station *s, struct client *c, json_t *req)
+{
+	struct msg_history *m;
+	pthread_attr_t at;
+	pthread_t t;
+	const char *in = json_string_value(json_object_get(req, "id"));
+	int rc;
+
+	if (s->done == NULL)
+		return st_refuse("JOURNAL", "history cannot be read now");
+	if (s->histories >= STATION_MAX_HISTORY)
+		return st_refuse("BUSY", "%d histories are being read; ask "
+		    "again in a moment", s->histories);
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return st_refuse("JOURNAL", "out of memory");
+	m->q.kind = MSG_HISTORY;
+	m->done = s->done;
+	m->client = control_client_id(c);
+	snprintf(m->path, sizeof(m->path), "%s", s->j->path);
+	if (in != NULL && photo_id_check(s->ctx, in, m->id, 0) == -1) {
+		free(m);
+		return st_refuse("BAD_ID", "%s", photo_error(s->ctx));
+	}
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&t, &at, history_thread, m);
+	pthread_attr_destroy(&at);
+	if (rc != 0) {
+		free(m);
+		return st_refuse("JOURNAL", "cannot start the journal reader: "
+		    "%s", strerror(rc));
+	}
+	s->histories++;
+	return NULL;
+}
+
+void
+st_history_done(struct station *s, struct msg_history *m)
+{
 	json_t *o;
 
-	h.id = NULL;
-	if (in != NULL) {
-		if (photo_id_check(s->ctx, in, id, 0) == -1)
-			return st_refuse("BAD_ID", "%s", photo_error(s->ctx));
-		h.id = id;
+	s->histories--;
+	if (m->list == NULL)
+		o = st_refuse("JOURNAL", "%s", m->err);
+	else {
+		o = st_ok();
+		json_object_set(o, PROTO_F_HISTORY, m->list);
 	}
-	h.list = json_array();
-	if (store_journal_replay(s->j->path, hist_one, &h, &torn) == -1) {
-		json_decref(h.list);
-		return st_refuse("JOURNAL", "journal %s: %s", s->j->path,
-		    strerror(errno));
-	}
-	o = st_ok();
-	json_object_set_new(o, "history", h.list);
-	return o;
+	control_reply(m->client, proto_commands[PROTO_CMD_HISTORY].name, o);
+	json_decref(o);
 }
 
 static json_t *

@@ -776,6 +776,18 @@ station_tick(struct station *s, long long now)
 	st_set_state(s, ST_REJECTED, NULL);
 }
 
+void
+station_set_done(struct station *s, struct queue *done)
+{
+	s->done = done;
+}
+
+int
+station_pending(const struct station *s)
+{
+	return s->histories;
+}
+
 /* The worker is gone (NULL: the end of the shutdown); see submit(). */
 void
 station_set_worker(struct station *s, struct worker *w)
@@ -795,6 +807,9 @@ station_completion(struct station *s, struct qnode *n)
 		break;
 	case MSG_PREVIEW:
 		on_preview(s, (struct msg_frame *)n);
+		break;
+	case MSG_HISTORY:
+		st_history_done(s, (struct msg_history *)n);
 		break;
 	case MSG_CAMSTATE: {
 		struct msg_camstate *c = (struct msg_camstate *)n;

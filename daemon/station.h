@@ -61,6 +61,8 @@ struct station {
 	json_t	*roster;	/* NULL: none imported */
 	int	inotify;	/* -1: none */
 	int	roster_wd;	/* the watch on the state folder, or -1 */
+	struct queue *done;	/* the main loop's completions, or NULL */
+	int	histories;	/* history readers running */
 };
 
 extern const char *const st_names[];	/* by ST_ */
@@ -93,5 +95,7 @@ json_t	*st_req_calibrate(struct station *s, struct client *c, json_t *req);
 
 /* request.c */
 json_t	*st_status_json(struct station *s);
+/* A history read off the main loop: the reply to its client. */
+void	st_history_done(struct station *s, struct msg_history *m);
 
 #endif /* STATION_H */

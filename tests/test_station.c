@@ -423,6 +423,35 @@ START_TEST(roster_followed)
 }
 END_TEST
 
+/* history is read off the main loop and comes back as a message. */
+START_TEST(history_off_the_loop)
+{
+	struct queue q;
+	struct msg_history *m;
+	json_t *o;
+
+	refused("history", NULL, "JOURNAL");	/* no queue to answer on */
+	queue_init(&q, -1);
+	station_set_done(st, &q);
+	ok_req("id", ID, 0);
+	station_pedal(st, "pedal");
+	frame(capture_seq, NULL);
+	result(RES_FAIL);
+	o = request("history", ID, 0);
+	ck_assert_ptr_null(o);			/* the reply comes later */
+	ck_assert_int_eq(station_pending(st), 1);
+	m = (struct msg_history *)queue_pop(&q, 10000);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(m->q.kind, MSG_HISTORY);
+	ck_assert_int_eq(json_array_size(m->list), 1);	/* the result */
+	station_completion(st, &m->q);		/* replies, frees m */
+	ck_assert_int_eq(station_pending(st), 0);
+	refused("history", "12345", "BAD_ID");
+	station_set_done(st, NULL);
+	queue_destroy(&q);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -441,6 +470,7 @@ main(void)
 	tcase_add_test(tc, no_worker_still_archives);
 	tcase_add_test(tc, recovery);
 	tcase_add_test(tc, roster_followed);
+	tcase_add_test(tc, history_off_the_loop);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
