@@ -153,7 +153,9 @@ struct msg_job {
 	int	framing;	/* a live-view frame: the framing hints only */
 };
 
-enum { RES_PASS, RES_WARN, RES_FAIL, RES_ERROR };
+/* A result's outcome: store_process_frame()'s */
+enum { RES_PASS = STORE_PASS, RES_WARN = STORE_WARN, RES_FAIL = STORE_FAIL,
+    RES_ERROR = STORE_ERROR };
 
 struct msg_result {
 	struct qnode q;
@@ -161,14 +163,11 @@ struct msg_result {
 	char	id[PHOTO_ID_LEN + 1];
 	int	outcome;	/* RES_ */
 	char	archive[PATH_MAX];	/* the camera original, kept */
-	char	output[PATH_MAX];	/* <ID>.jpg, when written */
-	char	moved[PATH_MAX];	/* the earlier photo, in versions/ */
 	char	preview[PATH_MAX];	/* the annotated frame */
 	char	err[1024];	/* RES_ERROR: what went wrong */
-	int	quality;
-	size_t	size;
-	char	sha256[65];	/* of <ID>.jpg as written: the report
-				 * finds a file changed by hand */
+	struct store_output out;	/* <ID>.jpg, when written; its
+					 * sha256 lets the report find a file
+					 * changed by hand */
 	json_t	*result;	/* store_result_json(); NULL on early error */
 	int	analyzed;	/* pr holds the frame's analysis */
 	photo_result pr;	/* what the station reads (typed): the crop,

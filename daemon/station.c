@@ -455,7 +455,6 @@ station_pedal(struct station *s, const char *source)
 	}
 }
 
-static const char *const outcomes[] = { "pass", "warn", "fail", "error" };
 
 /*
  * A job for the worker: f's frame (the job takes the bytes) under id,
@@ -675,20 +674,10 @@ on_result(struct station *s, struct msg_result *r)
 	if (r->calibrate)
 		return;		/* a calibration that gave up: nothing to do */
 	ev = json_pack("{s:s, s:s, s:i, s:s}", "event", "result", "id", r->id,
-	    "seq", (json_int_t)r->seq, "outcome", outcomes[r->outcome]);
+	    "seq", (json_int_t)r->seq, "outcome", store_outcome_word(r->outcome));
 	if (r->archive[0])
 		json_object_set_new(ev, "archive", json_string(r->archive));
-	if (r->output[0]) {
-		json_object_set_new(ev, "output", json_string(r->output));
-		json_object_set_new(ev, "quality", json_integer(r->quality));
-		json_object_set_new(ev, "size", json_integer(
-		    (json_int_t)r->size));
-		if (r->sha256[0])
-			json_object_set_new(ev, "sha256",
-			    json_string(r->sha256));
-	}
-	if (r->moved[0])
-		json_object_set_new(ev, "replaced", json_string(r->moved));
+	store_frame_json(ev, &r->out);	/* output, quality, size, ... */
 	if (r->preview[0])
 		json_object_set_new(ev, "preview", json_string(r->preview));
 	if (r->err[0])
@@ -708,11 +697,11 @@ on_result(struct station *s, struct msg_result *r)
 		if (r->analyzed && r->pr.crop.scale > 0)
 			s->crop_scale = r->pr.crop.scale;
 		json_object_set_new(s->accepted, r->id, json_pack("{s:s, s:O?}",
-		    "output", r->output, "time", json_object_get(s->last,
+		    "output", r->out.path, "time", json_object_get(s->last,
 		    "time")));
 		log_info("%s: accepted, %s (quality %d, %zu bytes)",
-		    st_masked(r->id, m, sizeof(m)), mask_in(r->id, r->output, buf,
-		    sizeof(buf)), r->quality, r->size);
+		    st_masked(r->id, m, sizeof(m)), mask_in(r->id, r->out.path, buf,
+		    sizeof(buf)), r->out.quality, r->out.size);
 		st = ST_ACCEPTED;
 		break;
 	case RES_FAIL:

@@ -181,23 +181,43 @@ done:
 	photo_image_destroy(im);
 }
 
+struct pv {
+	struct worker *w;
+	const struct msg_job *j;
+	struct msg_result *r;
+};
+
+/* store_process_frame's hook: the annotated preview, once analyzed. */
+static void
+on_analyzed(photo_ctx *ctx, photo_image *im, const photo_result *pr,
+    void *arg)
+{
+	struct pv *p = arg;
+
+	(void)ctx;
+	preview(p->w, p->j, im, pr, p->r);
+}
+
+/* A shot: archived first, then store_process_frame(), the same as
+ * idphotoctl process. */
 static void
 process(struct worker *w, struct msg_job *j, struct msg_result *r)
 {
-	photo_image *im = NULL;
-	photo_result *pr = NULL;
-	photo_output out = { 0 };
 	char name[PHOTO_ID_LEN + 16];
+	struct pv pv = { w, j, r };
+	struct store_frame_job fj = { j->outdir, name, j->replace,
+	    j->calibrate, on_analyzed, &pv };
+	struct store_frame *f = NULL;
 
 	r->outcome = RES_ERROR;
 	if (j->archive_only) {
 		if (archive(w, j, r) == 0)
 			r->outcome = RES_PASS;
-		goto done;
+		return;
 	}
 	if (configure(w, &j->params, r->err, sizeof(r->err)) == -1 ||
 	    archive(w, j, r) == -1)
-		goto done;
+		return;
 	if (j->hold_ms > 0) {	/* fault injection: camera.sim.hold_ms */
 		struct timespec ts = { j->hold_ms / 1000,
 		    (long)(j->hold_ms % 1000) * 1000000L };
@@ -205,44 +225,22 @@ process(struct worker *w, struct msg_job *j, struct msg_result *r)
 		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 			;
 	}
-	if (measure(w, j, &im, &pr, r) == -1)
-		goto done;
-	r->pr = *pr;
-	r->analyzed = 1;
-	r->result = store_result_json(NULL, pr, 0);
-	preview(w, j, im, pr, r);
-	if (j->calibrate) {		/* measured: that is all it is for */
-		r->outcome = pr->verdict >= PHOTO_FAIL ? RES_FAIL :
-		    pr->verdict == PHOTO_WARN ? RES_WARN : RES_PASS;
-		goto done;
-	}
-	if (pr->verdict >= PHOTO_FAIL) {
-		r->outcome = RES_FAIL;
-		goto done;
+	if ((f = malloc(sizeof(*f))) == NULL) {
+		setf(r->err, sizeof(r->err), "out of memory");
+		return;
 	}
 	snprintf(name, sizeof(name), "%s%s", j->id, j->ext);
-	if (store_mkdirs(j->outdir, 0750) == -1) {
-		setf(r->err, sizeof(r->err), "%s: %s", j->outdir,
-		    strerror(errno));
-		goto done;
+	if (store_process_frame(w->ctx, j->buf, j->len, &fj, f) == -1)
+		setf(r->err, sizeof(r->err), "%s%s", f->failed_at ==
+		    STORE_AT_DECODE ? "the camera's file: " : "", f->err);
+	if (f->analyzed) {
+		r->pr = f->r;
+		r->analyzed = 1;
+		r->result = store_result_json(NULL, &f->r, 0);
 	}
-	if (photo_render(w->ctx, im, pr, &out) == -1 ||
-	    photo_save(w->ctx, j->outdir, name, out.jpeg, out.len,
-	    j->replace ? PHOTO_SAVE_REPLACE : 0, r->moved,
-	    sizeof(r->moved)) == -1) {
-		setf(r->err, sizeof(r->err), "%s", photo_error(w->ctx));
-		goto done;
-	}
-	setf(r->output, sizeof(r->output), "%s/%s", j->outdir, name);
-	r->quality = out.quality;
-	r->size = out.len;
-	if (store_sha256_hex(out.jpeg, out.len, r->sha256) == -1)
-		r->sha256[0] = '\0';	/* the report then cannot compare */
-	r->outcome = pr->verdict == PHOTO_WARN ? RES_WARN : RES_PASS;
-done:
-	free(out.jpeg);
-	free(pr);
-	photo_image_destroy(im);
+	r->out = f->out;
+	r->outcome = f->outcome;
+	free(f);
 }
 
 static void *

@@ -188,7 +188,7 @@ result(int outcome)
 	snprintf(r->archive, sizeof(r->archive), "%s",
 	    tu_path("%s/archive/%s/x.jpg", conf.state_dir, job->id));
 	if (outcome == RES_PASS)
-		snprintf(r->output, sizeof(r->output), "%s",
+		snprintf(r->out.path, sizeof(r->out.path), "%s",
 		    tu_path("%s/%s.jpg", conf.output_dir, job->id));
 	if (outcome == RES_ERROR)
 		snprintf(r->err, sizeof(r->err), "it broke");
