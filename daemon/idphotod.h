@@ -10,10 +10,15 @@
  *              write a wake-up byte to a pipe the main loop polls; the
  *              messages' constructors and destructors;
  *   camera.c   the camera thread: every cam_ call happens there;
- *   worker.c   the processing thread: archive, analyze, render, save;
- *   control.c  the control socket: clients, line-based JSON, events;
- *   station.c  the station's state machine, owned by the main loop;
- *   idphotod.c main(), signals, the poll() loop, reload, systemd.
+ *   worker.c   the processing thread: archive, then store_process_frame;
+ *   control.c  the control socket: clients, line-based JSON, events,
+ *              replies that come later;
+ *   station.c  the station's state machine, owned by the main loop, with
+ *   recover.c  its recovery from the journal, calibrate.c its calibration
+ *   calibrate.c shot and request.c its requests (daemon/station.h);
+ *   request.c
+ *   idphotod.c main(): set-up, the poll() loop's pass, teardown; signals,
+ *              reload, systemd.
  *
  * Threads talk only through queues: the main loop pushes requests to the
  * camera's and the worker's queue and gets their completions back on one
