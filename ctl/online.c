@@ -39,15 +39,6 @@ struct conn {
 	long long deadline;	/* CLOCK_MONOTONIC ms; 0: wait for ever */
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 conn_open(struct conn *c, const char *path)
 {
@@ -129,7 +120,7 @@ conn_recv(struct conn *c)
 		if (c->len >= PROTO_MAX_LINE)
 			return NULL;
 		if (c->deadline > 0) {
-			if ((left = c->deadline - now_ms()) <= 0) {
+			if ((left = c->deadline - store_now_ms()) <= 0) {
 				errno = ETIMEDOUT;
 				return NULL;
 			}
@@ -451,7 +442,7 @@ liveview(struct conn *c, json_t *req, int json, long seconds)
 	json_t *sub = json_pack("{s:s}", "cmd", "subscribe"), *o;
 	int done, rc;
 
-	c->deadline = now_ms() + (seconds + 15) * 1000LL;
+	c->deadline = store_now_ms() + (seconds + 15) * 1000LL;
 	rc = conn_send(c, sub);
 	json_decref(sub);
 	while (rc == 0 && (o = conn_recv(c)) != NULL) {	/* quietly */

@@ -55,15 +55,6 @@ struct camthread {
 	int	lv_every_ms;
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 set_cam(struct camthread *t, cam *c)
 {
@@ -190,7 +181,7 @@ preview(struct camthread *t)
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return;
 	m->q.kind = MSG_PREVIEW;
-	if (now_ms() >= t->lv_until)
+	if (store_now_ms() >= t->lv_until)
 		t->lv_until = 0;
 	else if (t->cam == NULL)
 		snprintf(m->err, sizeof(m->err), "no camera: %s",
@@ -199,7 +190,7 @@ preview(struct camthread *t)
 		snprintf(m->err, sizeof(m->err), "%s", cam_error(t->cam));
 	if (m->buf == NULL)
 		t->lv_until = 0;	/* ended */
-	t->lv_next = now_ms() + t->lv_every_ms;
+	t->lv_next = store_now_ms() + t->lv_every_ms;
 	queue_push(t->done, &m->q);
 }
 
@@ -211,7 +202,7 @@ idle_wait(const struct camthread *t)
 	long long d;
 
 	if (t->lv_until != 0) {
-		d = t->lv_next - now_ms();
+		d = t->lv_next - store_now_ms();
 		return d < 0 ? 0 : (int)d;
 	}
 	if (t->cam == NULL)
@@ -249,7 +240,7 @@ run(void *arg)
 		else if (n->kind == MSG_LIVEVIEW) {
 			lv = (struct msg_liveview *)n;
 			t->lv_every_ms = 1000 / (lv->fps > 0 ? lv->fps : 1);
-			t->lv_next = now_ms();
+			t->lv_next = store_now_ms();
 			if (lv->seconds > 0)
 				t->lv_until = t->lv_next + lv->seconds * 1000LL;
 			else if (t->lv_until != 0)

@@ -71,15 +71,6 @@ on_signal(int sig)
 		quit = 1;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 load(const char *path, struct store_conf *c, char *err, size_t errlen)
 {
@@ -103,7 +94,7 @@ pedal_setup(void)
 	if ((d.pedal = pedal_open(d.conf.pedal_device, d.conf.pedal_key,
 	    d.conf.pedal_debounce_ms, err, sizeof(err))) == NULL) {
 		log_warnx("%s; retrying every 2 s", err);
-		d.pedal_retry = now_ms() + 2000;
+		d.pedal_retry = store_now_ms() + 2000;
 	} else
 		log_info("%s", pedal_describe(d.pedal));
 }
@@ -267,7 +258,7 @@ setup(void)
 	}
 
 	if (sd_watchdog_enabled(0, &d.wd_usec) > 0)
-		d.wd_next = now_ms();
+		d.wd_next = store_now_ms();
 	log_info("idphotod %s ready on %s (config %s)", STORE_VERSION,
 	    d.conf.socket, d.path ? d.path : "defaults");
 	sd_notifyf(0, "READY=1\nSTATUS=%s", station_status_line(d.st));
@@ -322,7 +313,7 @@ loop_pass(void)
 
 		if (k == -1) {
 			log_warnx("%s; retrying every 2 s", err);
-			d.pedal_retry = now_ms() + 2000;
+			d.pedal_retry = store_now_ms() + 2000;
 		} else if (k > 0)
 			station_pedal(d.st, "pedal");
 	}
@@ -330,7 +321,7 @@ loop_pass(void)
 		station_roster_event(d.st);
 	control_dispatch(pfd + i, npfd - i);
 	station_lamps(d.st);
-	t = now_ms();
+	t = store_now_ms();
 	station_tick(d.st, t);
 	if (d.pedal_retry && t >= d.pedal_retry) {
 		if (d.pedal == NULL)

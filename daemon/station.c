@@ -39,15 +39,6 @@
 const char *const st_names[] = { "idle", "armed", "capturing",
     "processing", "accepted", "rejected" };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 json_t *
 st_ok(void)
 {
@@ -429,7 +420,7 @@ st_shoot(struct station *s, const char *source)
 	/* the frame is taken once the lamps have reached their level */
 	if (s->rig != NULL)
 		rig_status(s->rig, &rs);
-	s->deadline = now_ms() + capture_wait_ms(s, rs.settle_ms);
+	s->deadline = store_now_ms() + capture_wait_ms(s, rs.settle_ms);
 	camthread_capture(s->cam, s->seq, rs.side_target, rs.settle_ms);
 }
 
@@ -585,7 +576,7 @@ on_frame(struct station *s, struct msg_frame *f)
 	job->seq = f->seq;
 	job->replace = s->replace;
 	job->calibrate = s->calibrating;
-	s->deadline = now_ms() + process_wait_ms(s);
+	s->deadline = store_now_ms() + process_wait_ms(s);
 	st_set_state(s, ST_PROCESSING, s->calibrating ? "calibration" : NULL);
 	submit(s, job);
 }

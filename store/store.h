@@ -160,6 +160,8 @@ json_t	*store_roster_load(const char *state_dir, char *err, size_t errlen);
 /* t (seconds since the epoch) as local ISO 8601 with the offset; "" for
  * no time. */
 void	store_time_iso(double t, char *out, size_t len);
+/* CLOCK_MONOTONIC in milliseconds: deadlines, back-offs, timeouts. */
+long long store_now_ms(void);
 
 /* ---- frame.c: the one process_frame() ------------------------------- */
 

@@ -21,15 +21,6 @@ struct item {
 	int	n;
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 START_TEST(fifo_order)
 {
 	struct queue q;
@@ -83,9 +74,9 @@ START_TEST(timed_pop_and_close)
 	long long t;
 
 	queue_init(&q, -1);
-	t = now_ms();
+	t = store_now_ms();
 	ck_assert_ptr_null(queue_pop(&q, 100));
-	ck_assert_int_ge(now_ms() - t, 90);	/* it did wait */
+	ck_assert_int_ge(store_now_ms() - t, 90);	/* it did wait */
 	ck_assert(!queue_closed(&q));
 	queue_close(&q);
 	ck_assert(queue_closed(&q));
