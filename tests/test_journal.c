@@ -63,10 +63,15 @@ three_events(void)
 	struct store_journal j;
 	int i;
 
+	json_t *ev;
+
 	ck_assert_int_eq(store_journal_open(&j, jpath()), 0);
-	for (i = 1; i <= 3; i++)
-		ck_assert_int_eq(store_journal_append(&j, json_pack("{s:s, s:i}",
-		    "event", "shoot", "seq", i)), 0);
+	for (i = 1; i <= 3; i++) {
+		ev = json_pack("{s:s, s:i}", "event", "shoot", "seq", i);
+		ck_assert_int_eq(store_journal_append(&j, ev), 0);
+		ck_assert_ptr_nonnull(json_object_get(ev, "time"));
+		json_decref(ev);	/* not stolen */
+	}
 	store_journal_close(&j);
 }
 
@@ -92,14 +97,15 @@ START_TEST(append_and_replay)
 }
 END_TEST
 
-START_TEST(append_steals_and_keeps_a_given_time)
+START_TEST(append_keeps_a_given_time)
 {
 	struct store_journal j;
+	json_t *ev = json_pack("{s:s, s:f}", "event", "arm", "time", 12345.5);
 	int torn;
 
 	ck_assert_int_eq(store_journal_open(&j, jpath()), 0);
-	ck_assert_int_eq(store_journal_append(&j, json_pack("{s:s, s:f}",
-	    "event", "arm", "time", 12345.5)), 0);
+	ck_assert_int_eq(store_journal_append(&j, ev), 0);
+	json_decref(ev);
 	store_journal_close(&j);
 	ck_assert_int_eq(store_journal_replay(jpath(), collect, NULL, &torn),
 	    1);
@@ -173,7 +179,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, append_and_replay);
-	tcase_add_test(tc, append_steals_and_keeps_a_given_time);
+	tcase_add_test(tc, append_keeps_a_given_time);
 	tcase_add_test(tc, torn_last_line);
 	tcase_add_test(tc, garbage_lines);
 	tcase_add_test(tc, missing_journal_is_empty);
