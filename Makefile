@@ -95,7 +95,7 @@ TEST_HELPER_OBJ = $(call objs,$(TEST_HELPER_SRC))
 TESTDATA ?= $(abspath ../shared/testdata)
 CASCADES ?= /usr/share/opencv4/haarcascades
 
-.PHONY: all deps check bench soak run install uninstall clean po pot
+.PHONY: all deps check check-asan bench soak run install uninstall clean po pot
 all: $(PROGS) po
 
 $(B)/%.o: %.c
@@ -166,6 +166,29 @@ $(B)/locale/%/LC_MESSAGES/idphotod.mo: po/%.po
 check: all $(TEST_BINS) $(MKVARIANT) $(FAKEPTPIP)
 	@TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' BUILD='$(abspath $(B))' \
 		SRCDIR='$(CURDIR)' tests/run-tests $(TEST_BINS)
+	@$(MAKE) --no-print-directory check-asan
+
+# The daemon's tests again on a second build, build-asan/, with
+# AddressSanitizer and UBSan: every sanitizer report is fatal (the
+# program exits 99) and so fails its test.
+ASAN_B       = build-asan
+ASAN_CFLAGS  = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	       -fno-sanitize-recover=all
+ASAN_TESTS   = $(filter $(patsubst %,$(B)/tests/%,$(ASAN_UNITS)),$(TEST_BINS))
+ASAN_UNITS   = test_queue test_journal test_control test_station test_fsutil
+ASAN_SCRIPTS = it-sigterm.sh it-daemon.sh
+check-asan:
+	@$(MAKE) --no-print-directory B=$(ASAN_B) CFLAGS='$(ASAN_CFLAGS)' \
+		LDFLAGS='-fsanitize=address,undefined' \
+		$(ASAN_B)/idphotod $(ASAN_B)/idphotoctl \
+		$(patsubst $(B)/%,$(ASAN_B)/%,$(ASAN_TESTS))
+	@echo "=== the same under AddressSanitizer and UBSan ($(ASAN_B)/)"
+	@ASAN_OPTIONS='halt_on_error=1:exitcode=99:detect_leaks=1' \
+		UBSAN_OPTIONS='halt_on_error=1:print_stacktrace=1:exitcode=99' \
+		TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' \
+		BUILD='$(abspath $(ASAN_B))' SRCDIR='$(CURDIR)' \
+		TEST_SCRIPTS='$(ASAN_SCRIPTS)' tests/run-tests \
+		$(patsubst $(B)/%,$(ASAN_B)/%,$(ASAN_TESTS))
 
 deps:
 	@if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
@@ -225,6 +248,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)/idphotod
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) $(ASAN_B)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
