@@ -142,7 +142,8 @@ struct um_xfer {
 
 /*
  * The emulated usbdevfs of one device. strings[i] answers GET_DESCRIPTOR
- * (string, i); claim_errno makes USBDEVFS_CLAIMINTERFACE fail; gone makes
+ * (string, i); claim_errno makes USBDEVFS_CLAIMINTERFACE fail; stall
+ * makes that many control writes stall (logged all the same); gone makes
  * every ioctl fail with ENODEV (the kernel's answer after an unplug);
  * kernel_driver names the driver bound to interface 0 until it is
  * detached ("" for none).
@@ -153,6 +154,7 @@ struct um_usb {
 	char	strings[8][128];
 	char	kernel_driver[32];
 	int	claim_errno;
+	int	stall;			/* control writes to refuse (stall) */
 	int	gone;
 	int	claims, detaches;
 	GQueue	done;			/* UMockdevIoctlData *: URBs to reap */
@@ -247,6 +249,12 @@ um_urb(struct um_usb *u, struct usbdevfs_urb *urb, unsigned char *buf)
 			n = urb->buffer_length;
 		x->len = n < (int)sizeof(x->data) ? n : (int)sizeof(x->data);
 		memcpy(x->data, buf, (size_t)x->len);
+	}
+	if (urb->type == USBDEVFS_URB_TYPE_CONTROL && u->stall > 0) {
+		u->stall--;
+		urb->status = -EPIPE;
+		urb->actual_length = 0;
+		return 0;
 	}
 	urb->status = 0;
 	urb->actual_length = urb->type == USBDEVFS_URB_TYPE_CONTROL ?
