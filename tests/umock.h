@@ -1,22 +1,25 @@
 /*
  * umock.h — what the umockdev tests (test_pedal_evdev, test_dmx_libusb,
- * test_cam_gphoto_usb) share: re-running the test under umockdev's
- * preload library, loading the hand-written device descriptions under
- * tests/devices/, and an emulated usbdevfs for one USB device.
+ * test_cam_gphoto_usb) and tests/tools/usbmock share: re-running a test
+ * under umockdev's preload library, loading the hand-written device
+ * descriptions under tests/devices/, and an emulated usbdevfs for one USB
+ * device.
  *
  * Design: umockdev 0.17 (Debian 12) replays ioctls from a recorded tree,
  * but that tree cannot answer a control transfer that reads (it compares
  * the whole URB buffer, including the bytes the device is to fill in),
- * always lets USBDEVFS_CLAIMINTERFACE succeed, and has no way to fail
- * transfers with ENODEV after an unplug. So the USB tests attach their own
- * handler (UMockdevIoctlBase's "handle-ioctl" signal) that plays the
- * kernel's usbdevfs for one device: string descriptors come from the
- * device's sysfs attributes, every OUT transfer is logged for the test to
- * compare, and the test can make the claim fail or unplug the device.
+ * always lets USBDEVFS_CLAIMINTERFACE succeed, and cannot make the ioctls
+ * fail with ENODEV after an unplug, as the kernel does. So the USB tests
+ * attach their own handler (UMockdevIoctlBase's "handle-ioctl" signal)
+ * that plays the kernel's usbdevfs for one device: string descriptors
+ * come from the device's sysfs attributes, every OUT transfer is logged
+ * for the test to compare, and the test can make the claim fail, stall
+ * control writes, or unplug the device.
  *
- * Header-only (static functions), because the tests/ helper .c files are linked
- * into every test and only these three link libumockdev. Built only with
- * HAVE_UMOCKDEV (the Makefile sets it when umockdev-1.0 is installed).
+ * Header-only (static functions), because the tests/ helper .c files are
+ * linked into every test and only the umockdev tests and usbmock link
+ * libumockdev. Built only with HAVE_UMOCKDEV (the Makefile sets it when
+ * umockdev-1.0 is installed).
  */
 #ifndef UMOCK_H
 #define UMOCK_H
