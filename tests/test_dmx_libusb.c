@@ -12,7 +12,8 @@
  * set-up of tests/devices/enttec-dmx-usb-pro.usbfs and then label-6
  * frames (built here by hand: 0x7E, 6, length 513, start code 0, the 512
  * channels, 0xE7) on bulk endpoint 0x02; the uDMX one vendor request 2
- * (SetChannelRange) with the 512 channels. An unplug (a remove uevent,
+ * (SetChannelRange) with the 512 channels, and a stalled frame is not an
+ * unplug. An unplug (a remove uevent,
  * then ENODEV on the next transfer) must be reported, retried while the
  * device is away, and the levels sent again once it is back (through the
  * lamp rig's thread, which re-sends the universe itself).
@@ -390,6 +391,13 @@ START_TEST(udmx_frames_unplug_and_back)
 	ck_assert_int_eq(u->claims, 0);		/* EP0 needs no claim */
 	ck_assert_msg(u->unknown[0] == '\0', "ioctls not emulated:%s",
 	    u->unknown);
+	/* the firmware refuses one frame (a stall): not an unplug */
+	u->stall = 1;
+	ck_assert_msg(dmx_send(d, ch, 512) == 0, "%s", dmx_error(d));
+	ck_assert_int_eq(dmx_connected(d), 1);
+	ck_assert_int_eq(um_usb_nlog(u), 2);
+	ck_assert_msg(dmx_send(d, ch, 512) == 0, "%s", dmx_error(d));
+	assert_udmx(u, 2, ch);
 
 	umockdev_testbed_uevent(tb, UDMX_IF, "remove");
 	umockdev_testbed_remove_device(tb, UDMX_IF);

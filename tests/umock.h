@@ -1,22 +1,25 @@
 /*
  * umock.h — what the umockdev tests (test_pedal_evdev, test_dmx_libusb,
- * test_cam_gphoto_usb) share: re-running the test under umockdev's
- * preload library, loading the hand-written device descriptions under
- * tests/devices/, and an emulated usbdevfs for one USB device.
+ * test_cam_gphoto_usb) and tests/tools/usbmock share: re-running a test
+ * under umockdev's preload library, loading the hand-written device
+ * descriptions under tests/devices/, and an emulated usbdevfs for one USB
+ * device.
  *
  * Design: umockdev 0.17 (Debian 12) replays ioctls from a recorded tree,
  * but that tree cannot answer a control transfer that reads (it compares
  * the whole URB buffer, including the bytes the device is to fill in),
- * always lets USBDEVFS_CLAIMINTERFACE succeed, and has no way to fail
- * transfers with ENODEV after an unplug. So the USB tests attach their own
- * handler (UMockdevIoctlBase's "handle-ioctl" signal) that plays the
- * kernel's usbdevfs for one device: string descriptors come from the
- * device's sysfs attributes, every OUT transfer is logged for the test to
- * compare, and the test can make the claim fail or unplug the device.
+ * always lets USBDEVFS_CLAIMINTERFACE succeed, and cannot make the ioctls
+ * fail with ENODEV after an unplug, as the kernel does. So the USB tests
+ * attach their own handler (UMockdevIoctlBase's "handle-ioctl" signal)
+ * that plays the kernel's usbdevfs for one device: string descriptors
+ * come from the device's sysfs attributes, every OUT transfer is logged
+ * for the test to compare, and the test can make the claim fail, stall
+ * control writes, or unplug the device.
  *
- * Header-only (static functions), because the tests/ helper .c files are linked
- * into every test and only these three link libumockdev. Built only with
- * HAVE_UMOCKDEV (the Makefile sets it when umockdev-1.0 is installed).
+ * Header-only (static functions), because the tests/ helper .c files are
+ * linked into every test and only the umockdev tests and usbmock link
+ * libumockdev. Built only with HAVE_UMOCKDEV (the Makefile sets it when
+ * umockdev-1.0 is installed).
  */
 #ifndef UMOCK_H
 #define UMOCK_H
@@ -142,7 +145,8 @@ struct um_xfer {
 
 /*
  * The emulated usbdevfs of one device. strings[i] answers GET_DESCRIPTOR
- * (string, i); claim_errno makes USBDEVFS_CLAIMINTERFACE fail; gone makes
+ * (string, i); claim_errno makes USBDEVFS_CLAIMINTERFACE fail; stall
+ * makes that many control writes stall (logged all the same); gone makes
  * every ioctl fail with ENODEV (the kernel's answer after an unplug);
  * kernel_driver names the driver bound to interface 0 until it is
  * detached ("" for none).
@@ -153,6 +157,7 @@ struct um_usb {
 	char	strings[8][128];
 	char	kernel_driver[32];
 	int	claim_errno;
+	int	stall;			/* control writes to refuse (stall) */
 	int	gone;
 	int	claims, detaches;
 	GQueue	done;			/* UMockdevIoctlData *: URBs to reap */
@@ -247,6 +252,12 @@ um_urb(struct um_usb *u, struct usbdevfs_urb *urb, unsigned char *buf)
 			n = urb->buffer_length;
 		x->len = n < (int)sizeof(x->data) ? n : (int)sizeof(x->data);
 		memcpy(x->data, buf, (size_t)x->len);
+	}
+	if (urb->type == USBDEVFS_URB_TYPE_CONTROL && u->stall > 0) {
+		u->stall--;
+		urb->status = -EPIPE;
+		urb->actual_length = 0;
+		return 0;
 	}
 	urb->status = 0;
 	urb->actual_length = urb->type == USBDEVFS_URB_TYPE_CONTROL ?
