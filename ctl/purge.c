@@ -145,7 +145,7 @@ purge_archive(const struct purge *p, const char *state, int dry_run,
 	struct dirent *e;
 	int rc = 0;
 
-	if (store_pathf(dir, "%s/archive", state) == -1 ||
+	if (store_path_archive(dir, state, NULL) == -1 ||
 	    (d = opendir(dir)) == NULL)
 		return 0;
 	while (rc == 0 && (e = readdir(d)) != NULL) {
@@ -176,11 +176,11 @@ purge_photos(const struct store_conf *c, const char *id, int dry_run,
 	if (store_pathf(path, "%s/%s%s", c->output_dir, id, c->ext) == 0 &&
 	    exists(path) && rm(path, dry_run, removed, err, errlen) == -1)
 		return -1;
-	if (store_pathf(path, "%s/preview/%s.jpg", c->state_dir, id) == 0 &&
+	if (store_path_preview(path, c->state_dir, id) == 0 &&
 	    exists(path) && rm(path, dry_run, removed, err, errlen) == -1)
 		return -1;
 	snprintf(pre, sizeof(pre), "%s%s.", id, c->ext);
-	if (store_pathf(vdir, "%s/versions", c->output_dir) == -1 ||
+	if (store_path_versions(vdir, c->output_dir) == -1 ||
 	    (d = opendir(vdir)) == NULL)
 		return 0;
 	while (rc == 0 && (e = readdir(d)) != NULL)
@@ -239,7 +239,7 @@ ctl_purge(const struct store_conf *c, time_t before, int dry_run,
 	size_t kept = 0, i;
 	int fd = -1, torn, rc = -1;
 
-	if (store_pathf(path, "%s/journal.jsonl", c->state_dir) == -1 ||
+	if (store_path_journal(path, c->state_dir) == -1 ||
 	    ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1 && errno != ENOENT)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto done;
@@ -273,8 +273,8 @@ ctl_purge(const struct store_conf *c, time_t before, int dry_run,
 	if ((roster = store_roster_load(c->state_dir, err, errlen)) != NULL) {
 		if (json_integer_value(json_object_get(roster, "imported")) <
 		    (json_int_t)before) {
-			if (store_pathf(path, "%s/roster.json", c->state_dir)
-			    == -1 || rm(path, dry_run, removed, err, errlen) ==
+			if (store_path_roster(path, c->state_dir) == -1 ||
+			    rm(path, dry_run, removed, err, errlen) ==
 			    -1) {
 				json_decref(roster);
 				goto done;

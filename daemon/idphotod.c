@@ -219,8 +219,8 @@ setup(void)
 	memcpy(sockdir, d.conf.socket, sizeof(sockdir));
 	if (store_mkdirs(dirname(sockdir), 0755) == -1)
 		fatal("socket folder for %s", d.conf.socket);
-	snprintf(d.journal, sizeof(d.journal), "%s/journal.jsonl",
-	    d.conf.state_dir);
+	if (store_path_journal(d.journal, d.conf.state_dir) == -1)
+		fatal("state folder %s", d.conf.state_dir);
 	if (store_journal_open(&d.jr, d.journal) == -1) {
 		if (errno == EWOULDBLOCK)
 			fatalx("journal %s is locked: another idphotod uses "

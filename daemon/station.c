@@ -480,17 +480,16 @@ new_job(struct station *s, struct msg_frame *f, const char *id)
 static void
 submit(struct station *s, struct msg_job *job)
 {
-	char path[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX];
 
 	if (s->w != NULL) {
 		worker_submit(s->w, job);
 		return;
 	}
-	if (job->buf != NULL && !job->framing && (store_pathf(path,
-	    "%s/archive/%s", s->conf.state_dir, job->archive_only ?
-	    "unassigned" : job->id) == -1 || store_mkdirs(path, 0700) == -1 ||
-	    store_pathf(path, "%s/archive/%s/%ld-%u.jpg", s->conf.state_dir,
-	    job->archive_only ? "unassigned" : job->id, (long)job->when,
+	if (job->buf != NULL && !job->framing && (store_path_archive(dir,
+	    s->conf.state_dir, job->archive_only ? "unassigned" : job->id) ==
+	    -1 || store_mkdirs(dir, 0700) == -1 ||
+	    store_pathf(path, "%s/%ld-%u.jpg", dir, (long)job->when,
 	    job->seq) == -1 ||
 	    store_write_file(path, job->buf, job->len, 0600) == -1))
 		log_warn("stopping: cannot keep a frame in %s", path);

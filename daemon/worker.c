@@ -74,8 +74,8 @@ archive(struct worker *w, const struct msg_job *j, struct msg_result *r)
 	struct tm tm;
 
 	localtime_r(&j->when, &tm);
-	if (snprintf(dir, sizeof(dir), "%s/archive/%s", j->statedir, j->id) >=
-	    (int)sizeof(dir) || store_mkdirs(dir, 0700) == -1) {
+	if (store_path_archive(dir, j->statedir, j->id) == -1 ||
+	    store_mkdirs(dir, 0700) == -1) {
 		setf(r->err, sizeof(r->err), "cannot keep the camera "
 		    "original in %s: %s", dir, strerror(errno));
 		return -1;
@@ -106,9 +106,9 @@ preview(struct worker *w, const struct msg_job *j, photo_image *im,
 	unsigned char *jpg = NULL;
 	size_t len = 0;
 
-	setf(dir, sizeof(dir), "%s/preview", j->statedir);
-	setf(path, sizeof(path), "%s/%s.jpg", dir, j->id);
-	if (store_mkdirs(dir, 0750) == -1 ||
+	if (store_path_preview(dir, j->statedir, NULL) == -1 ||
+	    store_path_preview(path, j->statedir, j->id) == -1 ||
+	    store_mkdirs(dir, 0750) == -1 ||
 	    photo_annotate(w->ctx, im, pr, &jpg, &len) == -1 ||
 	    store_write_file(path, jpg, len, 0640) == -1) {
 		free(jpg);

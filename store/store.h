@@ -11,6 +11,7 @@
  *   resjson.c  a photo_result as JSON: the one result schema of the
  *              journal, the control socket and idphotoctl --json;
  *   roster.c   the stored roster (state_dir/roster.json);
+ *   layout.c   every path under state_dir and output_dir;
  *   frame.c    the one process_frame(): a camera JPEG to its analysis and
  *              <ID>.jpg, for the daemon's worker and idphotoctl process;
  *   proto.h    the control protocol: every command, event and field by
@@ -162,6 +163,15 @@ json_t	*store_roster_load(const char *state_dir, char *err, size_t errlen);
 void	store_time_iso(double t, char *out, size_t len);
 /* CLOCK_MONOTONIC in milliseconds: deadlines, back-offs, timeouts. */
 long long store_now_ms(void);
+
+/* ---- layout.c: where things are in the state and output folders ----
+ * Each writes a path into buf (PATH_MAX bytes): 0, or -1 with
+ * ENAMETOOLONG. id NULL: the folder itself. */
+int	store_path_journal(char *buf, const char *state_dir);
+int	store_path_roster(char *buf, const char *state_dir);
+int	store_path_archive(char *buf, const char *state_dir, const char *id);
+int	store_path_preview(char *buf, const char *state_dir, const char *id);
+int	store_path_versions(char *buf, const char *output_dir);
 
 /* ---- frame.c: the one process_frame() ------------------------------- */
 
