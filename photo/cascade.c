@@ -37,10 +37,8 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -860,24 +858,6 @@ done:
 #define MAX_SCALES	1024
 
 /*
- * The processors this thread may run on (its affinity mask, which is what
- * a container or `taskset` gives it), at most MT_MAX_THREADS. More
- * threads than that only queue behind each other.
- */
-static int
-cpus(void)
-{
-	cpu_set_t set;
-	long n;
-
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		n = CPU_COUNT(&set);
-	else
-		n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > MT_MAX_THREADS ? MT_MAX_THREADS : (int)n;
-}
-
-/*
  * The scales of detectMultiScale for windows min_w x min_h up to
  * max_w x max_h (0: no limit) and the image size; the window width of
  * each goes to ww[]. Returns how many.
@@ -923,7 +903,8 @@ scan_range(const pcascade *c, const pimg *grey, const float *scales, int n,
 		return 0;
 	if ((double)grey->w * grey->h / ((double)scales[0] * scales[0]) >=
 	    MT_MIN_PIXELS)
-		nthr = cpus();
+		nthr = photo_cpus() < MT_MAX_THREADS ? photo_cpus() :
+		    MT_MAX_THREADS;
 	if (nthr > n)
 		nthr = n;
 	for (i = 0; i < nthr; i++) {

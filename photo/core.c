@@ -8,10 +8,12 @@
  * a working handle.
  */
 #include <errno.h>
+#include <sched.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "photo/internal.h"
 
@@ -303,4 +305,21 @@ photo_add_metric(photo_result *r, const char *name, double value)
 	r->metrics[r->nmetrics].name = name;
 	r->metrics[r->nmetrics].value = value;
 	r->nmetrics++;
+}
+
+/*
+ * The processors this thread may run on (its affinity mask, which is what
+ * a container or `taskset` gives it). Threads beyond that only queue.
+ */
+int
+photo_cpus(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
