@@ -266,7 +266,7 @@ main(int argc, char **argv)
 	if (pipe2(wake, O_NONBLOCK | O_CLOEXEC) == -1)
 		fatal("pipe");
 	queue_init(&done, wake[1]);
-	if ((wk = worker_start(&done)) == NULL)
+	if ((wk = worker_start(&done, &d.conf.photo)) == NULL)
 		fatalx("cannot start the processing thread");
 	if ((cam_t = camthread_start(&d.conf.cam, &done)) == NULL)
 		fatalx("cannot start the camera thread");

@@ -55,6 +55,9 @@ struct station {
 	char	caminfo[2048];	/* cam_info() lines, read at caminfo_time */
 	time_t	caminfo_time;
 	double	crop_scale;	/* of the last accepted shot; 0: none yet */
+	int	frame_w, frame_h;	/* that shot's frame, oriented */
+	long	camera_ms;	/* the last shot's trigger and download */
+	size_t	frame_bytes;	/* and its JPEG's size; 0: none yet */
 	int	framing_busy;	/* a live-view frame is with the worker */
 	rig	*rig;		/* the lamps, or NULL */
 	int	lamps_connected;
@@ -276,7 +279,7 @@ station_new(const struct store_conf *conf, struct store_journal *j,
 		return NULL;
 	}
 	s->conf = *conf;
-	if (photo_configure(s->ctx, &conf->photo) == -1)
+	if (photo_configure_ids(s->ctx, &conf->photo) == -1)
 		log_warnx("%s", photo_error(s->ctx));
 	s->j = j;
 	s->cam = ct;
@@ -291,8 +294,9 @@ void
 station_set_conf(struct station *s, const struct store_conf *conf)
 {
 	s->conf = *conf;
-	/* the ID rules (photo.id_escape) live in the photo context */
-	if (photo_configure(s->ctx, &conf->photo) == -1)
+	/* the ID rules (photo.id_escape) live in the photo context; the
+	 * cascades are the worker's alone (loaded once per daemon) */
+	if (photo_configure_ids(s->ctx, &conf->photo) == -1)
 		log_warnx("%s", photo_error(s->ctx));
 }
 
@@ -710,6 +714,8 @@ on_frame(struct station *s, struct msg_frame *f)
 		notice(s, "CAMERA", f->err);	/* the camera's words: no ID */
 		return;
 	}
+	s->camera_ms = f->camera_ms;
+	s->frame_bytes = f->len;
 	job = new_job(s, f, s->calibrating ? "calibration" : s->id);
 	job->seq = f->seq;
 	job->replace = s->replace;
@@ -816,8 +822,13 @@ on_result(struct station *s, struct msg_result *r)
 	case RES_WARN:
 		s->passed++;
 		s->replace = 0;
-		if (metric(r->result, "crop.scale") > 0)
+		if (metric(r->result, "crop.scale") > 0) {
 			s->crop_scale = metric(r->result, "crop.scale");
+			s->frame_w = (int)json_integer_value(json_object_get(
+			    r->result, "width"));
+			s->frame_h = (int)json_integer_value(json_object_get(
+			    r->result, "height"));
+		}
 		json_object_set_new(s->accepted, r->id, json_pack("{s:s, s:O?}",
 		    "output", r->output, "time", json_object_get(s->last,
 		    "time")));
@@ -930,6 +941,11 @@ status_json(struct station *s)
 		json_object_set_new(o, "lamps", lamps_json(s));
 	if (s->last != NULL)
 		json_object_set(o, "last", s->last);
+	/* the camera's share of a shot: what a smaller JPEG size saves */
+	if (s->frame_bytes > 0)
+		json_object_set_new(o, "last_shot", json_pack("{s:I, s:I}",
+		    "camera_ms", (json_int_t)s->camera_ms, "bytes",
+		    (json_int_t)s->frame_bytes));
 	return o;
 }
 
@@ -963,6 +979,18 @@ camera_json(struct station *s)
 	if (s->crop_scale > 0)
 		json_object_set_new(o, "resolution_spare",
 		    json_real(round(100 / s->crop_scale) / 100));
+	/* the smallest frame whose crop would still have 1.5 times the
+	 * pixels across that the photo needs: the size to propose */
+	if (s->crop_scale > 0 && s->frame_w > 0 && s->frame_h > 0) {
+		double k = 1.5 * s->crop_scale;
+		int pw = (int)ceil(s->frame_w * k), ph = (int)ceil(s->frame_h *
+		    k);
+
+		json_object_set_new(o, "proposed_size", json_pack(
+		    "{s:i, s:i, s:f, s:f}", "width", pw, "height", ph,
+		    "megapixels", round((double)pw * ph / 1e5) / 10,
+		    "spare", 1.5));
+	}
 	return o;
 }
 

@@ -193,13 +193,10 @@ load_if_changed(photo_ctx *ctx, const char *dir, const char *file,
 	return 0;
 }
 
-int
-photo_configure(photo_ctx *ctx, const photo_params *p)
+/* The checks photo_configure() makes before it loads anything. */
+static int
+check_params(photo_ctx *ctx, const photo_params *p)
 {
-	char fpath[sizeof(ctx->face_path)], epath[sizeof(ctx->eye_path)];
-	char gpath[sizeof(ctx->glasses_path)];
-	pcascade *f = NULL, *e = NULL, *g = NULL;
-
 	if (p->detect_scale <= 1.0 || p->detect_long < 64 ||
 	    p->analysis_long < p->detect_long)
 		return photo_seterr(ctx, "detector parameters out of range "
@@ -208,6 +205,28 @@ photo_configure(photo_ctx *ctx, const photo_params *p)
 	if (p->top.min >= p->top.max || p->eye.min >= p->eye.max ||
 	    p->fw.min >= p->fw.max)
 		return photo_seterr(ctx, "a geometry band has min >= max");
+	return 0;
+}
+
+int
+photo_configure_ids(photo_ctx *ctx, const photo_params *p)
+{
+	if (check_params(ctx, p) == -1)
+		return -1;
+	ctx->p = *p;
+	ctx->err[0] = '\0';
+	return 0;
+}
+
+int
+photo_configure(photo_ctx *ctx, const photo_params *p)
+{
+	char fpath[sizeof(ctx->face_path)], epath[sizeof(ctx->eye_path)];
+	char gpath[sizeof(ctx->glasses_path)];
+	pcascade *f = NULL, *e = NULL, *g = NULL;
+
+	if (check_params(ctx, p) == -1)
+		return -1;
 	if (load_if_changed(ctx, p->cascade_dir, p->face_cascade,
 	    ctx->face_path, fpath, sizeof(fpath), &f) == -1 ||
 	    load_if_changed(ctx, p->cascade_dir, p->eye_cascade,
