@@ -435,12 +435,26 @@ struct optfeat {
 	const uint32_t *base;	/* sum or tilted buffer */
 };
 
+/*
+ * A tree node with its feature's offsets inline, so that evaluating it
+ * reads one record and the integral: the nodes of a scan, in the
+ * cascade's order.
+ */
+struct optnode {
+	const uint32_t *base;	/* sum or tilted buffer */
+	int	ofs[3][4];
+	float	weight[3];
+	float	threshold;
+	int	left, right;
+};
+
 /* The per-call working state. */
 struct scan {
 	const pcascade *c;
 	int	stride;			/* integral row length */
 	uint32_t *sum, *sq, *tilt;	/* (h+1) x stride each */
 	struct optfeat *of;
+	struct optnode *on;		/* c->nnodes */
 	int	nofs[4];		/* the normalisation rect */
 	double	area;
 };
@@ -474,6 +488,18 @@ set_offsets(struct scan *s)
 				o->ofs[j][3] = r->x + r->w + st * (r->y + r->h);
 			}
 		}
+	}
+	for (i = 0; i < c->nnodes; i++) {
+		const struct node *n = &c->nodes[i];
+		const struct optfeat *o = &s->of[n->feature];
+		struct optnode *d = &s->on[i];
+
+		d->base = o->base;
+		memcpy(d->ofs, o->ofs, sizeof(d->ofs));
+		memcpy(d->weight, o->weight, sizeof(d->weight));
+		d->threshold = n->threshold;
+		d->left = n->left;
+		d->right = n->right;
 	}
 	/* normalisation rect (1, 1, w - 2, h - 2) */
 	s->nofs[0] = 1 + st * 1;
@@ -582,9 +608,8 @@ run_at(const struct scan *s, size_t win)
 			int idx = 0;
 
 			do {
-				const struct node *n = &c->nodes[w->first_node +
+				const struct optnode *o = &s->on[w->first_node +
 				    idx];
-				const struct optfeat *o = &s->of[n->feature];
 				const uint32_t *p = o->base + win;
 				float v = o->weight[0] * (float)rsum(p, o->ofs[0]) +
 				    o->weight[1] * (float)rsum(p, o->ofs[1]);
@@ -592,7 +617,7 @@ run_at(const struct scan *s, size_t win)
 				if (o->weight[2] != 0.0f)
 					v += o->weight[2] * (float)rsum(p, o->ofs[2]);
 				v *= norm;
-				idx = v < n->threshold ? n->left : n->right;
+				idx = v < o->threshold ? o->left : o->right;
 			} while (idx > 0);
 			acc += c->leaves[w->first_leaf - idx];
 		}
@@ -804,11 +829,13 @@ scan_scales(void *arg)
 	s.sum = malloc(sizeof(uint32_t) * cells);
 	s.sq = malloc(sizeof(uint32_t) * cells);
 	s.of = malloc(sizeof(*s.of) * (size_t)c->nfeatures);
+	s.on = malloc(sizeof(*s.on) * (size_t)c->nnodes);
 	if (c->tilted) {
 		s.tilt = malloc(sizeof(uint32_t) * cells);
 		tbuf = malloc(sizeof(uint32_t) * (size_t)(s.stride + 1));
 	}
-	if (!s.sum || !s.sq || !s.of || (c->tilted && (!s.tilt || !tbuf)))
+	if (!s.sum || !s.sq || !s.of || !s.on || (c->tilted && (!s.tilt ||
+	    !tbuf)))
 		goto done;
 	set_offsets(&s);
 
@@ -848,6 +875,7 @@ done:
 	free(s.sq);
 	free(s.tilt);
 	free(s.of);
+	free(s.on);
 	free(tbuf);
 	return NULL;
 }
