@@ -307,6 +307,12 @@ re_status(json_t *o)
 		printf(_("  graduate: %s %s %s\n"), str(o, "name"),
 		    str(o, "centre"), str(o, "class"));
 	print_lamps(json_object_get(o, "lamps"));
+	if (json_is_object(json_object_get(o, "last_shot")))
+		printf(_("  last shot: %lld ms to trigger and download "
+		    "%lld bytes from the camera\n"), json_integer_value(
+		    json_object_get(json_object_get(o, "last_shot"),
+		    "camera_ms")), json_integer_value(json_object_get(
+		    json_object_get(o, "last_shot"), "bytes")));
 	if (str(o, "note")[0])
 		printf("  %s\n", _(str(o, "note")));
 	if (str(o, "warning")[0])
@@ -330,6 +336,17 @@ re_camera(json_t *o)
 		    "or so a smaller JPEG size (camera.image_format) "
 		    "would still do\n"), json_number_value(
 		    json_object_get(o, "resolution_spare")));
+	if (json_is_object(json_object_get(o, "proposed_size"))) {
+		json_t *ps = json_object_get(o, "proposed_size");
+
+		printf(_("  proposed JPEG size: the smallest that still "
+		    "leaves 1.5 times is %lld x %lld (%.1f megapixels); "
+		    "set camera.image_format to the camera's smallest "
+		    "size at least that large\n"),
+		    json_integer_value(json_object_get(ps, "width")),
+		    json_integer_value(json_object_get(ps, "height")),
+		    json_number_value(json_object_get(ps, "megapixels")));
+	}
 }
 
 static void

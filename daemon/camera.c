@@ -128,13 +128,17 @@ capture(struct camthread *t, struct msg_capture *req)
 			;
 	}
 	if (try_open(t, m->err, sizeof(m->err)) == 0) {
+		long long t0;
+
 		cam_light(t->cam, req->light[0], req->light[1]);
+		t0 = store_now_ms();
 		if (cam_capture(t->cam, &m->buf, &m->len, m->name,
 		    sizeof(m->name)) == -1) {
 			snprintf(m->err, sizeof(m->err), "%s",
 			    cam_error(t->cam));
 			lose(t, m->err);
 		}
+		m->camera_ms = (long)(store_now_ms() - t0);
 	}
 	queue_push(t->done, &m->q);
 	/* the battery and settings as they are after the shot */

@@ -235,7 +235,7 @@ setup(void)
 	if (pipe2(d.wake, O_NONBLOCK | O_CLOEXEC) == -1)
 		fatal("pipe");
 	queue_init(&d.done, d.wake[1]);
-	if ((d.wk = worker_start(&d.done)) == NULL)
+	if ((d.wk = worker_start(&d.done, &d.conf.photo)) == NULL)
 		fatalx("cannot start the processing thread");
 	if ((d.cam = camthread_start(&d.conf.cam, &d.done)) == NULL)
 		fatalx("cannot start the camera thread");

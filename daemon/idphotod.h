@@ -122,6 +122,7 @@ struct msg_frame {
 	size_t	len;
 	char	name[256];	/* its name on the camera */
 	char	err[512];
+	long	camera_ms;	/* the capture: trigger and download */
 };
 
 /* The camera as the camera thread sees it (camera.c). */
@@ -204,7 +205,7 @@ void	camthread_stop(struct camthread *t);
 
 /* ---- worker.c ------------------------------------------------------- */
 struct worker;
-struct worker *worker_start(struct queue *done);
+struct worker *worker_start(struct queue *done, const photo_params *p);
 /* Hands the job to the worker, which frees it. */
 void	worker_submit(struct worker *w, struct msg_job *job);
 void	worker_stop(struct worker *w);

@@ -60,6 +60,11 @@ st_status_json(struct station *s)
 		json_object_set_new(o, "lamps", lamps_json(s));
 	if (s->last != NULL)
 		json_object_set(o, "last", s->last);
+	/* the camera's share of a shot: what a smaller JPEG size saves */
+	if (s->frame_bytes > 0)
+		json_object_set_new(o, "last_shot", json_pack("{s:I, s:I}",
+		    "camera_ms", (json_int_t)s->camera_ms, "bytes",
+		    (json_int_t)s->frame_bytes));
 	return o;
 }
 
@@ -93,6 +98,18 @@ camera_json(struct station *s)
 	if (s->crop_scale > 0)
 		json_object_set_new(o, "resolution_spare",
 		    json_real(round(100 / s->crop_scale) / 100));
+	/* the smallest frame whose crop would still have 1.5 times the
+	 * pixels across that the photo needs: the size to propose */
+	if (s->crop_scale > 0 && s->frame_w > 0 && s->frame_h > 0) {
+		double k = 1.5 * s->crop_scale;
+		int pw = (int)ceil(s->frame_w * k), ph = (int)ceil(s->frame_h *
+		    k);
+
+		json_object_set_new(o, "proposed_size", json_pack(
+		    "{s:i, s:i, s:f, s:f}", "width", pw, "height", ph,
+		    "megapixels", round((double)pw * ph / 1e5) / 10,
+		    "spare", 1.5));
+	}
 	return o;
 }
 

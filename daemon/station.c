@@ -274,7 +274,7 @@ station_new(const struct store_conf *conf, struct store_journal *j,
 		return NULL;
 	}
 	s->conf = *conf;
-	if (photo_configure(s->ctx, &conf->photo) == -1)
+	if (photo_configure_ids(s->ctx, &conf->photo) == -1)
 		log_warnx("%s", photo_error(s->ctx));
 	s->j = j;
 	s->cam = ct;
@@ -292,8 +292,9 @@ void
 station_set_conf(struct station *s, const struct store_conf *conf)
 {
 	s->conf = *conf;
-	/* the ID rules (photo.id_escape) live in the photo context */
-	if (photo_configure(s->ctx, &conf->photo) == -1)
+	/* the ID rules (photo.id_escape) live in the photo context; the
+	 * cascades are the worker's alone (loaded once per daemon) */
+	if (photo_configure_ids(s->ctx, &conf->photo) == -1)
 		log_warnx("%s", photo_error(s->ctx));
 	roster_load(s);		/* a reload reads it again too */
 }
@@ -571,6 +572,8 @@ on_frame(struct station *s, struct msg_frame *f)
 		st_notice(s, "CAMERA", f->err);	/* the camera's words: no ID */
 		return;
 	}
+	s->camera_ms = f->camera_ms;
+	s->frame_bytes = f->len;
 	job = new_job(s, f, s->calibrating ? "calibration" : s->id);
 	job->seq = f->seq;
 	job->replace = s->replace;
@@ -684,8 +687,11 @@ on_result(struct station *s, struct msg_result *r)
 	case RES_WARN:
 		s->passed++;
 		s->replace = 0;
-		if (r->analyzed && r->pr.crop.scale > 0)
+		if (r->analyzed && r->pr.crop.scale > 0) {
 			s->crop_scale = r->pr.crop.scale;
+			s->frame_w = r->pr.src_w;
+			s->frame_h = r->pr.src_h;
+		}
 		json_object_set_new(s->accepted, r->id, json_pack("{s:s, s:O?}",
 		    "output", r->out.path, "time", json_object_get(s->last,
 		    "time")));

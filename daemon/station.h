@@ -38,6 +38,9 @@ struct station {
 	char	caminfo[2048];	/* cam_info() lines, read at caminfo_time */
 	time_t	caminfo_time;
 	double	crop_scale;	/* of the last accepted shot; 0: none yet */
+	int	frame_w, frame_h;	/* that shot's frame, oriented */
+	long	camera_ms;	/* the last shot's trigger and download */
+	size_t	frame_bytes;	/* and its JPEG's size; 0: none yet */
 	long long deadline;	/* CLOCK_MONOTONIC ms: the end of the wait
 				 * for the frame or the result; 0: none */
 	int	framing_busy;	/* a live-view frame is with the worker */

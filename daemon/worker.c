@@ -49,6 +49,7 @@ struct worker {
 	photo_ctx *ctx;
 	photo_params params;
 	int	configured;
+	photo_params initial;	/* the configuration at start */
 };
 
 static int
@@ -248,7 +249,11 @@ run(void *arg)
 {
 	struct worker *w = arg;
 	struct qnode *n;
+	char err[512];
 
+	/* the cascades, loaded here once for the daemon, before the first
+	 * shot; a failure is reported by that shot, which tries again */
+	(void)configure(w, &w->initial, err, sizeof(err));
 	while ((n = queue_pop(&w->jobs, -1)) != NULL) {
 		struct msg_job *j = (struct msg_job *)n;
 		struct msg_result *r = j->reply;	/* allocated with the job */
@@ -271,7 +276,7 @@ run(void *arg)
 }
 
 struct worker *
-worker_start(struct queue *done)
+worker_start(struct queue *done, const photo_params *p)
 {
 	struct worker *w;
 
@@ -282,6 +287,7 @@ worker_start(struct queue *done)
 		return NULL;
 	}
 	w->done = done;
+	w->initial = *p;
 	queue_init(&w->jobs, -1);
 	if (pthread_create(&w->t, NULL, run, w) != 0) {
 		queue_destroy(&w->jobs);

@@ -37,10 +37,8 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -437,12 +435,26 @@ struct optfeat {
 	const uint32_t *base;	/* sum or tilted buffer */
 };
 
+/*
+ * A tree node with its feature's offsets inline, so that evaluating it
+ * reads one record and the integral: the nodes of a scan, in the
+ * cascade's order.
+ */
+struct optnode {
+	const uint32_t *base;	/* sum or tilted buffer */
+	int	ofs[3][4];
+	float	weight[3];
+	float	threshold;
+	int	left, right;
+};
+
 /* The per-call working state. */
 struct scan {
 	const pcascade *c;
 	int	stride;			/* integral row length */
 	uint32_t *sum, *sq, *tilt;	/* (h+1) x stride each */
 	struct optfeat *of;
+	struct optnode *on;		/* c->nnodes */
 	int	nofs[4];		/* the normalisation rect */
 	double	area;
 };
@@ -476,6 +488,18 @@ set_offsets(struct scan *s)
 				o->ofs[j][3] = r->x + r->w + st * (r->y + r->h);
 			}
 		}
+	}
+	for (i = 0; i < c->nnodes; i++) {
+		const struct node *n = &c->nodes[i];
+		const struct optfeat *o = &s->of[n->feature];
+		struct optnode *d = &s->on[i];
+
+		d->base = o->base;
+		memcpy(d->ofs, o->ofs, sizeof(d->ofs));
+		memcpy(d->weight, o->weight, sizeof(d->weight));
+		d->threshold = n->threshold;
+		d->left = n->left;
+		d->right = n->right;
 	}
 	/* normalisation rect (1, 1, w - 2, h - 2) */
 	s->nofs[0] = 1 + st * 1;
@@ -584,9 +608,8 @@ run_at(const struct scan *s, size_t win)
 			int idx = 0;
 
 			do {
-				const struct node *n = &c->nodes[w->first_node +
+				const struct optnode *o = &s->on[w->first_node +
 				    idx];
-				const struct optfeat *o = &s->of[n->feature];
 				const uint32_t *p = o->base + win;
 				float v = o->weight[0] * (float)rsum(p, o->ofs[0]) +
 				    o->weight[1] * (float)rsum(p, o->ofs[1]);
@@ -594,7 +617,7 @@ run_at(const struct scan *s, size_t win)
 				if (o->weight[2] != 0.0f)
 					v += o->weight[2] * (float)rsum(p, o->ofs[2]);
 				v *= norm;
-				idx = v < n->threshold ? n->left : n->right;
+				idx = v < o->threshold ? o->left : o->right;
 			} while (idx > 0);
 			acc += c->leaves[w->first_leaf - idx];
 		}
@@ -806,11 +829,13 @@ scan_scales(void *arg)
 	s.sum = malloc(sizeof(uint32_t) * cells);
 	s.sq = malloc(sizeof(uint32_t) * cells);
 	s.of = malloc(sizeof(*s.of) * (size_t)c->nfeatures);
+	s.on = malloc(sizeof(*s.on) * (size_t)c->nnodes);
 	if (c->tilted) {
 		s.tilt = malloc(sizeof(uint32_t) * cells);
 		tbuf = malloc(sizeof(uint32_t) * (size_t)(s.stride + 1));
 	}
-	if (!s.sum || !s.sq || !s.of || (c->tilted && (!s.tilt || !tbuf)))
+	if (!s.sum || !s.sq || !s.of || !s.on || (c->tilted && (!s.tilt ||
+	    !tbuf)))
 		goto done;
 	set_offsets(&s);
 
@@ -850,6 +875,7 @@ done:
 	free(s.sq);
 	free(s.tilt);
 	free(s.of);
+	free(s.on);
 	free(tbuf);
 	return NULL;
 }
@@ -858,24 +884,6 @@ done:
 #define MT_MIN_PIXELS	(8 * 1024)
 #define MT_MAX_THREADS	4
 #define MAX_SCALES	1024
-
-/*
- * The processors this thread may run on (its affinity mask, which is what
- * a container or `taskset` gives it), at most MT_MAX_THREADS. More
- * threads than that only queue behind each other.
- */
-static int
-cpus(void)
-{
-	cpu_set_t set;
-	long n;
-
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		n = CPU_COUNT(&set);
-	else
-		n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > MT_MAX_THREADS ? MT_MAX_THREADS : (int)n;
-}
 
 /*
  * The scales of detectMultiScale for windows min_w x min_h up to
@@ -923,7 +931,8 @@ scan_range(const pcascade *c, const pimg *grey, const float *scales, int n,
 		return 0;
 	if ((double)grey->w * grey->h / ((double)scales[0] * scales[0]) >=
 	    MT_MIN_PIXELS)
-		nthr = cpus();
+		nthr = photo_cpus() < MT_MAX_THREADS ? photo_cpus() :
+		    MT_MAX_THREADS;
 	if (nthr > n)
 		nthr = n;
 	for (i = 0; i < nthr; i++) {

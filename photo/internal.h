@@ -97,6 +97,9 @@ struct photo_ctx {
 	char	err[512];
 };
 
+/* core.c: the processors this thread may use (sched_getaffinity). */
+int	photo_cpus(void);
+
 /* Sets the handle's error string; always returns -1. */
 int	photo_seterr(photo_ctx *ctx, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
