@@ -198,10 +198,9 @@ void	photo_check_eyes(const photo_params *p, const photo_image *im,
  * persons.c: whether face detection j (analysis px) is a plausible
  * second person next to the main face m: PERSON_YES, or why not.
  */
-enum { PERSON_YES = 0, PERSON_SMALL, PERSON_SAME_FACE, PERSON_ON_BODY,
-	PERSON_NO_SKIN };
-int	photo_is_person(const photo_params *p, const pimg *rgb,
-	    const prect_i *m, const prect_i *j);
+enum { PERSON_YES = 0, PERSON_SMALL, PERSON_SAME_FACE, PERSON_ON_BODY };
+int	photo_is_person(const photo_params *p, const prect_i *m,
+	    const prect_i *j);
 
 /* mouth.c: the mouth patch judged (analysis px), and R-SUBJ-3 lips
  * closed. */

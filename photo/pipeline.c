@@ -181,7 +181,7 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 	const photo_params *p = &ctx->p;
 	pimg det = { 0 };
 	prect_i *hits = NULL, main_box;
-	int *nb = NULL, n, i, best = -1, minsz, rc = -1, aside[5] = { 0 };
+	int *nb = NULL, n, i, best = -1, minsz, rc = -1, aside[4] = { 0 };
 	double ds, max_s;
 	unsigned why;
 
@@ -234,7 +234,7 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 	main_box = to_analysis(&hits[best], ds);
 	for (i = 0; i < n; i++) {
 		prect_i jb = to_analysis(&hits[i], ds);
-		int not = i == best ? PERSON_YES : photo_is_person(p, &im->rgb,
+		int not = i == best ? PERSON_YES : photo_is_person(p,
 		    &main_box, &jb);
 
 		r->nfaces += not == PERSON_YES;
@@ -244,7 +244,6 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 	photo_add_metric(r, "faces.aside_small", aside[PERSON_SMALL]);
 	photo_add_metric(r, "faces.aside_same_face", aside[PERSON_SAME_FACE]);
 	photo_add_metric(r, "faces.aside_on_body", aside[PERSON_ON_BODY]);
-	photo_add_metric(r, "faces.aside_no_skin", aside[PERSON_NO_SKIN]);
 	if (r->nfaces > 1)
 		photo_add_finding(r, p, PHOTO_CK_PERSONS, "PERSONS_MANY",
 		    "R-BG-1", r->nfaces, 1, N_("More than one person is in "
