@@ -545,16 +545,39 @@ metric(json_t *result, const char *name)
  * no frame (err says why). Reads the face's balance and lightness (or,
  * with no face, the frame centre's: a grey card), asks the rig model for
  * the levels that would correct them, and broadcasts the proposal as a
- * "calibration" event; idphotoctl calibrate shows it as a config diff and
+ * "calibration" event (never on a face that fails the pose or persons
+ * checks: a turned head's cheeks say nothing about the lamps); idphotoctl calibrate shows it as a config diff and
  * may write it. The station goes back to where it was.
  */
+/* The first failing pose or persons finding of a result (R-SUBJ-3,
+ * R-BG-1), or NULL. */
+static const char *
+pose_finding(json_t *result)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(result, "findings"), i, f) {
+		const char *c = json_string_value(json_object_get(f, "code"));
+		const char *sev = json_string_value(json_object_get(f,
+		    "severity"));
+
+		if (c != NULL && sev != NULL && strcmp(sev, "fail") == 0 &&
+		    (strncmp(c, "POSE_", 5) == 0 ||
+		    strncmp(c, "PERSONS_", 8) == 0))
+			return c;
+	}
+	return NULL;
+}
+
 static void
 calibration_done(struct station *s, struct msg_result *r, const char *err)
 {
 	struct rig_conf prop;
 	json_t *ev, *lamps;
 	double b = NAN, l = NAN;
-	const char *src = "face";
+	const char *src = "face", *bad;
+	static char why[192];
 	int i, rc;
 
 	ev = json_pack("{s:s, s:s}", "event", "calibration", "config",
@@ -575,6 +598,14 @@ calibration_done(struct station *s, struct msg_result *r, const char *err)
 			err = "nothing to measure the light on: seat the "
 			    "subject facing the camera, or hold a grey card "
 			    "in the middle of the frame";
+		else if ((bad = pose_finding(r->result)) != NULL) {
+			/* a turned head shows one cheek more than the other:
+			 * its balance is the pose's, not the lamps' */
+			snprintf(why, sizeof(why), "not calibrated on this "
+			    "frame (%s): seat the subject alone, facing the "
+			    "camera squarely, and calibrate again", bad);
+			err = why;
+		}
 	}
 	if (err != NULL) {
 		json_object_set_new(ev, "ok", json_false());
