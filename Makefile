@@ -251,3 +251,19 @@ clean:
 	rm -rf $(B) $(ASAN_B)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# --- accuracy (issue 16): the validator's verdicts on real photos with
+# known verdicts: ../shared/testdata/devset/expect.tsv and the labelled
+# shared photos (tests/accuracy-shared.tsv). tests/it-accuracy.sh runs the
+# same scorer under make check against the ratchet tests/accuracy-ratchet.
+ACCURACY = $(B)/tests/tools/accuracy
+$(ACCURACY): $(B)/tests/tools/accuracy.o $(TEST_HELPER_OBJ) $(ALL_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(ALL_LIBS) \
+		$(LDLIBS) $(CHECK_LIBS)
+check: $(ACCURACY)
+.PHONY: accuracy
+accuracy: $(ACCURACY)
+	@test -d '$(TESTDATA)/devset' || { echo "accuracy: no $(TESTDATA)/devset"; exit 1; }
+	@CASCADES='$(CASCADES)' $(ACCURACY) --ratchet tests/accuracy-ratchet \
+		devset:'$(TESTDATA)/devset/expect.tsv':'$(TESTDATA)/devset' \
+		shared:tests/accuracy-shared.tsv:'$(TESTDATA)'

@@ -28,12 +28,28 @@ metric(const struct msg_result *r, const char *name)
 	return NAN;
 }
 
+/* The first failing pose or persons finding of a frame (R-SUBJ-3,
+ * R-BG-1), or NULL. */
+static const char *
+pose_finding(const struct msg_result *r)
+{
+	int i;
+
+	for (i = 0; r->analyzed && i < r->pr.nfindings; i++)
+		if (r->pr.findings[i].severity == PHOTO_FAIL &&
+		    (strncmp(r->pr.findings[i].code, "POSE_", 5) == 0 ||
+		    strncmp(r->pr.findings[i].code, "PERSONS_", 8) == 0))
+			return r->pr.findings[i].code;
+	return NULL;
+}
+
 /*
  * The end of a calibration shot: r is its result, or NULL when there is
  * no frame (err says why). Reads the face's balance and lightness (or,
  * with no face, the frame centre's: a grey card), asks the rig model for
  * the levels that would correct them, and broadcasts the proposal as a
- * "calibration" event; idphotoctl calibrate shows it as a config diff and
+ * "calibration" event (never on a face that fails the pose or persons
+ * checks: a turned head's cheeks say nothing about the lamps); idphotoctl calibrate shows it as a config diff and
  * may write it. The station goes back to where it was.
  */
 void
@@ -42,7 +58,8 @@ st_calibration_done(struct station *s, struct msg_result *r, const char *err)
 	struct rig_conf prop;
 	json_t *ev, *lamps;
 	double b = NAN, l = NAN;
-	const char *src = "face";
+	const char *src = "face", *bad;
+	static char why[192];
 	int i, rc;
 
 	ev = json_pack("{s:s, s:s}", "event", "calibration", "config",
@@ -63,6 +80,14 @@ st_calibration_done(struct station *s, struct msg_result *r, const char *err)
 			err = "nothing to measure the light on: seat the "
 			    "subject facing the camera, or hold a grey card "
 			    "in the middle of the frame";
+		else if ((bad = pose_finding(r)) != NULL) {
+			/* a turned head shows one cheek more than the other:
+			 * its balance is the pose's, not the lamps' */
+			snprintf(why, sizeof(why), "not calibrated on this "
+			    "frame (%s): seat the subject alone, facing the "
+			    "camera squarely, and calibrate again", bad);
+			err = why;
+		}
 	}
 	if (err != NULL) {
 		json_object_set_new(ev, "ok", json_false());

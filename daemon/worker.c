@@ -143,9 +143,12 @@ measure(struct worker *w, const struct msg_job *j, photo_image **im,
 
 /*
  * A live-view frame: what the operator should change before pressing the
- * pedal. Only the framing findings count: where the head is in the frame
- * and how large (GEO_*), and whether there is a face at all; resolution
- * is left out, since a live-view frame is smaller than a capture.
+ * pedal. Only what a live-view frame can judge counts, so that "ready"
+ * agrees with the shot's verdict: where the head is in the frame and how
+ * large (GEO_*), whether there is a face at all, one person only
+ * (PERSONS_*) and the pose (POSE_*: a turned or tilted head); resolution
+ * and the fine checks (focus, mouth, eyes open, background) are left out,
+ * since a live-view frame is smaller than a capture.
  * Result: {face, ready, hints: [{code, req, advice}]}.
  */
 static void
@@ -166,6 +169,8 @@ framing(struct worker *w, struct msg_job *j, struct msg_result *r)
 	for (i = 0; i < pr->nfindings; i++) {
 		f = &pr->findings[i];
 		if (strncmp(f->code, "GEO_", 4) != 0 &&
+		    strncmp(f->code, "POSE_", 5) != 0 &&
+		    strncmp(f->code, "PERSONS_", 8) != 0 &&
 		    strcmp(f->code, "FACE_NONE") != 0)
 			continue;
 		if (f->severity >= PHOTO_FAIL)

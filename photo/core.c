@@ -86,6 +86,13 @@ static const struct {
 	 * content that is not the subject (text, logos); any border fails */
 	[PHOTO_CK_ADDED]      = { "added_content", "R-FILE-8", PHOTO_FAIL,
 	    0.002, 0 },
+	/* limit: widest gap between the lips, IOD; limit2: largest cluster
+	 * of teeth, IOD^2 (mouth.c) */
+	[PHOTO_CK_MOUTH]      = { "mouth",      "R-SUBJ-3",  PHOTO_FAIL, 0.03,
+	    0.01 },
+	/* limit: smallest opening of either eye, IOD (eyelid.c) */
+	[PHOTO_CK_EYES_OPEN]  = { "eyes_open",  "R-SUBJ-3",  PHOTO_FAIL, 0.07,
+	    0 },
 };
 
 void

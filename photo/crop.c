@@ -164,7 +164,11 @@ photo_plan_crop(const photo_params *p, const photo_face *f, int W, int H,
 		}
 	}
 	if (!any) {
-		*why = frame_reasons(p, f, W, H, near);
+		/* the honest reason: where the crop first fits the frame, if
+		 * the bands allow such a scale, else at the target's */
+		s = fmax(s_lo, fmax((double)PHOTO_OUT_H / H,
+		    (double)PHOTO_OUT_W / W));
+		*why = frame_reasons(p, f, W, H, s <= s_hi ? s : near);
 		return -1;
 	}
 	if (!(best < INFINITY)) {

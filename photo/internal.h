@@ -198,6 +198,24 @@ void	photo_check_eyes(const photo_params *p, const photo_image *im,
 	    photo_result *r);
 
 /*
+ * persons.c: whether face detection j (analysis px) is a plausible
+ * second person next to the main face m: PERSON_YES, or why not.
+ */
+enum { PERSON_YES = 0, PERSON_SMALL, PERSON_SAME_FACE, PERSON_ON_BODY };
+int	photo_is_person(const photo_params *p, const prect_i *m,
+	    const prect_i *j);
+
+/* mouth.c: the mouth patch judged (analysis px), and R-SUBJ-3 lips
+ * closed. */
+void	photo_mouth_zone(const photo_face *f, double s, photo_rect *z);
+void	photo_check_mouth(const photo_params *p, const photo_image *im,
+	    photo_result *r);
+
+/* eyelid.c: R-SUBJ-3 eyes open, measured on the pixels. */
+void	photo_check_eyelids(const photo_params *p, const photo_image *im,
+	    photo_result *r);
+
+/*
  * scene.c: background (R-BG-1/2), colour cast (R-IQ-1), clothing
  * (R-SUBJ-6), shoulders (R-SUBJ-3) and added content (R-FILE-8), on the
  * planned crop, or with `whole` on the frame as it stands (a finished

@@ -521,7 +521,7 @@ head_top(const struct labimg *li, double cx, double ey, double iod,
 	int c1 = clampi((int)(cx + 1.2 * iod), c0 + 1, li->w);
 	int yend = clampi((int)ey, 4, li->h);
 	int run = (int)(0.02 * iod) > 3 ? (int)(0.02 * iod) : 3;
-	int ncol = c1 - c0, k = (int)(0.05 * iod) | 1, c, y, i;
+	int ncol = c1 - c0, k = (int)(0.12 * iod) | 1, c, y, i;
 	const int cw = ncol / 12 > 2 ? ncol / 12 : 2;
 	double *tops, win[64], best = yend;
 	lab8 outer[2];

@@ -79,6 +79,8 @@ enum photo_check {
 	PHOTO_CK_RED_EYE,	/* R-LIGHT-2: no red-eye */
 	PHOTO_CK_GLARE,		/* R-SUBJ-4: no reflection on glasses */
 	PHOTO_CK_ADDED,		/* R-FILE-8: no text, logo or border */
+	PHOTO_CK_MOUTH,		/* R-SUBJ-3: lips closed, no teeth showing */
+	PHOTO_CK_EYES_OPEN,	/* R-SUBJ-3: both eyes open (from the pixels) */
 	PHOTO_CK_COUNT
 };
 

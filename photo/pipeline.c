@@ -48,7 +48,7 @@ detect_image(photo_ctx *ctx, photo_image *im, pimg *det, double *ds)
  * Where the face search starts (detector px, s: detector px per source
  * px): faces this wide and wider are looked for first, and smaller ones
  * then only down to the size that can count as a second person beside
- * the largest (is_person). A finished photo's face is at least fw.min
+ * the largest (photo_is_person). A finished photo's face is at least fw.min
  * wide (R-GEO-4), and its detector box wider still (1.1-1.5 times on the
  * shared photos); a station's camera frame shows the face at a fifth of
  * its short side or more. Only the time depends on this: when nothing
@@ -62,22 +62,12 @@ main_face_px(const photo_params *p, const pimg *det, double s, int plan)
 	return (det->w < det->h ? det->w : det->h) / 5;
 }
 
-/*
- * Does detection j count as a second person next to the main face m?
- * A face at least `limit` of the main one's width does. A smaller one
- * counts only at half that size and only off the subject's own body: the
- * cascade finds small false faces on clothing, below the chin.
- */
-static int
-is_person(const prect_i *m, const prect_i *j, double limit)
+/* Detector box -> analysis px. */
+static prect_i
+to_analysis(const prect_i *h, double ds)
 {
-	double ratio = (double)j->w / m->w;
-	double jx = j->x + j->w / 2.0, mx = m->x + m->w / 2.0;
-	int on_body = j->y > m->y + m->h / 2 && fabs(jx - mx) < 1.6 * m->w;
-
-	if (ratio >= limit)
-		return 1;
-	return ratio >= limit / 2 && !on_body;
+	return (prect_i){ (int)lround(h->x / ds), (int)lround(h->y / ds),
+	    (int)lround(h->w / ds), (int)lround(h->h / ds) };
 }
 
 static void
@@ -191,7 +181,7 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 	const photo_params *p = &ctx->p;
 	pimg det = { 0 };
 	prect_i *hits = NULL, main_box;
-	int *nb = NULL, n, i, best = -1, minsz, rc = -1;
+	int *nb = NULL, n, i, best = -1, minsz, rc = -1, aside[4] = { 0 };
 	double ds, max_s;
 	unsigned why;
 
@@ -239,20 +229,26 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 		rc = 0;
 		goto done;
 	}
-	for (i = 0; i < n; i++)
-		if (i == best || is_person(&hits[best], &hits[i],
-		    p->check[PHOTO_CK_PERSONS].limit))
-			r->nfaces++;
+	/* R-BG-1: which other detections are plausible persons (persons.c);
+	 * the ones set aside are counted by reason */
+	main_box = to_analysis(&hits[best], ds);
+	for (i = 0; i < n; i++) {
+		prect_i jb = to_analysis(&hits[i], ds);
+		int not = i == best ? PERSON_YES : photo_is_person(p,
+		    &main_box, &jb);
+
+		r->nfaces += not == PERSON_YES;
+		aside[not]++;
+	}
 	photo_add_metric(r, "faces.persons", r->nfaces);
+	photo_add_metric(r, "faces.aside_small", aside[PERSON_SMALL]);
+	photo_add_metric(r, "faces.aside_same_face", aside[PERSON_SAME_FACE]);
+	photo_add_metric(r, "faces.aside_on_body", aside[PERSON_ON_BODY]);
 	if (r->nfaces > 1)
 		photo_add_finding(r, p, PHOTO_CK_PERSONS, "PERSONS_MANY",
 		    "R-BG-1", r->nfaces, 1, N_("More than one person is in "
 		    "the frame: only the graduate may be in the picture."));
 
-	main_box.x = (int)lround(hits[best].x / ds);
-	main_box.y = (int)lround(hits[best].y / ds);
-	main_box.w = (int)lround(hits[best].w / ds);
-	main_box.h = (int)lround(hits[best].h / ds);
 	if (photo_measure_face(ctx, im, &main_box, &r->face) == -1)
 		goto done;
 	r->face.neighbors = nb[best];
@@ -278,6 +274,8 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 	photo_check_light(p, im, r);
 	photo_check_sharpness(p, im, r);
 	photo_check_eyes(p, im, r);
+	photo_check_eyelids(p, im, r);
+	photo_check_mouth(p, im, r);
 
 	if (!plan) {
 		if (photo_check_scene(p, im, 1, r) == -1) {

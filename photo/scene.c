@@ -552,8 +552,8 @@ foreign(const photo_params *p, struct grid *g, int whole, photo_result *r)
 static photo_rect
 clothing_zone(const struct grid *g)
 {
-	return (photo_rect){ g->cx - 0.8 * g->fw, g->chin + 0.3 * g->fw,
-	    1.6 * g->fw, 0.7 * g->fw };
+	return (photo_rect){ g->cx - 0.85 * g->fw, g->chin + 0.3 * g->fw,
+	    1.7 * g->fw, 0.55 * g->fw };
 }
 
 static photo_rect
@@ -565,22 +565,96 @@ shoulder_zone(const struct grid *g, int side)
 	    g->h - (g->chin - 0.3 * g->fw) };
 }
 
-/* R-SUBJ-6: the clothing under the chin against the background. */
+/*
+ * R-SUBJ-6: the clothing itself against the background. The cells beside
+ * the neck and below it (the shoulders and the chest of a seated subject),
+ * less those of the skin's colour (the neck, a V-neck): each remaining
+ * cell's CIEDE2000 distance from the background, and the median of those
+ * is the clothing's. The cells are taken whatever the segmentation said,
+ * because a white shirt on a white wall is "background" to it; the zone
+ * lies inside every upright subject's shoulders, so it holds clothing.
+ * The skin is the median colour of the cheeks and nose; a cell is skin
+ * within SKIN_HUE in a*b* and SKIN_DL in L* of it.
+ */
+#define SKIN_HUE	9.0
+#define SKIN_DL		22.0
+
+static int
+skin_ref(const struct grid *g, double skin[3])
+{
+	double *v;
+	double x0 = g->cx - 0.25 * g->fw, x1 = g->cx + 0.25 * g->fw;
+	double y0 = g->eye + 0.25 * (g->chin - g->eye);
+	double y1 = g->eye + 0.6 * (g->chin - g->eye);
+	int n = 0, x, y, c;
+
+	if ((v = malloc(sizeof(*v) * (size_t)g->w * g->h)) == NULL)
+		return -1;
+	for (c = 0; c < 3; c++) {
+		n = 0;
+		for (y = (int)fmax(0, y0); y < y1 && y < g->h; y++)
+			for (x = (int)fmax(0, x0); x < x1 && x < g->w; x++)
+				if (g->fl[(size_t)y * g->w + x] & C_VALID)
+					v[n++] = g->lab[3 * ((size_t)y * g->w +
+					    x) + c];
+		if (n < 4)
+			break;
+		qsort(v, (size_t)n, sizeof(*v), cmpd);
+		skin[c] = v[n / 2];
+	}
+	free(v);
+	return n < 4 ? -1 : 0;
+}
+
+static int
+in_clothing(const struct grid *g, double x, double y)
+{
+	double dx = fabs(x - g->cx);
+
+	if (y < g->chin + 0.3 * g->fw || y >= g->chin + 0.85 * g->fw)
+		return 0;
+	return dx < 0.85 * g->fw && (dx >= 0.3 * g->fw ||
+	    y >= g->chin + 0.5 * g->fw);
+}
+
 static void
 clothing(const photo_params *p, const struct grid *g, const double bg[3],
     photo_result *r)
 {
 	const photo_check_cfg *ck = &p->check[PHOTO_CK_CLOTHING];
-	photo_rect z = clothing_zone(g);
-	double m[3], de;
+	double skin[3], *de, m;
+	int x, y, n = 0, cells = 0;
 
-	if (mean(g, C_VALID, z.x, z.y, z.x + z.w, z.y + z.h, m) < MIN_BG / 2)
+	if (skin_ref(g, skin) == -1)
 		return;
-	de = photo_ciede2000(m, bg);
-	photo_add_metric(r, "clothing.bg_de", de);
-	if (de < ck->limit)
+	if ((de = malloc(sizeof(*de) * (size_t)g->w * g->h)) == NULL)
+		return;
+	for (y = 0; y < g->h; y++)
+		for (x = 0; x < g->w; x++) {
+			size_t i = (size_t)y * g->w + x;
+			const double *c = &g->lab[3 * i];
+
+			if (!(g->fl[i] & C_VALID) || !in_clothing(g, x + 0.5,
+			    y + 0.5))
+				continue;
+			cells++;
+			if (hypot(c[1] - skin[1], c[2] - skin[2]) < SKIN_HUE &&
+			    fabs(c[0] - skin[0]) < SKIN_DL)
+				continue;
+			de[n++] = photo_ciede2000(c, bg);
+		}
+	if (n < MIN_BG / 2) {
+		free(de);
+		return;
+	}
+	qsort(de, (size_t)n, sizeof(*de), cmpd);
+	m = de[n / 2];
+	free(de);
+	photo_add_metric(r, "clothing.bg_de", m);
+	photo_add_metric(r, "clothing.skin_share", 1 - (double)n / cells);
+	if (m < ck->limit)
 		photo_add_finding(r, p, PHOTO_CK_CLOTHING, "SUBJ_CLOTHING",
-		    "R-SUBJ-6", de, ck->limit, N_("The clothing is too close "
+		    "R-SUBJ-6", m, ck->limit, N_("The clothing is too close "
 		    "to the background colour: ask the graduate to wear "
 		    "something darker or of another colour."));
 }

@@ -5,7 +5,8 @@
 # left one's light. The loop must bring the face's cheek balance within
 # tolerance in a few shots, write the levels into the config file without
 # touching its comments, and the lamps (the recorded DMX frames) must
-# follow. A run without --apply changes nothing.
+# follow. A run without --apply changes nothing, and a frame with a turned
+# head is refused.
 # Environment from `make check`: BUILD, SRCDIR.
 set -u
 D="$BUILD/idphotod" C="$BUILD/idphotoctl"
@@ -78,6 +79,15 @@ L=$(sed -n 's/.*lightness \([0-9.]*\) L.*/\1/p' "$tmp/out")
 check "--lightness 24 brings the face to about L* 24 ($L)" 'awk -v l="$L" "BEGIN { exit !(l > 22 && l < 26) }"'
 "$C" --lightness 60 calibrate >"$tmp/out" 2>&1
 check "a lightness the lamps cannot give is named" 'grep -q "at full output" "$tmp/out"'
+
+# one verdict everywhere: a turned head is never calibrated on (its
+# cheeks' balance is the pose's, not the lamps'), and nothing is written
+rm -f "$tmp/frames/"*.jpg
+cp "$SRCDIR/demo/frames/02-ppp-yaw-L1.jpg" "$tmp/frames/"
+sum=$(sha256sum <"$tmp/c.conf")
+"$C" calibrate --apply >"$tmp/out" 2>&1
+check "a turned head: not calibrated on (POSE_YAW), the file untouched" \
+	'grep -q "not calibrated on this frame (POSE_YAW)" "$tmp/out" && [ "$(sha256sum <"$tmp/c.conf")" = "$sum" ]'
 
 kill "$pid"; wait "$pid"; rc=$?; pid=
 check "the daemon stops cleanly" '[ $rc -eq 0 ]'

@@ -15,7 +15,7 @@ pid=
 trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 . "$SRCDIR/tests/lib.sh"
 
-mkdir -p "$tmp/run" "$tmp/left" "$tmp/centred"
+mkdir -p "$tmp/run" "$tmp/left" "$tmp/centred" "$tmp/turned"
 # the face of 01 is about 640 px wide around x = 1080: cut 650 px off
 # the left and the head is too close to that edge for any crop
 /usr/bin/python3 - "$SRCDIR/demo/frames/01-ppp-008.jpg" "$tmp/left/01.jpg" <<'PY'
@@ -24,6 +24,7 @@ im = cv2.imread(sys.argv[1])
 cv2.imwrite(sys.argv[2], im[:, 650:], [cv2.IMWRITE_JPEG_QUALITY, 92])
 PY
 cp "$SRCDIR/demo/frames/01-ppp-008.jpg" "$tmp/centred/01.jpg"
+cp "$SRCDIR/demo/frames/02-ppp-yaw-L1.jpg" "$tmp/turned/01.jpg"
 conf() {	# conf FRAMES-FOLDER
 	cat > "$tmp/idphotod.conf" <<CONF
 output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
@@ -66,6 +67,16 @@ check "liveview 0 stops it, and the follower exits" 'for i in $(seq 50); do kill
 check "and said it ended" 'grep -q "live view: ended" "$tmp/lv.txt"'
 "$C" liveview 601 >/dev/null 2>&1
 check "liveview 601: refused (exit 2)" '[ $? -eq 2 ]'
+
+kill $pid; wait $pid; pid=
+
+# one verdict everywhere: a well-framed but turned head is not "ready",
+# since the shot would be refused for it (R-SUBJ-3)
+conf "$tmp/turned"
+start
+"$C" --json liveview 1 >"$tmp/lv.json"
+check "a turned head: not ready, and the hint says why (POSE_YAW)" \
+	'grep -q "POSE_YAW" "$tmp/lv.json" && grep -q "\"ready\": *false" "$tmp/lv.json" && ! grep -q "\"ready\": *true" "$tmp/lv.json"'
 
 kill $pid; wait $pid; rc=$?; pid=
 check "SIGTERM: exit 0" '[ $rc -eq 0 ]'

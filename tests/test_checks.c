@@ -748,6 +748,148 @@ START_TEST(reject_and_accept_rates)
 }
 END_TEST
 
+/*
+ * R-SUBJ-3 eyes open: the upper lids of both eyes slid down over the
+ * eyes in steps of 0.02 IOD (tests/variant.c, vt_eyelid), from open to
+ * shut. Where the eye cascade no longer finds an eye the opening is not
+ * measured (and EYES_NOT_FOUND rejects the frame instead).
+ */
+static void
+mk_eyelid(const struct scene *sc, int i, struct frame *v, char *what,
+    size_t len)
+{
+	const photo_face *f = &sc->base.face;
+	double d = 0.02 * i;
+
+	vt_eyelid(v, f->eye_l.x, f->eye_l.y, sc->iod, d);
+	vt_eyelid(v, f->eye_r.x, f->eye_r.y, sc->iod, d);
+	snprintf(what, len, "lids down %.2f IOD", d);
+}
+
+START_TEST(eyes_closed_flip_at_the_limit)
+{
+	struct scene sc;
+
+	if (scene_open(&sc) == -1)
+		return;
+	series(&sc, &sc.blue, mk_eyelid, 12, "eyes.open", "SUBJ_EYES_CLOSED",
+	    PHOTO_CK_EYES_OPEN, 0, 0);
+	scene_close(&sc);
+}
+END_TEST
+
+/*
+ * R-SUBJ-3 lips closed: on the lip line of a closed mouth (the darkest
+ * row over the middle of the mouth, 0.9-1.3 IOD below the eyes), lips
+ * parted by a dark gap of growing height, and teeth (a bright ellipse of
+ * growing width) showing. At every step SUBJ_MOUTH_OPEN must be there
+ * exactly when mouth.gap is above the limit or mouth.teeth above limit2,
+ * and each series must cross its own limit.
+ */
+static double
+lip_line(const struct scene *sc)
+{
+	const photo_face *f = &sc->base.face;
+	double best = INFINITY, line = f->eye_y + 1.1 * sc->iod;
+	int y, x;
+
+	for (y = (int)(f->eye_y + 0.9 * sc->iod); y < f->eye_y + 1.3 *
+	    sc->iod; y++) {
+		double sum = 0;
+		int n = 0;
+
+		for (x = (int)(sc->cx - 0.2 * sc->iod); x < sc->cx + 0.2 *
+		    sc->iod; x++, n++) {
+			const unsigned char *q = sc->blue.rgb +
+			    ((size_t)y * sc->blue.w + x) * 3;
+
+			sum += q[0] + q[1] + q[2];
+		}
+		if (n > 0 && sum / n < best) {
+			best = sum / n;
+			line = y;
+		}
+	}
+	return line;
+}
+
+static void
+mk_gap(const struct scene *sc, int i, struct frame *v, char *what,
+    size_t len)
+{
+	static const unsigned char dark[3] = { 34, 30, 30 };
+	double ry = 0.008 * i * sc->iod;
+
+	if (i > 0)
+		vt_disc(v, sc->cx, lip_line(sc), 0.28 * sc->iod, ry, dark);
+	snprintf(what, len, "lips apart %.3f IOD", 2 * 0.008 * i);
+}
+
+static void
+mk_teeth(const struct scene *sc, int i, struct frame *v, char *what,
+    size_t len)
+{
+	static const unsigned char white[3] = { 238, 234, 222 };
+	double rx = 0.03 * i * sc->iod;
+
+	if (i > 0)
+		vt_disc(v, sc->cx, lip_line(sc), rx, 0.05 * sc->iod, white);
+	snprintf(what, len, "teeth %.2f IOD wide", 2 * 0.03 * i);
+}
+
+static void
+mouth_series(const struct scene *sc, make_fn mk, int steps,
+    const char *metric, double limit)
+{
+	photo_result *r = malloc(sizeof(*r));
+	double l1 = sc->p.check[PHOTO_CK_MOUTH].limit;
+	double l2 = sc->p.check[PHOTO_CK_MOUTH].limit2, gap, teeth;
+	int i, flagged, passes = 0, fails = 0, below = 0, above = 0;
+	char what[96];
+
+	ck_assert_ptr_nonnull(r);
+	for (i = 0; i < steps; i++) {
+		struct frame f;
+
+		vt_copy(&sc->blue, &f);
+		mk(sc, i, &f, what, sizeof(what));
+		vt_analyze(sc->ctx, &f, r);
+		vt_free(&f);
+		gap = tu_metric(r, "mouth.gap");
+		teeth = tu_metric(r, "mouth.teeth");
+		flagged = tu_has_code(r, "SUBJ_MOUTH_OPEN");
+		fprintf(stderr, "  %-28s gap %.4f teeth %.4f%s\n", what, gap,
+		    teeth, flagged ? " SUBJ_MOUTH_OPEN" : "");
+		ck_assert_msg(flagged == (gap > l1 || teeth > l2), "%s: gap "
+		    "%.4f (limit %.4f), teeth %.4f (limit %.4f), flagged %d",
+		    what, gap, l1, teeth, l2, flagged);
+		passes += !flagged;
+		fails += flagged;
+		if (tu_metric(r, metric) > limit)
+			above++;
+		else
+			below++;
+	}
+	ck_assert_msg(passes > 0 && fails > 0 && above > 0 && below > 0,
+	    "%s: %d passes, %d fails: the series does not cross the limit",
+	    metric, passes, fails);
+	free(r);
+}
+
+START_TEST(mouth_flips_at_the_limit)
+{
+	struct scene sc;
+
+	if (scene_open(&sc) == -1)
+		return;
+	mouth_series(&sc, mk_gap, 8, "mouth.gap",
+	    sc.p.check[PHOTO_CK_MOUTH].limit);
+	mouth_series(&sc, mk_teeth, 8, "mouth.teeth",
+	    sc.p.check[PHOTO_CK_MOUTH].limit2);
+	scene_close(&sc);
+}
+END_TEST
+
 /* CIEDE2000 against pairs from Sharma, Wu and Dalal (2005), table 1. */
 START_TEST(ciede2000_matches_the_published_pairs)
 {
@@ -805,6 +947,8 @@ main(void)
 	tcase_add_test(tc, roll_flips_at_the_limit);
 	tcase_add_test(tc, clipping_flips_at_the_limit);
 	tcase_add_test(tc, added_text_flips_at_the_limit);
+	tcase_add_test(tc, eyes_closed_flip_at_the_limit);
+	tcase_add_test(tc, mouth_flips_at_the_limit);
 	tcase_add_test(tc, border_is_added_content);
 	tcase_add_test(tc, reject_and_accept_rates);
 	suite_add_tcase(s, tc);

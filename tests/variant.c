@@ -472,3 +472,39 @@ vt_rotate(struct frame *f, double cx, double cy, double deg)
 	free(f->bg);
 	f->bg = NULL;
 }
+
+void
+vt_eyelid(struct frame *f, double ex, double ey, double iod, double d)
+{
+	int top = (int)lround(ey - 0.12 * iod), s = (int)lround(0.03 * iod);
+	int dd = (int)lround(d * iod), xa = (int)lround(ex - 0.3 * iod);
+	int xb = (int)lround(ex + 0.3 * iod), x, y;
+	unsigned char *src;
+
+	if (s < 1)
+		s = 1;
+	if (dd <= 0 || top - s < 0 || top + dd >= f->h || xa < 0 || xb > f->w)
+		return;
+	need((src = malloc((size_t)(s + dd) * (xb - xa) * 3)) != NULL,
+	    "memory");
+	for (y = 0; y < s + dd; y++)
+		memcpy(src + (size_t)y * (xb - xa) * 3, f->rgb +
+		    ((size_t)(top - s + y * s / (s + dd)) * f->w + xa) * 3,
+		    (size_t)(xb - xa) * 3);
+	for (y = 0; y < s + dd; y++)
+		for (x = xa; x < xb; x++) {
+			/* feathered over the outer fifth on each side */
+			double t = fmin(x - xa, xb - 1 - x) / (0.2 * (xb - xa));
+			unsigned char *p = f->rgb + ((size_t)(top - s + y) *
+			    f->w + x) * 3;
+			const unsigned char *q = src + ((size_t)y * (xb - xa) +
+			    (x - xa)) * 3;
+			int c;
+
+			t = t > 1 ? 1 : t;
+			for (c = 0; c < 3; c++)
+				p[c] = (unsigned char)lround(t * q[c] +
+				    (1 - t) * p[c]);
+		}
+	free(src);
+}

@@ -61,6 +61,11 @@ void	vt_recolour_below(struct frame *f, int y0, const double rgb[3],
 /* The frame turned by deg degrees (clockwise) about (cx, cy), bilinear;
  * what comes in from outside repeats the edge. Drops f->bg. */
 void	vt_rotate(struct frame *f, double cx, double cy, double deg);
+/* The upper lid slid down over an eye centred at (ex, ey) by d IOD (iod
+ * in px): the strip of lid skin 0.03 IOD tall above the eye's opening
+ * (which starts 0.12 IOD above the centre) stretched down over it, across
+ * 0.6 IOD, feathered at the sides. d = 0.2 closes an eye. */
+void	vt_eyelid(struct frame *f, double ex, double ey, double iod, double d);
 /* Box blur of radius rad, three passes (about a Gaussian of sigma rad). */
 void	vt_blur(struct frame *f, int rad);
 
