@@ -199,3 +199,40 @@ clean:
 	rm -rf $(B)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ---- idphoto-web: the operator's page (web/), a client of the control
+# socket like idphotoctl. Its own small program: libmicrohttpd, jansson,
+# libconfig and libcrypto only; none of the station's modules.
+# The browser tests (tests/it-web.sh) drive Debian's chromium through
+# chromium-driver and python3-selenium.
+DEB_PKGS   += libmicrohttpd-dev chromium chromium-driver python3-selenium
+WEB_SRC     = $(wildcard web/*.c)
+WEB_OBJ     = $(call objs,$(WEB_SRC))
+WEB_LIBS   := $(shell pkg-config --libs libmicrohttpd jansson libconfig \
+	      libcrypto 2>/dev/null)
+WEBDIR     ?= $(DATADIR)/idphotod/web
+$(WEB_OBJ): CPPFLAGS += $(shell pkg-config --cflags libmicrohttpd \
+	    2>/dev/null) -DDATADIR='"$(DATADIR)"'
+$(B)/idphoto-web: $(WEB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(WEB_OBJ) $(WEB_LIBS)
+all check run: $(B)/idphoto-web
+install: install-web
+uninstall: uninstall-web
+.PHONY: install-web uninstall-web
+install-web: $(B)/idphoto-web
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(WEBDIR) \
+		$(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(SYSUSERSDIR)
+	install -m 755 $(B)/idphoto-web $(DESTDIR)$(SBINDIR)/idphoto-web
+	install -m 644 web/page/*.html web/page/*.css web/page/*.js \
+		$(DESTDIR)$(WEBDIR)/
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		-e 's|@WEBDIR@|$(WEBDIR)|g' systemd/idphoto-web.service \
+		> $(DESTDIR)$(SYSTEMDDIR)/idphoto-web.service
+	chmod 644 $(DESTDIR)$(SYSTEMDDIR)/idphoto-web.service
+	install -m 644 systemd/idphoto-web.sysusers \
+		$(DESTDIR)$(SYSUSERSDIR)/idphoto-web.conf
+uninstall-web:
+	rm -f $(DESTDIR)$(SBINDIR)/idphoto-web \
+		$(DESTDIR)$(SYSTEMDDIR)/idphoto-web.service \
+		$(DESTDIR)$(SYSUSERSDIR)/idphoto-web.conf
+	rm -rf $(DESTDIR)$(WEBDIR)
