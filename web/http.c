@@ -258,6 +258,8 @@ static enum MHD_Result
 events(struct MHD_Connection *c)
 {
 	struct stream *s = calloc(1, sizeof(*s));
+	const union MHD_ConnectionInfo *ci;
+	int sndbuf = 32768;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 	json_t *hello;
@@ -268,6 +270,12 @@ events(struct MHD_Connection *c)
 		    "out of memory");
 	}
 	s->conn = c;
+	/* the kernel buffers little for a stream: a page that stops reading
+	 * soon fills its queue here, and is cut off there (sse.c) */
+	if ((ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_CONNECTION_FD)) != NULL)
+		setsockopt(ci->connect_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+		    sizeof(sndbuf));
 	hello = web_station_hello();
 	json_object_set_new(hello, "pages", json_integer(web_sse_count()));
 	web_sse_send(s->sse, hello);
@@ -625,12 +633,26 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* libmicrohttpd's complaints about clients, at most 10 a minute: a
+ * client that misbehaves on purpose must not fill the log. */
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	static time_t start;
+	static int n;
 	char msg[512];
+	time_t now = time(NULL);
 
 	(void)cls;
+	if (now - start >= 60) {
+		if (n > 10)
+			web_log_warnx("http: %d more messages in the last "
+			    "minute", n - 10);
+		start = now;
+		n = 0;
+	}
+	if (++n > 10)
+		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
 	web_log_warnx("http: %s", msg);

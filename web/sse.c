@@ -27,6 +27,22 @@ struct web_sse {
 static struct web_sse *streams;
 static int nstreams;
 
+/* WEB_SSE_MAX, or less for the tests (IDPHOTO_WEB_TEST_SSE_MAX), so that
+ * a test can fill a queue with a small burst */
+static size_t
+limit(void)
+{
+	static size_t max;
+	const char *e;
+
+	if (max == 0) {
+		e = getenv("IDPHOTO_WEB_TEST_SSE_MAX");
+		max = e != NULL && atol(e) >= 1024 ? (size_t)atol(e) :
+		    WEB_SSE_MAX;
+	}
+	return max;
+}
+
 struct web_sse *
 web_sse_new(void (*wake)(void *), void *arg)
 {
@@ -72,7 +88,7 @@ put(struct web_sse *s, const char *data, size_t n)
 		return;
 	if (s->off > 0 && s->off == s->len)
 		s->off = s->len = 0;
-	if (s->len - s->off + n > WEB_SSE_MAX) {
+	if (s->len - s->off + n > limit()) {
 		s->cut = 1;
 		free(s->buf);
 		s->buf = NULL;

@@ -25,7 +25,7 @@ var S = {			/* what the page knows */
 	liveOn: false, daemon: true, stream: false, lastShot: null,
 	confirmFor: null, history: [], histId: "", pages: 0
 };
-window.idphoto = { events: 0, results: 0, sounds: [], lastSound: "" };
+window.idphoto = { events: 0, results: 0, sounds: [], lastSound: "", byType: {} };
 
 function _(s) { return Object.prototype.hasOwnProperty.call(MSG, s) ? MSG[s] : s; }
 function fmt(s, o) {
@@ -279,6 +279,19 @@ function svgText(svg, x, y, t, cls) {
 	svg.appendChild(e);
 }
 
+/* The overlay over the picture as drawn (object-fit: contain). */
+function fitOverlay() {
+	var img = $("frameimg"), svg = $("frameover"), wrap = $("framewrap");
+	var nw = img.naturalWidth, nh = img.naturalHeight;
+	if (!nw || !img.getAttribute("src")) { svg.style.display = "none"; return; }
+	var bw = wrap.clientWidth, bh = wrap.clientHeight, k = Math.min(bw / nw, bh / nh);
+	svg.style.display = "";
+	svg.style.left = (bw - nw * k) / 2 + "px";
+	svg.style.top = (bh - nh * k) / 2 + "px";
+	svg.style.width = nw * k + "px";
+	svg.style.height = nh * k + "px";
+}
+
 function passed(r) { return r && (r.outcome === "pass" || r.outcome === "warn"); }
 
 function renderResult() {
@@ -333,6 +346,7 @@ function renderResult() {
 			if (z) svgRect(svg, z, "zone");
 		}
 	}
+	fitOverlay();
 }
 
 /* Live view: the frame with guide lines where the photo's bands fall in
@@ -368,6 +382,7 @@ function renderLive() {
 	svgLine(svg, w / 2, 0, w / 2, h, "guide-line");
 	svgText(svg, x0 + 8, 48 * k, _("head top"), "guide-text");
 	svgText(svg, x0 + 8, 198 * k, _("eyes"), "guide-text");
+	fitOverlay();
 }
 
 /* ---- the header, the station --------------------------------------- */
@@ -387,8 +402,8 @@ function renderHeader() {
 	var note = "";
 	if (st.on_roster === false)
 		note = _("this ID is not on the roster: check the number against the list (idphotoctl roster show) before you shoot");
-	else if (st.note)
-		note = _(st.note);
+	else if (S.note)
+		note = _(S.note);
 	$("whonote").textContent = note;
 }
 
@@ -428,7 +443,7 @@ function renderStation() {
 		$("calib").textContent = fmt(_("balance {b} (left/right), lightness {l} L*, at {t}"),
 		    { b: c.balance.toFixed(2), l: c.lightness.toFixed(0), t: hhmm(c.time) });
 	else if (c)
-		$("calib").textContent = _(c.error || "the calibration shot failed");
+		$("calib").textContent = c.error ? _(c.error) : _("the calibration shot failed");
 	else
 		$("calib").textContent = _("no calibration since the page started: idphotoctl calibrate");
 	if (st.disk && st.disk.total) {
@@ -448,7 +463,7 @@ function renderStation() {
 	clear(ul);
 	errs.forEach(function (e) { ul.appendChild(el("li", "", e)); });
 	var n = st.counts || {};
-	$("progress").textContent = fmt(_("{done} graduates with an accepted photo; since the start: {shots} shots, {acc} accepted, {rej} rejected"),
+	$("progress").textContent = fmt(_("graduates with an accepted photo: {done}; since the station started: {shots} shots, {acc} accepted, {rej} rejected"),
 	    { done: st.accepted_ids || 0, shots: n.shots || 0, acc: n.accepted || 0, rej: n.rejected || 0 });
 	$("pagecount").textContent = S.pages > 1 ? fmt(_("{n} pages open"), { n: S.pages }) : "";
 }
@@ -558,6 +573,7 @@ function applyHello(h) {
 
 function onEvent(ev) {
 	window.idphoto.events++;
+	window.idphoto.byType[ev.event] = (window.idphoto.byType[ev.event] || 0) + 1;
 	switch (ev.event) {
 	case "hello":
 		applyHello(ev);
@@ -584,6 +600,11 @@ function onEvent(ev) {
 		S.status = Object.assign({}, S.status || {}, { state: ev.state, id: ev.id,
 		    name: ev.name, on_roster: ev.on_roster, note: ev.note });
 		if (ev.state === "capturing") S.lastShot = Date.now() / 1000;
+		/* "replacing the accepted photo", "retake": for as long as
+		 * the graduate is in the chair */
+		if (ev.note) S.note = ev.note;
+		else if (ev.state === "idle" || ev.state === "accepted" || (ev.id && ev.id !== old))
+			S.note = "";
 		if (ev.id && ev.id !== old) loadHistory(ev.id);
 		if (!ev.id && old) loadHistory("");
 		later();
@@ -694,7 +715,9 @@ function start() {
 	$("confirmno").addEventListener("click", function () { answerReplace(false); });
 	$("lang-en").addEventListener("click", function () { setLang("en"); });
 	$("lang-zh").addEventListener("click", function () { setLang("zh_CN"); });
+	window.addEventListener("resize", fitOverlay);
 	$("frameimg").addEventListener("load", function () {
+		fitOverlay();
 		if (S.liveLoading) { S.liveLoading = false; if (S.liveOn) renderLive(); }
 	});
 	$("frameimg").addEventListener("error", function () { S.liveLoading = false; });

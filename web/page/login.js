@@ -23,7 +23,8 @@ document.addEventListener("DOMContentLoaded", function () {
 		}).then(function (r) { return r.json(); }).then(function (r) {
 			if (r.ok) location.href = "/";
 			else document.getElementById("loginerr").textContent =
-			    _(r.code === "SLOW_DOWN" ? "too many wrong passwords: wait a minute" : "wrong password");
+			    r.code === "SLOW_DOWN" ? _("too many wrong passwords: wait a minute") :
+			    _("wrong password");
 		});
 	});
 });
