@@ -205,7 +205,8 @@ clean:
 # libconfig and libcrypto only; none of the station's modules.
 # The browser tests (tests/it-web.sh) drive Debian's chromium through
 # chromium-driver and python3-selenium.
-DEB_PKGS   += libmicrohttpd-dev chromium chromium-driver python3-selenium
+DEB_PKGS   += libmicrohttpd-dev chromium chromium-driver python3-selenium \
+	      fonts-wqy-zenhei
 WEB_SRC     = $(wildcard web/*.c)
 WEB_OBJ     = $(call objs,$(WEB_SRC))
 WEB_LIBS   := $(shell pkg-config --libs libmicrohttpd jansson libconfig \
