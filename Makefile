@@ -230,21 +230,22 @@ clean:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # ---- idphoto-web: the operator's page (web/), a client of the control
-# socket like idphotoctl. Its own small program: libmicrohttpd, jansson,
-# libconfig and libcrypto only; none of the station's modules.
+# socket like idphotoctl, with libmicrohttpd; it reads the config through
+# store/ (the shared config module) and uses no other station module.
 # The browser tests (tests/it-web.sh) drive Debian's chromium through
 # chromium-driver and python3-selenium.
 DEB_PKGS   += libmicrohttpd-dev chromium chromium-driver python3-selenium \
 	      fonts-wqy-zenhei
 WEB_SRC     = $(wildcard web/*.c)
 WEB_OBJ     = $(call objs,$(WEB_SRC))
-WEB_LIBS   := $(shell pkg-config --libs libmicrohttpd jansson libconfig \
-	      libcrypto 2>/dev/null)
+WEB_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 WEBDIR     ?= $(DATADIR)/idphotod/web
 $(WEB_OBJ): CPPFLAGS += $(shell pkg-config --cflags libmicrohttpd \
 	    2>/dev/null) -DDATADIR='"$(DATADIR)"'
-$(B)/idphoto-web: $(WEB_OBJ)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(WEB_OBJ) $(WEB_LIBS)
+$(B)/idphoto-web: $(WEB_OBJ) $(LIBSTORE) $(LIBLIGHT) $(LIBDRIVERS) $(LIBPHOTO)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(WEB_OBJ) $(LIBSTORE) $(LIBLIGHT) \
+		$(LIBDRIVERS) $(LIBPHOTO) \
+		$(WEB_LIBS) $(LDLIBS)
 all check run: $(B)/idphoto-web
 install: install-web
 uninstall: uninstall-web

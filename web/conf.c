@@ -1,19 +1,20 @@
 /*
- * conf.c — idphoto-web's settings: its defaults, then the web { } group
- * of the station's config file (libconfig), with station.socket and
- * output.dir read from the same file, so that one file describes the
- * station. Only these keys are read here; idphotod checks the rest.
+ * conf.c — idphoto-web's settings: the web { } group of the station's
+ * config file, with station.socket and output.dir from the same file,
+ * read through the shared config module (store/conf.c), which checks the
+ * whole file as idphotod does. Then the listen address, which only
+ * idphoto-web needs to understand.
  *
  *   web: { listen = "127.0.0.1:8080"; password_hash = "pbkdf2-sha256$..."; };
  */
 #include <arpa/inet.h>
-#include <libconfig.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "store/store.h"
 #include "web/web.h"
 
 #ifndef DATADIR
@@ -23,88 +24,35 @@
 #define LOCALEDIR "/usr/local/share/locale"
 #endif
 
-static int
-str(config_t *cf, const char *path, char *dst, size_t len, char *err,
-    size_t errlen)
-{
-	config_setting_t *s = config_lookup(cf, path);
-	const char *v;
-
-	if (s == NULL)
-		return 0;
-	if ((v = config_setting_get_string(s)) == NULL) {
-		snprintf(err, errlen, "%s:%d: %s must be a string",
-		    config_setting_source_file(s) ?
-		    config_setting_source_file(s) : "?",
-		    config_setting_source_line(s), path);
-		return -1;
-	}
-	if (strlen(v) >= len) {
-		snprintf(err, errlen, "%s:%d: %s is too long",
-		    config_setting_source_file(s) ?
-		    config_setting_source_file(s) : "?",
-		    config_setting_source_line(s), path);
-		return -1;
-	}
-	snprintf(dst, len, "%s", v);
-	return 0;
-}
-
 int
 web_conf_load(struct web_conf *c, const char *path, char *err, size_t errlen)
 {
-	config_t cf;
-	config_setting_t *w, *s;
-	int rc = -1;
-	unsigned i;
+	struct store_conf *sc;
 
 	memset(c, 0, sizeof(*c));
-	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
-	snprintf(c->socket, sizeof(c->socket), "/run/idphotod/idphotod.sock");
 	snprintf(c->pagedir, sizeof(c->pagedir), "%s/idphotod/web", DATADIR);
 	snprintf(c->localedir, sizeof(c->localedir), "%s", LOCALEDIR);
-	snprintf(c->output_dir, sizeof(c->output_dir), "/var/lib/idphotod/photos");
-	if (path == NULL)
-		return 0;
-	config_init(&cf);
-	if (config_read_file(&cf, path) != CONFIG_TRUE) {
-		snprintf(err, errlen, "%s:%d: %s", config_error_file(&cf) ?
-		    config_error_file(&cf) : path, config_error_line(&cf),
-		    config_error_text(&cf));
-		goto done;
+	if ((sc = malloc(sizeof(*sc))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
-	if ((w = config_lookup(&cf, "web")) != NULL) {
-		static const char *const keys[] = { "listen", "password_hash",
-		    "page_dir", NULL };
-
-		for (i = 0; (s = config_setting_get_elem(w, i)) != NULL; i++) {
-			const char *nm = config_setting_name(s);
-			int k;
-
-			for (k = 0; keys[k] && strcmp(keys[k], nm) != 0; k++)
-				;
-			if (keys[k] == NULL) {
-				snprintf(err, errlen, "%s:%d: unknown key web.%s",
-				    path, config_setting_source_line(s), nm);
-				goto done;
-			}
-		}
+	/* the whole file is checked, as idphotod checks it: one file, one
+	 * verdict on it */
+	store_conf_default(sc);
+	if (path != NULL && store_conf_load(path, sc, err, errlen) == -1) {
+		free(sc);
+		return -1;
 	}
-	if (str(&cf, "web.listen", c->listen, sizeof(c->listen), err,
-	    errlen) == -1 ||
-	    str(&cf, "web.password_hash", c->password_hash,
-	    sizeof(c->password_hash), err, errlen) == -1 ||
-	    str(&cf, "web.page_dir", c->pagedir, sizeof(c->pagedir), err,
-	    errlen) == -1 ||
-	    str(&cf, "station.socket", c->socket, sizeof(c->socket), err,
-	    errlen) == -1 ||
-	    str(&cf, "output.dir", c->output_dir, sizeof(c->output_dir), err,
-	    errlen) == -1)
-		goto done;
-	rc = 0;
-done:
-	config_destroy(&cf);
-	return rc;
+	snprintf(c->listen, sizeof(c->listen), "%s", sc->web.listen);
+	snprintf(c->password_hash, sizeof(c->password_hash), "%s",
+	    sc->web.password_hash);
+	if (sc->web.page_dir[0] != '\0')
+		snprintf(c->pagedir, sizeof(c->pagedir), "%s",
+		    sc->web.page_dir);
+	snprintf(c->socket, sizeof(c->socket), "%s", sc->socket);
+	snprintf(c->output_dir, sizeof(c->output_dir), "%s", sc->output_dir);
+	free(sc);
+	return 0;
 }
 
 int

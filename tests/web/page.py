@@ -43,8 +43,16 @@ def photo_size(d):
 
 
 def shot(d, name):
+    """A screenshot at 1366x768, and a smaller one (0.6 scale, the same
+    layout) for the README: small-NAME."""
     path = os.path.join(SHOTS, name)
     d.save_screenshot(path)
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 1366, "height": 768, "deviceScaleFactor": 0.6, "mobile": False})
+    time.sleep(0.3)
+    d.save_screenshot(os.path.join(SHOTS, "small-" + name))
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False})
     return path
 
 
