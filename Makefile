@@ -252,8 +252,10 @@ uninstall: uninstall-web
 .PHONY: install-web uninstall-web
 install-web: $(B)/idphoto-web
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(WEBDIR) \
-		$(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(SYSUSERSDIR)
+		$(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(B)/idphoto-web $(DESTDIR)$(SBINDIR)/idphoto-web
+	install -m 644 man/idphoto-web.8 $(DESTDIR)$(MANDIR)/man8/idphoto-web.8
 	install -m 644 web/page/*.html web/page/*.css web/page/*.js \
 		$(DESTDIR)$(WEBDIR)/
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
@@ -264,6 +266,7 @@ install-web: $(B)/idphoto-web
 		$(DESTDIR)$(SYSUSERSDIR)/idphoto-web.conf
 uninstall-web:
 	rm -f $(DESTDIR)$(SBINDIR)/idphoto-web \
+		$(DESTDIR)$(MANDIR)/man8/idphoto-web.8 \
 		$(DESTDIR)$(SYSTEMDDIR)/idphoto-web.service \
 		$(DESTDIR)$(SYSUSERSDIR)/idphoto-web.conf
 	rm -rf $(DESTDIR)$(WEBDIR)
