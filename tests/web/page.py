@@ -187,6 +187,20 @@ try:
     check("R retakes: armed", wait_state(d, "armed"))
     key(d, "c")
     wait_state(d, "idle")
+
+    print("-- live view")
+    key(d, "l")
+    check("L starts live view: the frame with the guide bands",
+          wait(d, lambda x: "live" in x.find_element(By.ID, "result").get_attribute("class")
+               and len(x.find_elements(By.CSS_SELECTOR, "#frameover .guide-band")) == 2))
+    check("... the framing hint: %r" % text(d, "#verdictword"),
+          text(d, "#verdictword") in ("ready: press the pedal", "adjust before shooting"))
+    check("... and the live frame loaded",
+          wait(d, lambda x: js(x, "var i = document.getElementById('frameimg');"
+                               "return i.complete && i.naturalWidth > 0")))
+    key(d, "l")
+    check("L again ends it",
+          wait(d, lambda x: "live" not in x.find_element(By.ID, "result").get_attribute("class"), 30))
 finally:
     d.quit()
 
