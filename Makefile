@@ -259,7 +259,8 @@ install-web: $(B)/idphoto-web
 	install -m 644 web/page/*.html web/page/*.css web/page/*.js \
 		$(DESTDIR)$(WEBDIR)/
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
-		-e 's|@WEBDIR@|$(WEBDIR)|g' systemd/idphoto-web.service \
+		-e 's|@WEBDIR@|$(WEBDIR)|g' -e 's|@LOCALEDIR@|$(LOCALEDIR)|g' \
+		systemd/idphoto-web.service \
 		> $(DESTDIR)$(SYSTEMDDIR)/idphoto-web.service
 	chmod 644 $(DESTDIR)$(SYSTEMDDIR)/idphoto-web.service
 	install -m 644 systemd/idphoto-web.sysusers \
