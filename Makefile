@@ -267,3 +267,46 @@ accuracy: $(ACCURACY)
 	@CASCADES='$(CASCADES)' $(ACCURACY) --ratchet tests/accuracy-ratchet \
 		devset:'$(TESTDATA)/devset/expect.tsv':'$(TESTDATA)/devset' \
 		shared:tests/accuracy-shared.tsv:'$(TESTDATA)'
+
+# ---- idphoto-web: the operator's page (web/), a client of the control
+# socket like idphotoctl, with libmicrohttpd; it reads the config through
+# store/ (the shared config module) and uses no other station module.
+# The browser tests (tests/it-web.sh) drive Debian's chromium through
+# chromium-driver and python3-selenium.
+DEB_PKGS   += libmicrohttpd-dev chromium chromium-driver python3-selenium \
+	      fonts-wqy-zenhei
+WEB_SRC     = $(wildcard web/*.c)
+WEB_OBJ     = $(call objs,$(WEB_SRC))
+WEB_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
+WEBDIR     ?= $(DATADIR)/idphotod/web
+$(WEB_OBJ): CPPFLAGS += $(shell pkg-config --cflags libmicrohttpd \
+	    2>/dev/null) -DDATADIR='"$(DATADIR)"'
+$(B)/idphoto-web: $(WEB_OBJ) $(LIBSTORE) $(LIBLIGHT) $(LIBDRIVERS) $(LIBPHOTO)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(WEB_OBJ) $(LIBSTORE) $(LIBLIGHT) \
+		$(LIBDRIVERS) $(LIBPHOTO) \
+		$(WEB_LIBS) $(LDLIBS)
+all check run: $(B)/idphoto-web
+install: install-web
+uninstall: uninstall-web
+.PHONY: install-web uninstall-web
+install-web: $(B)/idphoto-web
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(WEBDIR) \
+		$(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(B)/idphoto-web $(DESTDIR)$(SBINDIR)/idphoto-web
+	install -m 644 man/idphoto-web.8 $(DESTDIR)$(MANDIR)/man8/idphoto-web.8
+	install -m 644 web/page/*.html web/page/*.css web/page/*.js \
+		$(DESTDIR)$(WEBDIR)/
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		-e 's|@WEBDIR@|$(WEBDIR)|g' -e 's|@LOCALEDIR@|$(LOCALEDIR)|g' \
+		systemd/idphoto-web.service \
+		> $(DESTDIR)$(SYSTEMDDIR)/idphoto-web.service
+	chmod 644 $(DESTDIR)$(SYSTEMDDIR)/idphoto-web.service
+	install -m 644 systemd/idphoto-web.sysusers \
+		$(DESTDIR)$(SYSUSERSDIR)/idphoto-web.conf
+uninstall-web:
+	rm -f $(DESTDIR)$(SBINDIR)/idphoto-web \
+		$(DESTDIR)$(MANDIR)/man8/idphoto-web.8 \
+		$(DESTDIR)$(SYSTEMDDIR)/idphoto-web.service \
+		$(DESTDIR)$(SYSUSERSDIR)/idphoto-web.conf
+	rm -rf $(DESTDIR)$(WEBDIR)

@@ -255,6 +255,12 @@ static const struct key roster_keys[] = {
 	{ "encoding", K_STRING, OFF(roster.encoding), 0, 16, NULL },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
+static const struct key web_keys[] = {
+	{ "listen", K_STRING, OFF(web.listen), 0, 128, NULL },
+	{ "password_hash", K_STRING, OFF(web.password_hash), 0, 256, NULL },
+	{ "page_dir", K_STRING, OFF(web.page_dir), 0, PATH_MAX, NULL },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
 static const struct key top_keys[] = {
 	{ "photo", K_GROUP, 0, 0, 0, photo_keys },
 	{ "output", K_GROUP, 0, 0, 0, output_keys },
@@ -263,6 +269,7 @@ static const struct key top_keys[] = {
 	{ "pedal", K_GROUP, 0, 0, 0, pedal_keys },
 	{ "lighting", K_GROUP, 0, 0, 0, lighting_keys },
 	{ "roster", K_GROUP, 0, 0, 0, roster_keys },
+	{ "web", K_GROUP, 0, 0, 0, web_keys },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
 
@@ -490,6 +497,8 @@ store_conf_default(struct store_conf *c)
 	c->pedal_key = 48;		/* KEY_B */
 	c->pedal_debounce_ms = 50;
 	rig_conf_default(&c->rig);
+	snprintf(c->web.listen, sizeof(c->web.listen), "%s",
+	    "127.0.0.1:8080");
 }
 
 /* Cross-key rules, after the whole file is read. */

@@ -58,6 +58,13 @@ struct store_roster_conf {
 	char	encoding[16];		/* roster.encoding: auto, UTF-8, GBK */
 };
 
+/* web { }: the operator's page, served by idphoto-web (web/). */
+struct store_web_conf {
+	char	listen[128];		/* "127.0.0.1:8080" */
+	char	password_hash[256];	/* idphoto-web --hash-password */
+	char	page_dir[PATH_MAX];	/* the page's files; "": built in */
+};
+
 struct store_conf {
 	photo_params photo;		/* section photo { } */
 	char	output_dir[PATH_MAX];	/* output.dir: where <ID>.jpg go */
@@ -72,6 +79,7 @@ struct store_conf {
 	struct rig_conf rig;		/* lighting { } (driver, device,
 					 * refresh_hz: restart) */
 	struct store_roster_conf roster;	/* roster { } */
+	struct store_web_conf web;	/* web { }: idphoto-web's (restart) */
 };
 
 /* Fills *c with the defaults documented in conf/idphotod.conf. */

@@ -1,0 +1,122 @@
+#!/bin/sh
+# it-web.sh — idphoto-web, the operator's page, against real daemons:
+# the demo station (simulated camera serving demo/frames: 01 accepted,
+# 02 rejected, in turn; simulated lamps; the pedal FIFO) and a second
+# station on the real libgphoto2 driver and fakeptpip (a camera that can
+# be switched off). tests/web/httpside.py checks the HTTP side (Host, Origin,
+# token, bodies, slow and bad clients, the password) without a browser;
+# tests/web/page.py drives headless Chromium through selenium (skipped,
+# saying why, without chromium, chromium-driver and python3-selenium);
+# tests/web/load.py opens 20 tabs and sends 1000 events in a burst.
+# Screenshots go to $BUILD/web-shots/. Environment from `make check`:
+# BUILD, SRCDIR.
+set -u
+D="$BUILD/idphotod" C="$BUILD/idphotoctl" WEB="$BUILD/idphoto-web"
+F="$BUILD/tests/tools/fakeptpip"
+fails=0
+tmp=$(mktemp -d)
+pid= wpid= pid2= wpid2= fpid=
+cleanup() {
+	for p in $wpid $wpid2 $pid $pid2 $fpid; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in $wpid $wpid2 $pid $pid2 $fpid; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+. "$SRCDIR/tests/lib.sh"
+
+port=$((20000 + $$ % 20000)) port2=$((port + 1)) cport=$((port + 2))
+mkdir -p "$tmp/run" "$tmp/frames" "$BUILD/web-shots"
+mkfifo "$tmp/pedal"
+cp "$SRCDIR/demo/frames/01-ppp-008.jpg" "$tmp/frames/"
+cat > "$tmp/idphotod.conf" <<CONF
+output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
+station: { socket = "$tmp/run/idphotod.sock"; };
+camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 50; }; };
+pedal: { device = "$tmp/pedal"; };
+lighting: { device = "$tmp/dmx"; lamps = (
+  { name = "left"; position = "left"; address = 1; level = 0.8; fade_ms = 100; },
+  { name = "right"; position = "right"; address = 4; level = 0.8; fade_ms = 100; } ); };
+CONF
+cat > "$tmp/cam.conf" <<CONF
+output: { dir = "$tmp/photos2"; state_dir = "$tmp/state2"; };
+station: { socket = "$tmp/run/cam.sock"; };
+camera: { driver = "gphoto2"; model = "PTP/IP Camera";
+	port = "ptpip:127.0.0.1:$cport:$cport"; timeout = 3; };
+CONF
+export IDPHOTOD_SOCKET="$tmp/run/idphotod.sock" IDPHOTOD_LOG_STDERR=1
+export IDPHOTOD_LOCALEDIR="$BUILD/locale" HOME="$tmp"
+
+# web ARGS...: starts idphoto-web in the background (pid in $!)
+web() { "$WEB" -d "$SRCDIR/web/page" "$@" >>"$tmp/web.log" 2>&1 & }
+up() {	# up PORT: waits for the page to answer
+	for i in $(seq 50); do
+		curl -s -o /dev/null "http://127.0.0.1:$1/api/strings" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+echo "-- idphoto-web on its own"
+check "idphoto-web -n accepts loopback without a password" \
+	'"$WEB" -n -l 127.0.0.1:$port >/dev/null'
+"$WEB" -n -l 0.0.0.0:$port >"$tmp/out" 2>&1; rc=$?
+check "a listen address beyond loopback without a password is refused (-n)" \
+	'[ $rc -ne 0 ] && grep -q "password_hash" "$tmp/out"'
+timeout 10 "$WEB" -l 0.0.0.0:$port -s "$tmp/run/none.sock" >"$tmp/out" 2>&1; rc=$?
+check "... and at start" '[ $rc -ne 0 ] && grep -q "not a loopback address" "$tmp/out"'
+echo "short" | "$WEB" --hash-password >/dev/null 2>&1; rc=$?
+check "--hash-password refuses a short password" '[ $rc -eq 2 ]'
+hash=$(echo "correct horse battery" | "$WEB" --hash-password)
+check "--hash-password prints a PBKDF2 hash" 'echo "$hash" | grep -q "^pbkdf2-sha256\$200000\$[0-9a-f]\{32\}\$[0-9a-f]\{64\}$"'
+printf 'web: { listen = "0.0.0.0:%s"; password_hash = "%s"; };\nstation: { socket = "%s"; };\n' \
+	"$port2" "$hash" "$tmp/run/cam.sock" >"$tmp/web-pw.conf"
+check "with web.password_hash, any address is accepted" '"$WEB" -n -c "$tmp/web-pw.conf" >/dev/null'
+printf 'web: { listn = "127.0.0.1:1"; };\n' >"$tmp/web-bad.conf"
+"$WEB" -n -c "$tmp/web-bad.conf" >"$tmp/out" 2>&1
+check "a misspelt web key is refused with file:line" 'grep -q "web-bad.conf:1: unknown key web.listn" "$tmp/out"'
+
+start
+web -l "127.0.0.1:$port" -s "$tmp/run/idphotod.sock" -c "$tmp/idphotod.conf"
+wpid=$!
+check "the page answers" 'up $port'
+
+# the second station: a camera that can be switched off
+"$F" -p $cport -d "$tmp/frames" 2>>"$tmp/fake.log" & fpid=$!
+"$D" -c "$tmp/cam.conf" >>"$tmp/log2" 2>&1 & pid2=$!
+IDPHOTO_WEB_TEST_SSE_MAX=16384 web -c "$tmp/web-pw.conf" -s "$tmp/run/cam.sock"
+wpid2=$!
+check "the password-protected page answers" 'up $port2'
+
+export WEB_URL="http://127.0.0.1:$port" WEB_URL2="http://127.0.0.1:$port2"
+export CTL_SOCK2="$tmp/run/cam.sock"
+export WEB_PASSWORD="correct horse battery" WEB_PID=$wpid DAEMON_PID=$pid
+export PEDAL="$tmp/pedal" PRESS="$SRCDIR/demo/press-pedal" SHOTS="$BUILD/web-shots"
+export CTL_SOCK="$tmp/run/idphotod.sock" PHOTOS="$tmp/photos" TMPD="$tmp"
+export FAKE="$F" FAKE_PORT=$cport FAKE_PID=$fpid FRAMES="$tmp/frames"
+export ID1=11010519491231002X ID2=$(mkid 44052419900101001) ID3=$(mkid 32010219950606002)
+export ID4=$(mkid 11010519900307123)
+
+timeout 120 /usr/bin/python3 "$SRCDIR/tests/web/httpside.py" || fails=$((fails + 1))
+check "idphotod carried on" 'kill -0 $pid && [ "$(state)" = idle ]'
+
+skip=
+for b in chromium chromedriver; do
+	command -v $b >/dev/null 2>&1 || skip="$skip $b"
+done
+/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip="$skip python3-selenium"
+if [ -n "$skip" ]; then
+	echo "  SKIP the browser tests: not installed:$skip (make deps installs them)"
+else
+	timeout 400 /usr/bin/python3 "$SRCDIR/tests/web/page.py" || fails=$((fails + 1))
+	timeout 400 /usr/bin/python3 "$SRCDIR/tests/web/load.py" || fails=$((fails + 1))
+fi
+check "idphotod still runs" 'kill -0 $pid'
+check "idphoto-web still runs" 'kill -0 $wpid'
+check "no ID number in idphoto-web's log" '! grep -q "$ID1\|$ID2\|$ID3" "$tmp/web.log"'
+if [ $fails -ne 0 ]; then
+	echo "  --- idphoto-web's log"; tail -n 30 "$tmp/web.log"
+	echo "  --- idphotod's log"; tail -n 20 "$tmp/log"
+fi
+echo "it-web: $fails failed"
+[ $fails -eq 0 ]
