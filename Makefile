@@ -304,6 +304,11 @@ install-web: $(B)/idphoto-web
 	chmod 644 $(DESTDIR)$(SYSTEMDDIR)/idphoto-web.service
 	install -m 644 systemd/idphoto-web.sysusers \
 		$(DESTDIR)$(SYSUSERSDIR)/idphoto-web.conf
+# the page under load: 20 tabs, 1000 events in a burst, memory (README)
+.PHONY: web-load
+web-load: all $(FAKEPTPIP)
+	@IDPHOTO_WEB_LOAD=1 TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' \
+		BUILD='$(abspath $(B))' SRCDIR='$(CURDIR)' sh tests/it-web.sh
 uninstall-web:
 	rm -f $(DESTDIR)$(SBINDIR)/idphoto-web \
 		$(DESTDIR)$(MANDIR)/man8/idphoto-web.8 \

