@@ -38,7 +38,7 @@ DEB_PKGS = build-essential pkg-config gettext \
 	libgphoto2-dev libturbojpeg0-dev libjpeg62-turbo-dev libusb-1.0-0-dev \
 	libconfig-dev check opencv-data libsystemd-dev libevdev-dev libexif-dev \
 	libxml2-dev libjansson-dev libzip-dev libssl-dev libcsv-dev \
-	python3-opencv python3-numpy unzip
+	python3-opencv python3-numpy unzip clang
 
 PKGS     = libturbojpeg libjpeg libexif libxml-2.0 libconfig jansson libcrypto \
 	   libgphoto2 libusb-1.0 libsystemd libevdev libzip
@@ -198,4 +198,5 @@ uninstall:
 clean:
 	rm -rf $(B)
 
+include tests/fuzz/fuzz.mk
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
