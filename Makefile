@@ -38,7 +38,8 @@ DEB_PKGS = build-essential pkg-config gettext \
 	libgphoto2-dev libturbojpeg0-dev libjpeg62-turbo-dev libusb-1.0-0-dev \
 	libconfig-dev check opencv-data libsystemd-dev libevdev-dev libexif-dev \
 	libxml2-dev libjansson-dev libzip-dev libssl-dev libcsv-dev \
-	python3-opencv python3-numpy unzip clang
+	python3-opencv python3-numpy unzip umockdev libumockdev-dev gphoto2 \
+	clang
 
 PKGS     = libturbojpeg libjpeg libexif libxml-2.0 libconfig jansson libcrypto \
 	   libgphoto2 libusb-1.0 libsystemd libevdev libzip
@@ -56,17 +57,28 @@ LDLIBS  += $(PKG_LIBS) -lcsv -lm -pthread
 B = build
 
 # Modules: every .c in the folder except the ones holding main().
-MAINS       = daemon/idphotod.c daemon/idphotoctl.c
+# daemon/ is idphotod's alone, ctl/ idphotoctl's alone, store/ what both
+# share; each program links only its own library and the shared ones.
+MAINS       = daemon/idphotod.c ctl/idphotoctl.c
 PHOTO_SRC   = $(wildcard photo/*.c)
-CTL_SRC     = $(filter-out $(MAINS),$(wildcard daemon/*.c))
+DAEMON_SRC  = $(filter-out $(MAINS),$(wildcard daemon/*.c))
+CTL_SRC     = $(filter-out $(MAINS),$(wildcard ctl/*.c))
+STORE_SRC   = $(wildcard store/*.c)
 DRIVERS_SRC = $(wildcard drivers/*.c)
 LIGHT_SRC   = $(wildcard lighting/*.c)
 
 LIBPHOTO    = $(B)/libphoto.a
+LIBDAEMON   = $(B)/libdaemon.a
 LIBCTL      = $(B)/libctl.a
+LIBSTORE    = $(B)/libstore.a
 LIBDRIVERS  = $(B)/libdrivers.a
 LIBLIGHT    = $(B)/liblighting.a
-ALL_LIBS    = $(LIBCTL) $(LIBLIGHT) $(LIBDRIVERS) $(LIBPHOTO)
+ALL_LIBS    = $(LIBDAEMON) $(LIBCTL) $(LIBSTORE) $(LIBLIGHT) $(LIBDRIVERS) \
+	      $(LIBPHOTO)
+# what each program links, in link order
+DAEMON_LIBS = $(LIBDAEMON) $(LIBSTORE) $(LIBLIGHT) $(LIBDRIVERS) $(LIBPHOTO)
+# (store/conf.c checks the lighting section with lighting/)
+CTL_LIBS    = $(LIBCTL) $(LIBSTORE) $(LIBLIGHT) $(LIBDRIVERS) $(LIBPHOTO)
 
 objs = $(patsubst %.c,$(B)/%.o,$(1))
 
@@ -92,7 +104,9 @@ $(B)/%.o: %.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
 $(LIBPHOTO): $(call objs,$(PHOTO_SRC))
+$(LIBDAEMON): $(call objs,$(DAEMON_SRC))
 $(LIBCTL): $(call objs,$(CTL_SRC))
+$(LIBSTORE): $(call objs,$(STORE_SRC))
 $(LIBDRIVERS): $(call objs,$(DRIVERS_SRC))
 $(LIBLIGHT): $(call objs,$(LIGHT_SRC))
 $(ALL_LIBS):
@@ -100,14 +114,25 @@ $(ALL_LIBS):
 	rm -f $@
 	$(if $^,ar rcs $@ $^,ar rcs $@)
 
-$(B)/idphotoctl: $(B)/daemon/idphotoctl.o $(ALL_LIBS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS)
-$(B)/idphotod: $(B)/daemon/idphotod.o $(ALL_LIBS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS)
+$(B)/idphotoctl: $(B)/ctl/idphotoctl.o $(CTL_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(CTL_LIBS) $(LDLIBS)
+$(B)/idphotod: $(B)/daemon/idphotod.o $(DAEMON_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(DAEMON_LIBS) $(LDLIBS)
 
 $(B)/tests/%: $(B)/tests/%.o $(TEST_HELPER_OBJ) $(ALL_LIBS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(ALL_LIBS) \
 		$(LDLIBS) $(CHECK_LIBS)
+
+# Hardware paths under umockdev (tests/devices/): the pedal through evdev,
+# the DMX interfaces through libusb, the camera through libgphoto2's USB
+# port. They link libumockdev; without it they build as a SKIP.
+UMOCK_TESTS = $(B)/tests/test_pedal_evdev $(B)/tests/test_dmx_libusb \
+	$(B)/tests/test_cam_gphoto_usb
+ifneq ($(shell pkg-config --exists umockdev-1.0 2>/dev/null && echo y),)
+$(patsubst %,%.o,$(UMOCK_TESTS)): CPPFLAGS += -DHAVE_UMOCKDEV \
+	$(shell pkg-config --cflags umockdev-1.0)
+$(UMOCK_TESTS): LDLIBS += $(shell pkg-config --libs umockdev-1.0)
+endif
 
 # A tool of the integration tests: variants of real photos.
 MKVARIANT = $(B)/tests/tools/mkvariant
@@ -127,7 +152,7 @@ po: $(MO_FILES)
 # maintainers: refresh the template, then msgmerge each po/<lang>.po
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --package-name=idphotod \
-		-o po/idphotod.pot daemon/*.c photo/*.c drivers/*.c lighting/*.c
+		-o po/idphotod.pot daemon/*.c ctl/*.c store/*.c photo/*.c drivers/*.c lighting/*.c
 $(B)/locale/%/LC_MESSAGES/idphotod.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
