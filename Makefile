@@ -9,7 +9,7 @@
 #   make           build idphotod and idphotoctl
 #   make check     run every test (no hardware needed)
 #   make bench     speed and memory benchmark of the photo pipeline
-#   make soak      2000 capture cycles through the daemon, RSS as it goes
+#   make soak      10000 capture cycles (SOAK_CYCLES=N) under load and faults
 #   make run       start the demo station on the simulated hardware
 #   make install   honours PREFIX and DESTDIR
 
@@ -176,9 +176,11 @@ bench: all $(BENCH_BINS)
 	@TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' BUILD='$(abspath $(B))' \
 		bench/run-bench
 
-# N capture cycles through the daemon, RSS printed as it goes
+# capture cycles through the daemon under load and faults, RSS and fds
+SOAK_CYCLES ?= 10000
 soak: all
-	@BUILD='$(abspath $(B))' SRCDIR='$(CURDIR)' bench/soak
+	@BUILD='$(abspath $(B))' SRCDIR='$(CURDIR)' SOAK_CYCLES='$(SOAK_CYCLES)' \
+		bench/soak
 
 run: all
 	@BUILD='$(abspath $(B))' SRCDIR='$(CURDIR)' demo/run-demo
