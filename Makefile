@@ -9,7 +9,7 @@
 #   make           build idphotod and idphotoctl
 #   make check     run every test (no hardware needed)
 #   make bench     speed and memory benchmark of the photo pipeline
-#   make soak      2000 capture cycles through the daemon, RSS as it goes
+#   make soak      10000 capture cycles (SOAK_CYCLES=N) under load and faults
 #   make run       start the demo station on the simulated hardware
 #   make install   honours PREFIX and DESTDIR
 
@@ -38,7 +38,8 @@ DEB_PKGS = build-essential pkg-config gettext \
 	libgphoto2-dev libturbojpeg0-dev libjpeg62-turbo-dev libusb-1.0-0-dev \
 	libconfig-dev check opencv-data libsystemd-dev libevdev-dev libexif-dev \
 	libxml2-dev libjansson-dev libzip-dev libssl-dev libcsv-dev \
-	python3-opencv python3-numpy unzip umockdev libumockdev-dev gphoto2
+	python3-opencv python3-numpy unzip umockdev libumockdev-dev gphoto2 \
+	clang
 
 PKGS     = libturbojpeg libjpeg libexif libxml-2.0 libconfig jansson libcrypto \
 	   libgphoto2 libusb-1.0 libsystemd libevdev libzip
@@ -203,9 +204,11 @@ bench: all $(BENCH_BINS)
 	@TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' BUILD='$(abspath $(B))' \
 		bench/run-bench
 
-# N capture cycles through the daemon, RSS printed as it goes
+# capture cycles through the daemon under load and faults, RSS and fds
+SOAK_CYCLES ?= 10000
 soak: all
-	@BUILD='$(abspath $(B))' SRCDIR='$(CURDIR)' bench/soak
+	@BUILD='$(abspath $(B))' SRCDIR='$(CURDIR)' SOAK_CYCLES='$(SOAK_CYCLES)' \
+		bench/soak
 
 run: all
 	@BUILD='$(abspath $(B))' SRCDIR='$(CURDIR)' demo/run-demo
@@ -250,6 +253,7 @@ uninstall:
 clean:
 	rm -rf $(B) $(ASAN_B)
 
+include tests/fuzz/fuzz.mk
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # --- accuracy (issue 16): the validator's verdicts on real photos with

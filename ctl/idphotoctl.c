@@ -183,9 +183,9 @@ print_error(const struct opts *o, const char *path, const char *msg)
 	if (o->json) {
 		json_t *j = json_object();
 
-		json_object_set_new(j, "file", json_string(path));
+		json_object_set_new(j, "file", store_json_text(path));
 		json_object_set_new(j, "verdict", json_string("error"));
-		json_object_set_new(j, "error", json_string(msg));
+		json_object_set_new(j, "error", store_json_text(msg));
 		ctl_print_json(j, JSON_COMPACT);
 		json_decref(j);
 	} else

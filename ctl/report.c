@@ -49,8 +49,7 @@ journal_one(json_t *ev, void *arg)
 	}
 	json_object_set_new(h, "attempts", json_integer(json_integer_value(
 	    json_object_get(h, "attempts")) + 1));
-	if ((strcmp(outcome, "pass") == 0 || strcmp(outcome, "warn") == 0) &&
-	    json_object_get(ev, "output") != NULL)
+	if (store_event_accepted(ev))
 		json_object_set(h, "accepted", ev);
 	else
 		json_object_set_new(h, "rejected", json_integer(

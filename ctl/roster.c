@@ -72,7 +72,26 @@ struct parse {
 	int	header_done;
 	int	rows;
 	int	ends_nl;	/* the text ends with a newline */
+	int	unreported;	/* problems that could not be recorded */
 };
+
+/* Cuts s back to a whole last UTF-8 character, so that a buffer that
+ * truncated it mid-character still holds valid UTF-8. */
+static void
+utf8_cut(char *s)
+{
+	size_t n = strlen(s), i = n, need;
+	unsigned char lead;
+
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80 && n - i < 3)
+		i--;
+	if (i == 0)
+		return;
+	lead = (unsigned char)s[i - 1];
+	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	if (lead >= 0xc0 && n - (i - 1) < need)
+		s[i - 1] = '\0';
+}
 
 static void
 problem(struct parse *p, int line, const char *fmt, ...)
@@ -87,8 +106,15 @@ problem(struct parse *p, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	json_array_append_new(p->problems, json_pack("{s:i, s:s}", "line",
-	    line, "error", msg));
+	utf8_cut(msg);		/* a long message ends on a whole character */
+	/* a problem that cannot be recorded is still a problem: it must not
+	 * let the import through */
+	if (json_array_append_new(p->problems, json_pack("{s:i, s:s}", "line",
+	    line, "error", msg)) == -1 &&
+	    json_array_append_new(p->problems, json_pack("{s:i, s:s}", "line",
+	    line, "error", _("a problem on this line (its message could not "
+	    "be recorded)"))) == -1)
+		p->unreported++;
 }
 
 /* Trims ASCII white space and the ideographic space U+3000 in place. */
@@ -217,6 +243,7 @@ row(struct parse *p)
 		return;			/* ",,," rows of a spreadsheet */
 	p->rows++;
 	snprintf(idbuf, sizeof(idbuf), "%s", field(p, COL_ID));
+	utf8_cut(idbuf);
 	name = field(p, COL_NAME);
 	if (idbuf[0] == '\0') {
 		problem(p, p->recline, _("no ID number"));
@@ -325,8 +352,8 @@ line_of(const char *buf, size_t off)
  * where a newline is one 0x0a byte in every encoding but UTF-16).
  */
 static char *
-to_utf8(const char *in, size_t len, const char *from, char *err,
-    size_t errlen)
+to_utf8(const char *in, size_t len, const char *from, size_t *outlen,
+    char *err, size_t errlen)
 {
 	iconv_t cd;
 	char *out = NULL, *ip = (char *)in, *op;
@@ -356,6 +383,7 @@ to_utf8(const char *in, size_t len, const char *from, char *err,
 		goto done;
 	}
 	*op = '\0';
+	*outlen = (size_t)(op - out);
 done:
 	iconv_close(cd);
 	return out;
@@ -392,7 +420,7 @@ valid_utf8(const char *s, size_t len, size_t *bad)
  */
 static char *
 decode_text(const char *raw, size_t len, const char *want, char *enc,
-    size_t enclen, char *err, size_t errlen)
+    size_t enclen, size_t *outlen, char *err, size_t errlen)
 {
 	size_t bad = 0;
 	char *s;
@@ -424,11 +452,16 @@ decode_text(const char *raw, size_t len, const char *want, char *enc,
 			    line_of(raw, bad));
 			return NULL;
 		}
-		if ((s = strndup(raw, len)) == NULL)
+		if ((s = malloc(len + 1)) == NULL) {
 			snprintf(err, errlen, "%s", strerror(ENOMEM));
+			return NULL;
+		}
+		memcpy(s, raw, len);	/* all of it: a NUL is looked for later */
+		s[len] = '\0';
+		*outlen = len;
 		return s;
 	}
-	return to_utf8(raw, len, want, err, errlen);
+	return to_utf8(raw, len, want, outlen, err, errlen);
 }
 
 json_t *
@@ -439,9 +472,9 @@ ctl_roster_parse(const char *path, const struct store_roster_conf *rc,
 	struct csv_parser csv;
 	struct parse p;
 	unsigned char *raw = NULL;
-	char *text = NULL, *line, *next, enc[32];
+	char *text = NULL, *line, *next, *nul, enc[32];
 	json_t *roster = NULL;
-	size_t len;
+	size_t len, tlen = 0;
 	int i, csv_ok = 0;
 
 	memset(&p, 0, sizeof(p));
@@ -454,12 +487,20 @@ ctl_roster_parse(const char *path, const struct store_roster_conf *rc,
 	if ((raw = store_read_file(path, MAX_ROSTER, &len, err, errlen)) == NULL)
 		goto done;
 	if ((text = decode_text((char *)raw, len, encoding ? encoding :
-	    rc->encoding[0] ? rc->encoding : "auto", enc, sizeof(enc), err,
-	    errlen)) == NULL) {
+	    rc->encoding[0] ? rc->encoding : "auto", enc, sizeof(enc), &tlen,
+	    err, errlen)) == NULL) {
 		char msg[1024];
 
 		snprintf(msg, sizeof(msg), "%s: %s", path, err);
 		snprintf(err, errlen, "%s", msg);
+		goto done;
+	}
+	/* text is handled as a C string: a NUL (U+0000 in UTF-16) would
+	 * silently end the roster there */
+	if ((nul = memchr(text, '\0', tlen)) != NULL) {
+		snprintf(err, errlen, _("%s: line %d: a NUL byte (U+0000): the "
+		    "file is damaged or not a text file; nothing was imported"),
+		    path, line_of(text, (size_t)(nul - text)));
 		goto done;
 	}
 	if (csv_init(&csv, CSV_APPEND_NULL)
@@ -490,9 +531,10 @@ parsed:
 		problem(&p, 1, _("the file is empty: no header row"));
 	else if (p.rows == 0 && json_array_size(problems) == 0)
 		problem(&p, 2, _("no graduates: only a header row"));
-	if (json_array_size(problems) > 0) {
+	if (json_array_size(problems) > 0 || p.unreported > 0) {
 		snprintf(err, errlen, _("%s: %zu problem(s); nothing was "
-		    "imported"), path, json_array_size(problems));
+		    "imported"), path, json_array_size(problems) +
+		    (size_t)p.unreported);
 		goto done;
 	}
 	roster = json_pack("{s:s, s:s, s:I, s:O}", "source", path,

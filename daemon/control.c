@@ -14,6 +14,14 @@
  * subscriber that stops reading is dropped once 1 MB is queued for it,
  * so that no client can stall the station.
  *
+ * Nor can idle clients lock the operator out: a client that has sent no
+ * complete request within CTL_IDLE_MS of connecting, or has sat on half a
+ * request that long, is closed (subscribers excepted), and when every
+ * slot is taken
+ * a new client gets the slot of the longest idle client that is not a
+ * subscriber. A request whose final newline never comes (the client
+ * closed its side right after it) is still answered.
+ *
  * All of this runs on the main loop: non-blocking sockets, no threads.
  */
 #include <errno.h>
@@ -25,12 +33,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon/idphotod.h"
 
 #define MAX_CLIENTS	32
 #define MAX_OUT		(1 << 20)
+#define CTL_IDLE_MS	10000	/* to send a complete request */
 
 struct client {
 	int	fd;
@@ -41,7 +51,18 @@ struct client {
 	int	subscribed;
 	int	closing;	/* disconnect once out is flushed */
 	unsigned long id;	/* for a reply that comes later */
+	long long since;	/* ms: connected, or the last complete request */
+	int	requests;	/* complete requests so far */
 };
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static struct {
 	int	listenfd;
@@ -242,6 +263,8 @@ handle_line(struct client *c, char *line, size_t len)
 		reject(c, "a request is a JSON object with a \"cmd\" string");
 		return;
 	}
+	c->since = mono_ms();
+	c->requests++;
 	resp = ctl.fn(c, req, ctl.arg);
 	if (resp != NULL) {	/* the reply names the command it answers */
 		json_object_set(resp, PROTO_F_REPLY,
@@ -265,6 +288,14 @@ read_client(struct client *c)
 		if (n == -1 && errno == EAGAIN)
 			return;
 		if (n == 0) {		/* the client is done sending */
+			/* a last request without its newline is answered */
+			if (c->inlen > 0 && !c->closing) {
+				if (memchr(c->in, '\0', c->inlen) != NULL)
+					reject(c, "NUL byte in a request");
+				else
+					handle_line(c, c->in, c->inlen);
+				c->inlen = 0;
+			}
 			c->closing = 1;
 			return;
 		}
@@ -297,6 +328,37 @@ read_client(struct client *c)
 	}
 }
 
+/* Tells an idle client why it goes, and frees its slot now. */
+static void
+drop_idle(int i, const char *why)
+{
+	struct client *c = ctl.c[i];
+	json_t *o = json_pack("{s:b, s:s, s:s}", "ok", 0, "code", "IDLE",
+	    "error", why);
+
+	log_warnx("control: %s; client disconnected", why);
+	c->outlen = 0;
+	send_json(c, o);
+	json_decref(o);
+	client_free(i);
+}
+
+/* The slot of the longest idle client that is not a subscriber, or -1. */
+static int
+oldest_idle(void)
+{
+	int i, best = -1;
+
+	for (i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = ctl.c[i];
+
+		if (c != NULL && !c->subscribed && c->outlen == 0 &&
+		    (best == -1 || c->since < ctl.c[best]->since))
+			best = i;
+	}
+	return best;
+}
+
 static void
 accept_clients(void)
 {
@@ -306,7 +368,11 @@ accept_clients(void)
 	    SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
 		for (i = 0; i < MAX_CLIENTS && ctl.c[i] != NULL; i++)
 			;
-		if (i == MAX_CLIENTS ||
+		/* every slot taken: the longest idle client makes room */
+		if (i == MAX_CLIENTS && (i = oldest_idle()) != -1)
+			drop_idle(i, "all client slots are taken; closing the "
+			    "longest idle client");
+		if (i == -1 ||
 		    (ctl.c[i] = calloc(1, sizeof(struct client))) == NULL) {
 			log_warnx("control: too many clients; refusing one");
 			close(fd);
@@ -314,6 +380,7 @@ accept_clients(void)
 		}
 		ctl.c[i]->fd = fd;
 		ctl.c[i]->id = ++ctl.next_id;
+		ctl.c[i]->since = mono_ms();
 	}
 	if (errno != EAGAIN && errno != EINTR)
 		log_warn("control: accept");
@@ -343,6 +410,7 @@ control_pollfds(struct pollfd *pfd, int max)
 void
 control_dispatch(struct pollfd *pfd, int n)
 {
+	long long now;
 	int i, k;
 
 	for (k = 0; k < n; k++) {
@@ -364,10 +432,19 @@ control_dispatch(struct pollfd *pfd, int n)
 			break;
 		}
 	}
-	for (i = 0; i < MAX_CLIENTS; i++)
-		if (ctl.c[i] != NULL && ctl.c[i]->closing &&
-		    ctl.c[i]->outlen == 0)
+	now = mono_ms();
+	for (i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = ctl.c[i];
+
+		if (c == NULL)
+			continue;
+		if (c->closing && c->outlen == 0)
 			client_free(i);
+		else if (!c->closing && !c->subscribed && c->outlen == 0 &&
+		    (c->requests == 0 || c->inlen > 0) &&
+		    now - c->since > CTL_IDLE_MS)
+			drop_idle(i, "no complete request in 10 s");
+	}
 }
 
 unsigned long

@@ -71,14 +71,29 @@ on_signal(int sig)
 		quit = 1;
 }
 
+/* Parses path into *c and tries its photo settings on a scratch photo
+ * context (the cascades it names are loaded), so that -n and a reload
+ * refuse what every shot would then fail on. */
 static int
 load(const char *path, struct store_conf *c, char *err, size_t errlen)
 {
+	photo_ctx *ctx;
+	int rc = 0;
+
 	if (path == NULL) {
 		store_conf_default(c);
 		return 0;
 	}
-	return store_conf_load(path, c, err, errlen);
+	if (store_conf_load(path, c, err, errlen) == -1)
+		return -1;
+	if ((ctx = photo_create()) == NULL ||
+	    photo_configure(ctx, &c->photo) == -1) {
+		snprintf(err, errlen, "%s: photo settings: %s", path,
+		    ctx ? photo_error(ctx) : "out of memory");
+		rc = -1;
+	}
+	photo_destroy(ctx);
+	return rc;
 }
 
 static void

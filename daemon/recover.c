@@ -24,6 +24,9 @@ replay_one(json_t *ev, void *arg)
 	json_int_t seq = json_integer_value(json_object_get(ev, "seq"));
 	const char *outcome;
 
+	/* store_journal_replay() passes only events whose fields it
+	 * checked: seq is 0 (none) or 1..STORE_SEQ_MAX, never the camera's
+	 * own shutter, so the next shot's seq cannot wrap to 0 */
 	if (type == NULL)
 		return;
 	if ((unsigned)seq > s->seq)
@@ -39,8 +42,7 @@ replay_one(json_t *ev, void *arg)
 		if ((unsigned)seq == s->pending_seq)
 			s->pending_seq = 0;
 		outcome = json_string_value(json_object_get(ev, "outcome"));
-		if (outcome != NULL && (strcmp(outcome, "pass") == 0 ||
-		    strcmp(outcome, "warn") == 0)) {
+		if (store_event_accepted(ev)) {
 			json_object_set_new(s->accepted, id, json_pack(
 			    "{s:O?, s:O?}", "output", json_object_get(ev,
 			    "output"), "time", json_object_get(ev, "time")));

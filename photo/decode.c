@@ -791,10 +791,12 @@ photo_decode_region(photo_ctx *ctx, const photo_image *im, int num,
 	/* at the decode scale, clamped to the scaled frame */
 	sw = (int)((im->raw_w * (long)num + 7) / 8);
 	sh = (int)((im->raw_h * (long)num + 7) / 8);
-	x0 = (unsigned)fmax(0, floor(minx * k));
-	y0 = (unsigned)fmax(0, floor(miny * k));
-	x1 = (unsigned)fmin(sw, ceil(maxx * k));
-	y1 = (unsigned)fmin(sh, ceil(maxy * k));
+	/* both ends clamped both ways: a region wholly off the frame must
+	 * not convert a negative (or huge) double to unsigned */
+	x0 = (unsigned)fmin(sw, fmax(0, floor(minx * k)));
+	y0 = (unsigned)fmin(sh, fmax(0, floor(miny * k)));
+	x1 = (unsigned)fmax(0, fmin(sw, ceil(maxx * k)));
+	y1 = (unsigned)fmax(0, fmin(sh, ceil(maxy * k)));
 	if (x1 <= x0 || y1 <= y0)
 		return photo_seterr(ctx, "region outside the frame");
 	if (decode_raw(ctx, im->jpeg, im->len, num, x0, y0, x1 - x0, y1 - y0,

@@ -19,6 +19,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <regex.h>
+#include <sys/stat.h>
+
 #include <libconfig.h>
 
 #include "store/store.h"
@@ -165,7 +168,10 @@ static const struct key detect_keys[] = {
 static const struct key geometry_keys[] = {
 	{ "top", K_BAND, PHO(top), 0, PHOTO_OUT_H, NULL },
 	{ "eye", K_BAND, PHO(eye), 0, PHOTO_OUT_H, NULL },
-	{ "face_width", K_BAND, PHO(fw), 0, PHOTO_OUT_W, NULL },
+	/* at least a tenth of the photo's width: a narrower face band asks
+	 * for a crop many times the frame, which no shot can meet and which
+	 * the pipeline would try to allocate */
+	{ "face_width", K_BAND, PHO(fw), PHOTO_OUT_W / 10, PHOTO_OUT_W, NULL },
 	{ "centre_tolerance", K_DOUBLE, PHO(centre_tol), 0, 100, NULL },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
@@ -508,8 +514,22 @@ validate(const struct store_conf *c, const config_t *cfg, char *err,
 {
 	config_setting_t *root = config_root_setting(cfg);
 	char msg[512];
-	int lamp;
+	regex_t re;
+	int lamp, rc;
 
+	/* compiled now, as photo_id_check() will, so that a bad pattern is
+	 * a refused config and not a refused ID at every shot */
+	if (c->photo.id_escape[0] != '\0') {
+		if ((rc = regcomp(&re, c->photo.id_escape, REG_EXTENDED)) != 0) {
+			regerror(rc, &re, msg, sizeof(msg));
+			return conf_err(err, errlen, config_lookup(cfg,
+			    "photo.id_escape") ? config_lookup(cfg,
+			    "photo.id_escape") : root, "photo.id_escape \"%s\" "
+			    "is not a valid POSIX extended regex: %s",
+			    c->photo.id_escape, msg);
+		}
+		regfree(&re);
+	}
 	if (c->photo.size_min >= c->photo.size_max)
 		return conf_err(err, errlen, root, "photo.file.size_min must "
 		    "be < size_max");
@@ -557,9 +577,19 @@ store_conf_load(const char *path, struct store_conf *c, char *err,
     size_t errlen)
 {
 	config_t cfg;
+	struct stat st;
 	int rc = -1;
 
 	store_conf_default(c);
+	/* libconfig scans long strings in quadratic time (1 MB: 2.3 s, on
+	 * the main loop at a reload): a real config is a few KB */
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > STORE_CONF_MAX) {
+		snprintf(err, errlen, "%s: %lld bytes; a configuration is a "
+		    "few KB (at most %d)", path, (long long)st.st_size,
+		    STORE_CONF_MAX);
+		return -1;
+	}
 	config_init(&cfg);
 	if (!config_read_file(&cfg, path)) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)

@@ -7,6 +7,18 @@
  * mode 0600, in the state folder. The daemon holds an exclusive flock on
  * it while it runs, so that a second daemon on the same state folder, or
  * `idphotoctl purge` (which rewrites the journal), is refused.
+ *
+ * A torn last line is ended with a newline when the journal is opened
+ * again, before anything is appended, and a "journal_repaired" event
+ * says so: otherwise the first new event would be glued onto the
+ * fragment and lost to every later replay.
+ *
+ * This file is the one reader of the journal: store_journal_replay()
+ * hands its callers only events whose every field it checked (a line
+ * with a NUL byte, a seq out of range, an ID that is not text, an
+ * unknown outcome are damaged lines, counted and skipped), and
+ * store_event_accepted() is the one answer to "did this result give the
+ * graduate a photo", for idphotod's recovery and idphotoctl report alike.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,22 +32,73 @@
 
 #include "store/store.h"
 
+/*
+ * Ends a torn last line (a crash while writing) with a newline, so that
+ * the next event starts a line of its own; returns the length of the
+ * fragment (0: the journal ends cleanly), or -1 with errno.
+ */
+static long
+repair_tail(int fd)
+{
+	char buf[4096];
+	off_t end, at;
+	ssize_t n, i;
+
+	if ((end = lseek(fd, 0, SEEK_END)) <= 0)
+		return end == 0 ? 0 : -1;
+	for (at = end; at > 0; ) {
+		size_t want = at < (off_t)sizeof(buf) ? (size_t)at : sizeof(buf);
+
+		if ((n = pread(fd, buf, want, at - (off_t)want)) != (ssize_t)want)
+			return -1;
+		for (i = n - 1; i >= 0; i--)
+			if (buf[i] == '\n')
+				break;
+		if (i >= 0) {
+			at = at - (off_t)want + i + 1;
+			break;
+		}
+		at -= (off_t)want;
+	}
+	if (at == end)
+		return 0;
+	do
+		n = write(fd, "\n", 1);
+	while (n == -1 && errno == EINTR);
+	if (n != 1 || fsync(fd) == -1)
+		return -1;
+	return (long)(end - at);
+}
+
 int
 store_journal_open(struct store_journal *j, const char *path)
 {
+	long torn;
+	int saved, rc;
+
 	snprintf(j->path, sizeof(j->path), "%s", path);
-	j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	j->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (j->fd == -1)
 		return -1;
-	if (flock(j->fd, LOCK_EX | LOCK_NB) == -1) {
-		int saved = errno;
+	if (flock(j->fd, LOCK_EX | LOCK_NB) == -1 ||
+	    (torn = repair_tail(j->fd)) == -1)
+		goto fail;
+	if (torn > 0) {
+		json_t *ev = json_pack("{s:s, s:I}", "event",
+		    "journal_repaired", "torn_bytes", (json_int_t)torn);
 
-		close(j->fd);
-		j->fd = -1;
-		errno = saved;
-		return -1;
+		rc = ev != NULL ? store_journal_append(j, ev) : -1;
+		json_decref(ev);
+		if (rc == -1)
+			goto fail;
 	}
 	return 0;
+fail:
+	saved = errno;
+	close(j->fd);
+	j->fd = -1;
+	errno = saved;
+	return -1;
 }
 
 int
@@ -76,6 +139,67 @@ store_journal_append(struct store_journal *j, json_t *ev)
 	return rc;
 }
 
+/* The events that carry a shot's seq (which must then be there). */
+static int
+has_seq(const char *type)
+{
+	return strcmp(type, "shoot") == 0 || strcmp(type, "calibrate") == 0 ||
+	    strcmp(type, "result") == 0 || strcmp(type, "interrupted") == 0;
+}
+
+/* An ID as the station keeps it: 1..PHOTO_ID_LEN printable ASCII. */
+static int
+valid_id(const char *id)
+{
+	size_t n = strlen(id), i;
+
+	if (n == 0 || n > PHOTO_ID_LEN)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (id[i] <= ' ' || id[i] > '~')
+			return 0;
+	return 1;
+}
+
+int
+store_event_valid(json_t *ev)
+{
+	json_t *type = json_object_get(ev, "event"), *id, *seq, *out;
+	const char *t, *o;
+
+	if (!json_is_object(ev) || !json_is_string(type))
+		return 0;
+	t = json_string_value(type);
+	if ((id = json_object_get(ev, "id")) != NULL &&
+	    (!json_is_string(id) || !valid_id(json_string_value(id))))
+		return 0;
+	seq = json_object_get(ev, "seq");
+	if (seq != NULL ? !json_is_integer(seq) ||
+	    json_integer_value(seq) < 1 ||
+	    json_integer_value(seq) > STORE_SEQ_MAX : has_seq(t))
+		return 0;
+	if (strcmp(t, "result") == 0) {
+		out = json_object_get(ev, "output");
+		if ((o = json_string_value(json_object_get(ev, "outcome"))) ==
+		    NULL || (strcmp(o, "pass") != 0 && strcmp(o, "warn") != 0 &&
+		    strcmp(o, "fail") != 0 && strcmp(o, "error") != 0) ||
+		    id == NULL || (out != NULL && !json_is_string(out)))
+			return 0;
+	}
+	return 1;
+}
+
+int
+store_event_accepted(json_t *ev)
+{
+	const char *t = json_string_value(json_object_get(ev, "event"));
+	const char *o = json_string_value(json_object_get(ev, "outcome"));
+
+	return t != NULL && strcmp(t, "result") == 0 && o != NULL &&
+	    (strcmp(o, "pass") == 0 || strcmp(o, "warn") == 0) &&
+	    json_is_string(json_object_get(ev, "output"));
+}
+
 int
 store_journal_replay(const char *path, void (*cb)(json_t *, void *), void *arg,
     int *torn)
@@ -97,8 +221,9 @@ store_journal_replay(const char *path, void (*cb)(json_t *, void *), void *arg,
 			(*torn)++;	/* the last line, cut by a crash */
 			continue;
 		}
-		if ((ev = json_loads(line, 0, &je)) == NULL ||
-		    !json_is_object(ev)) {
+		/* the whole line, NUL bytes included: a NUL does not end it */
+		if ((ev = json_loadb(line, (size_t)n - 1, JSON_REJECT_DUPLICATES,
+		    &je)) == NULL || !store_event_valid(ev)) {
 			json_decref(ev);
 			(*torn)++;
 			continue;

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/store.h"
 
@@ -16,6 +17,55 @@ static json_t *
 jnum(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();	/* no NaN */
+}
+
+json_t *
+store_json_text(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	json_t *j;
+	char *out, *o;
+	size_t n, i, k, need;
+	unsigned char c;
+
+	if ((j = json_string(s)) != NULL)
+		return j;
+	/* not valid UTF-8 (a file name from another system): each byte
+	 * that is not part of a valid character as \xNN, and a backslash
+	 * as \\, so that the name stays findable and reversible */
+	n = strlen(s);
+	if ((out = malloc(n * 4 + 1)) == NULL)
+		return json_string("?");
+	for (i = 0, o = out; i < n; ) {
+		c = (unsigned char)s[i];
+		need = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) ==
+		    0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+		for (k = 1; need > 1 && k < need; k++)
+			if (i + k >= n || ((unsigned char)s[i + k] & 0xc0) !=
+			    0x80)
+				break;
+		if (need == 1 && c == '\\') {
+			*o++ = '\\';
+			*o++ = '\\';
+			i++;
+		} else if (need >= 1 && (need == 1 || k == need) &&
+		    (j = json_stringn(s + i, need)) != NULL) {
+			json_decref(j);	/* a valid character (not overlong) */
+			memcpy(o, s + i, need);
+			o += need;
+			i += need;
+		} else {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+			i++;
+		}
+	}
+	*o = '\0';
+	j = json_string(out);
+	free(out);
+	return j != NULL ? j : json_string("?");
 }
 
 const char *
@@ -38,7 +88,7 @@ store_result_json(const char *path, const photo_result *r, int translate)
 	int i;
 
 	if (path != NULL)
-		json_object_set_new(o, "file", json_string(path));
+		json_object_set_new(o, "file", store_json_text(path));
 	json_object_set_new(o, "verdict", json_string(
 	    store_verdict_word(r->verdict)));
 	json_object_set_new(o, "width", json_integer(r->src_w));

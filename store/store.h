@@ -85,6 +85,8 @@ struct store_conf {
 /* Fills *c with the defaults documented in conf/idphotod.conf. */
 void	store_conf_default(struct store_conf *c);
 
+/* A configuration file larger than this is refused unparsed. */
+#define STORE_CONF_MAX	(64 * 1024)
 /*
  * Parses path into *c, starting from the defaults: every key is
  * optional. Unknown keys and values out of range are errors. Returns 0,
@@ -156,6 +158,11 @@ int	store_sha256_hex(const void *buf, size_t len, char out[65]);
 json_t	*store_result_json(const char *path, const photo_result *r,
 	    int translate);
 /* "ok"/"warn"/"fail" for a finding, "pass"/"warn"/"fail" for a verdict. */
+/* s as a JSON string; text that is not valid UTF-8 (a file name made
+ * elsewhere) keeps every valid character, and each other byte becomes
+ * \xNN (a backslash \\), so that it is never dropped. Never NULL unless
+ * out of memory. */
+json_t	*store_json_text(const char *s);
 const char *store_severity_word(int sev);
 const char *store_verdict_word(int verdict);
 
@@ -243,17 +250,30 @@ struct store_journal {
 };
 
 /* Opens (creates, 0600) and locks the journal: -1 with errno, which is
- * EWOULDBLOCK when another process holds it. */
+ * EWOULDBLOCK when another process holds it. A torn last line is ended
+ * first, and a "journal_repaired" event appended. */
 int	store_journal_open(struct store_journal *j, const char *path);
 /* Adds "time" to ev and appends it as one fsync'd line; -1 with errno. */
 int	store_journal_append(struct store_journal *j, json_t *ev);
 /*
- * Calls cb for each event in the file, oldest first. A torn last line
- * (a crash while writing) is skipped and reported in *torn. Returns the
- * number of events, or -1 with errno (a missing file is 0 events).
+ * Calls cb for each event in the file, oldest first, with only the
+ * events that store_event_valid() accepts: a torn line (a crash while
+ * writing) or any damaged one is skipped and counted in *torn. Returns
+ * the number of events, or -1 with errno (a missing file is 0 events).
  */
 int	store_journal_replay(const char *path, void (*cb)(json_t *, void *),
 	    void *arg, int *torn);
+/* A shot's seq in the journal is 1..STORE_SEQ_MAX; 0 is reserved (the
+ * camera's own shutter) and is never journalled. */
+#define STORE_SEQ_MAX	2147483647
+/* 1 when every field a reader uses is well formed: "event" a string, "id"
+ * printable ASCII (1..PHOTO_ID_LEN), "seq" an integer 1..STORE_SEQ_MAX (present on
+ * shoot, calibrate, result, interrupted), a result's "outcome" one of
+ * pass/warn/fail/error and its "output" a string. */
+int	store_event_valid(json_t *ev);
+/* 1 when ev is a result that gave the graduate a photo: outcome pass or
+ * warn, with its output file. The one answer for every reader. */
+int	store_event_accepted(json_t *ev);
 void	store_journal_close(struct store_journal *j);
 
 #endif /* STORE_H */
