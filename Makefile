@@ -63,17 +63,28 @@ LDLIBS  += $(PKG_LIBS) -lcsv -lm -pthread
 B = build
 
 # Modules: every .c in the folder except the ones holding main().
-MAINS       = daemon/idphotod.c daemon/idphotoctl.c
+# daemon/ is idphotod's alone, ctl/ idphotoctl's alone, store/ what both
+# share; each program links only its own library and the shared ones.
+MAINS       = daemon/idphotod.c ctl/idphotoctl.c
 PHOTO_SRC   = $(wildcard photo/*.c)
-CTL_SRC     = $(filter-out $(MAINS),$(wildcard daemon/*.c))
+DAEMON_SRC  = $(filter-out $(MAINS),$(wildcard daemon/*.c))
+CTL_SRC     = $(filter-out $(MAINS),$(wildcard ctl/*.c))
+STORE_SRC   = $(wildcard store/*.c)
 DRIVERS_SRC = $(wildcard drivers/*.c)
 LIGHT_SRC   = $(wildcard lighting/*.c)
 
 LIBPHOTO    = $(B)/libphoto.a
+LIBDAEMON   = $(B)/libdaemon.a
 LIBCTL      = $(B)/libctl.a
+LIBSTORE    = $(B)/libstore.a
 LIBDRIVERS  = $(B)/libdrivers.a
 LIBLIGHT    = $(B)/liblighting.a
-ALL_LIBS    = $(LIBCTL) $(LIBLIGHT) $(LIBDRIVERS) $(LIBPHOTO)
+ALL_LIBS    = $(LIBDAEMON) $(LIBCTL) $(LIBSTORE) $(LIBLIGHT) $(LIBDRIVERS) \
+	      $(LIBPHOTO)
+# what each program links, in link order
+DAEMON_LIBS = $(LIBDAEMON) $(LIBSTORE) $(LIBLIGHT) $(LIBDRIVERS) $(LIBPHOTO)
+# (store/conf.c checks the lighting section with lighting/)
+CTL_LIBS    = $(LIBCTL) $(LIBSTORE) $(LIBLIGHT) $(LIBDRIVERS) $(LIBPHOTO)
 
 objs = $(patsubst %.c,$(B)/%.o,$(1))
 
@@ -99,7 +110,9 @@ $(B)/%.o: %.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
 $(LIBPHOTO): $(call objs,$(PHOTO_SRC))
+$(LIBDAEMON): $(call objs,$(DAEMON_SRC))
 $(LIBCTL): $(call objs,$(CTL_SRC))
+$(LIBSTORE): $(call objs,$(STORE_SRC))
 $(LIBDRIVERS): $(call objs,$(DRIVERS_SRC))
 $(LIBLIGHT): $(call objs,$(LIGHT_SRC))
 $(ALL_LIBS):
@@ -107,10 +120,10 @@ $(ALL_LIBS):
 	rm -f $@
 	$(if $^,ar rcs $@ $^,ar rcs $@)
 
-$(B)/idphotoctl: $(B)/daemon/idphotoctl.o $(ALL_LIBS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS)
-$(B)/idphotod: $(B)/daemon/idphotod.o $(ALL_LIBS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS)
+$(B)/idphotoctl: $(B)/ctl/idphotoctl.o $(CTL_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(CTL_LIBS) $(LDLIBS)
+$(B)/idphotod: $(B)/daemon/idphotod.o $(DAEMON_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(DAEMON_LIBS) $(LDLIBS)
 
 $(B)/tests/%: $(B)/tests/%.o $(TEST_HELPER_OBJ) $(ALL_LIBS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(ALL_LIBS) \

@@ -6,7 +6,7 @@
  * sent {"cmd": "subscribe"} also receives events ({"event": "...", ...})
  * between responses.
  *
- * Every line is limited to CTL_MAX_LINE bytes. A client that sends a
+ * Every line is limited to STORE_MAX_LINE bytes. A client that sends a
  * longer line, or anything that is not a JSON object with a "cmd", gets
  * one error response and is disconnected; the daemon carries on. Output
  * is buffered per client and written as the socket takes it; a
@@ -33,7 +33,7 @@
 
 struct client {
 	int	fd;
-	char	in[CTL_MAX_LINE + 1];
+	char	in[STORE_MAX_LINE + 1];
 	size_t	inlen;
 	char	*out;
 	size_t	outlen, outcap;
@@ -254,7 +254,7 @@ read_client(struct client *c)
 	char *nl;
 
 	for (;;) {
-		n = read(c->fd, c->in + c->inlen, CTL_MAX_LINE - c->inlen);
+		n = read(c->fd, c->in + c->inlen, STORE_MAX_LINE - c->inlen);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN)
@@ -285,7 +285,7 @@ read_client(struct client *c)
 			memmove(c->in, nl + 1, c->inlen - ll - 1);
 			c->inlen -= ll + 1;
 		}
-		if (c->inlen >= CTL_MAX_LINE) {
+		if (c->inlen >= STORE_MAX_LINE) {
 			reject(c, "request line too long");
 			return;
 		}

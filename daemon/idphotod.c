@@ -32,7 +32,7 @@ static volatile sig_atomic_t quit, reload;
 
 static struct {
 	const char *path;	/* the configuration file, or NULL */
-	struct ctl_conf conf;
+	struct store_conf conf;
 	struct station *st;
 	pedal	*pedal;
 	long long pedal_retry;	/* ms: when to try to reopen it */
@@ -47,7 +47,7 @@ usage(FILE *f)
 	    "  -c FILE  configuration (default %s)\n"
 	    "  -n       check the configuration and exit\n"
 	    "  -v       verbose (debug) logging\n"
-	    "  -h       this help;  -V  version\n", CTL_DEFAULT_CONFIG);
+	    "  -h       this help;  -V  version\n", STORE_DEFAULT_CONFIG);
 }
 
 static void
@@ -69,13 +69,13 @@ now_ms(void)
 }
 
 static int
-load(const char *path, struct ctl_conf *c, char *err, size_t errlen)
+load(const char *path, struct store_conf *c, char *err, size_t errlen)
 {
 	if (path == NULL) {
-		ctl_conf_default(c);
+		store_conf_default(c);
 		return 0;
 	}
-	return ctl_conf_load(path, c, err, errlen);
+	return store_conf_load(path, c, err, errlen);
 }
 
 static void
@@ -98,7 +98,7 @@ pedal_setup(void)
 
 /* Keys that only a restart applies; says which changed. */
 static void
-restart_keys(const struct ctl_conf *o, const struct ctl_conf *n)
+restart_keys(const struct store_conf *o, const struct store_conf *n)
 {
 	if (strcmp(o->socket, n->socket) != 0 ||
 	    strcmp(o->socket_group, n->socket_group) != 0)
@@ -133,7 +133,7 @@ rig_wake(void *arg)
 static int
 do_reload(char *err, size_t errlen)
 {
-	struct ctl_conf *n;
+	struct store_conf *n;
 	int pedal_changed;
 
 	sd_notify(0, "RELOADING=1");
@@ -205,7 +205,7 @@ main(int argc, char **argv)
 	};
 	struct pollfd pfd[48];
 	struct queue done;
-	struct journal jr = { -1, "" };
+	struct store_journal jr = { -1, "" };
 	struct camthread *cam_t;
 	struct worker *wk;
 	struct qnode *n;
@@ -222,15 +222,15 @@ main(int argc, char **argv)
 		case 'n': check_only = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case 'V': printf("idphotod %s\n", CTL_VERSION); return 0;
+		case 'V': printf("idphotod %s\n", STORE_VERSION); return 0;
 		default: usage(stderr); return 2;
 		}
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (d.path == NULL && stat(CTL_DEFAULT_CONFIG, &sb) == 0)
-		d.path = CTL_DEFAULT_CONFIG;
+	if (d.path == NULL && stat(STORE_DEFAULT_CONFIG, &sb) == 0)
+		d.path = STORE_DEFAULT_CONFIG;
 	if (load(d.path, &d.conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "idphotod: %s\n", err);
 		return 1;
@@ -245,15 +245,15 @@ main(int argc, char **argv)
 
 	/* folders: the state 0750 (the journal in it is 0600, the archive
 	 * of camera originals 0700: personal data), photos 0750 */
-	if (ctl_mkdirs(d.conf.state_dir, 0750) == -1)
+	if (store_mkdirs(d.conf.state_dir, 0750) == -1)
 		fatal("state folder %s", d.conf.state_dir);
-	if (ctl_mkdirs(d.conf.output_dir, 0750) == -1)
+	if (store_mkdirs(d.conf.output_dir, 0750) == -1)
 		fatal("output folder %s", d.conf.output_dir);
 	memcpy(sockdir, d.conf.socket, sizeof(sockdir));
-	if (ctl_mkdirs(dirname(sockdir), 0755) == -1)
+	if (store_mkdirs(dirname(sockdir), 0755) == -1)
 		fatal("socket folder for %s", d.conf.socket);
 	snprintf(path, sizeof(path), "%s/journal.jsonl", d.conf.state_dir);
-	if (journal_open(&jr, path) == -1) {
+	if (store_journal_open(&jr, path) == -1) {
 		if (errno == EWOULDBLOCK)
 			fatalx("journal %s is locked: another idphotod uses "
 			    "this state folder, or a purge is running", path);
@@ -289,7 +289,7 @@ main(int argc, char **argv)
 
 	if (sd_watchdog_enabled(0, &wd_usec) > 0)
 		wd_next = now_ms();
-	log_info("idphotod %s ready on %s (config %s)", CTL_VERSION,
+	log_info("idphotod %s ready on %s (config %s)", STORE_VERSION,
 	    d.conf.socket, d.path ? d.path : "defaults");
 	sd_notifyf(0, "READY=1\nSTATUS=%s", station_status_line(d.st));
 
@@ -367,7 +367,7 @@ main(int argc, char **argv)
 	queue_destroy(&done);
 	pedal_close(d.pedal);
 	station_free(d.st);
-	journal_close(&jr);
+	store_journal_close(&jr);
 	close(wake[0]);
 	close(wake[1]);
 	return 0;

@@ -1,13 +1,13 @@
 /*
- * idphotod.h — the daemon's private interfaces, between the files of
- * idphotod (idphotoctl does not use them):
+ * idphotod.h — the interface of daemon/, idphotod alone: the files of
+ * the daemon and nothing idphotoctl links (what both share is in
+ * store/store.h, idphotoctl's own code in ctl/):
  *
  *   log.c      log_warn/log_warnx/log_info/log_debug/fatal, to stderr
  *              with sd-daemon priority prefixes under systemd, to stderr
  *              on a terminal, to syslog otherwise;
  *   queue.c    a mutex-protected FIFO of intrusive nodes; a queue can
  *              write a wake-up byte to a pipe the main loop polls;
- *   journal.c  the append-only capture journal (JSON lines, fsync'd);
  *   camera.c   the camera thread: every cam_ call happens there;
  *   worker.c   the processing thread: archive, analyze, render, save;
  *   control.c  the control socket: clients, line-based JSON, events;
@@ -29,7 +29,7 @@
 
 #include <jansson.h>
 
-#include "daemon/ctl.h"
+#include "store/store.h"
 
 /* ---- log.c ---------------------------------------------------------- */
 void	log_init(int verbose);
@@ -145,7 +145,7 @@ struct msg_result {
 	size_t	size;
 	char	sha256[65];	/* of <ID>.jpg as written: the report
 				 * finds a file changed by hand */
-	json_t	*result;	/* ctl_result_json(); NULL on early error */
+	json_t	*result;	/* store_result_json(); NULL on early error */
 	int	calibrate;	/* the job was a calibration shot */
 	int	framing;	/* the job was a live-view frame; result is
 				 * {face, ready, hints} (worker.c) */
@@ -172,26 +172,6 @@ struct worker *worker_start(struct queue *done);
 void	worker_submit(struct worker *w, struct msg_job *job);
 void	worker_stop(struct worker *w);
 
-/* ---- journal.c ------------------------------------------------------ */
-struct journal {
-	int	fd;
-	char	path[PATH_MAX];
-};
-
-/* Opens (creates, 0600) and locks the journal: -1 with errno, which is
- * EWOULDBLOCK when another process holds it. */
-int	journal_open(struct journal *j, const char *path);
-/* Adds "time" to ev and appends it as one fsync'd line; -1 with errno. */
-int	journal_append(struct journal *j, json_t *ev);
-/*
- * Calls cb for each event in the file, oldest first. A torn last line
- * (a crash while writing) is skipped and reported in *torn. Returns the
- * number of events, or -1 with errno (a missing file is 0 events).
- */
-int	journal_replay(const char *path, void (*cb)(json_t *, void *),
-	    void *arg, int *torn);
-void	journal_close(struct journal *j);
-
 /* ---- control.c ------------------------------------------------------ */
 struct client;
 /* Handles one request; returns the response (stolen by the caller). */
@@ -210,11 +190,11 @@ void	control_shutdown(void);
 
 /* ---- station.c ------------------------------------------------------ */
 struct station;
-struct station *station_new(const struct ctl_conf *conf,
-	    struct journal *j, struct camthread *ct, struct worker *w);
+struct station *station_new(const struct store_conf *conf,
+	    struct store_journal *j, struct camthread *ct, struct worker *w);
 /* Rebuilds the accepted set and the last state from the journal. */
 int	station_recover(struct station *s, const char *journal_path);
-void	station_set_conf(struct station *s, const struct ctl_conf *conf);
+void	station_set_conf(struct station *s, const struct store_conf *conf);
 /* The lamps follow the station's state from now on (r may be NULL). */
 void	station_set_rig(struct station *s, rig *r);
 /* Called by the main loop on each pass: reports the lamps' interface

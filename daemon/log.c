@@ -5,7 +5,7 @@
  * Under systemd (JOURNAL_STREAM is set and is our stderr) the lines go to
  * stderr with the sd-daemon "<N>" priority prefixes, so the journal keeps
  * the levels. On a terminal they go to stderr plain. Otherwise to syslog.
- * Debug lines only with -v. Callers mask ID numbers (ctl_mask_id): they
+ * Debug lines only with -v. Callers mask ID numbers (store_mask_id): they
  * are personal data.
  */
 #include <errno.h>

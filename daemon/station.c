@@ -39,8 +39,8 @@ static const char *const stnames[] = { "idle", "armed", "capturing",
     "processing", "accepted", "rejected" };
 
 struct station {
-	struct ctl_conf conf;
-	struct journal *j;
+	struct store_conf conf;
+	struct store_journal *j;
 	struct camthread *cam;
 	struct worker *w;
 	photo_ctx *ctx;		/* ID checks on the main loop */
@@ -102,7 +102,7 @@ refuse(const char *code, const char *fmt, ...)
 static const char *
 masked(const char *id, char *buf, size_t len)
 {
-	ctl_mask_id(id, buf, len);
+	store_mask_id(id, buf, len);
 	return buf;
 }
 
@@ -116,7 +116,7 @@ mask_in(const char *id, const char *in, char *buf, size_t len)
 
 	if (idl == 0)
 		return in;
-	ctl_mask_id(id, m, sizeof(m));
+	store_mask_id(id, m, sizeof(m));
 	while (*in != '\0' && o + 1 < len) {
 		if ((p = strstr(in, id)) == NULL)
 			p = in + strlen(in);
@@ -177,7 +177,7 @@ roster_entry(struct station *s, const char *id, int *have)
 	char path[PATH_MAX], err[1024];
 	struct stat st;
 
-	if (ctl_pathf(path, "%s/roster.json", s->conf.state_dir) == -1 ||
+	if (store_pathf(path, "%s/roster.json", s->conf.state_dir) == -1 ||
 	    stat(path, &st) == -1) {
 		if (s->roster != NULL)
 			log_info("roster: none any more");
@@ -188,7 +188,7 @@ roster_entry(struct station *s, const char *id, int *have)
 	    st.st_mtim.tv_nsec != s->roster_st.st_mtim.tv_nsec ||
 	    st.st_size != s->roster_st.st_size) {
 		json_decref(s->roster);
-		if ((s->roster = ctl_roster_load(s->conf.state_dir, err,
+		if ((s->roster = store_roster_load(s->conf.state_dir, err,
 		    sizeof(err))) == NULL)
 			log_warnx("roster: %s", err);
 		else
@@ -255,7 +255,7 @@ notice(struct station *s, const char *code, const char *msg)
 static int
 journal(struct station *s, json_t *ev)
 {
-	int rc = journal_append(s->j, ev);
+	int rc = store_journal_append(s->j, ev);
 
 	if (rc == -1)
 		log_warn("journal %s", s->j->path);
@@ -264,7 +264,7 @@ journal(struct station *s, json_t *ev)
 }
 
 struct station *
-station_new(const struct ctl_conf *conf, struct journal *j,
+station_new(const struct store_conf *conf, struct store_journal *j,
     struct camthread *ct, struct worker *w)
 {
 	struct station *s;
@@ -288,7 +288,7 @@ station_new(const struct ctl_conf *conf, struct journal *j,
 }
 
 void
-station_set_conf(struct station *s, const struct ctl_conf *conf)
+station_set_conf(struct station *s, const struct store_conf *conf)
 {
 	s->conf = *conf;
 	/* the ID rules (photo.id_escape) live in the photo context */
@@ -426,7 +426,7 @@ station_recover(struct station *s, const char *path)
 	DIR *d;
 	struct dirent *e;
 
-	if ((n = journal_replay(path, replay_one, s, &torn)) == -1) {
+	if ((n = store_journal_replay(path, replay_one, s, &torn)) == -1) {
 		log_warn("journal %s", path);
 		return -1;
 	}
@@ -664,10 +664,10 @@ own_shutter(struct station *s, struct msg_frame *f)
 	}
 	localtime_r(&now, &tm);
 	strftime(m, sizeof(m), "%Y%m%d-%H%M%S", &tm);
-	if (ctl_pathf(path, "%s/archive/unassigned", s->conf.state_dir) ==
-	    -1 || ctl_mkdirs(path, 0700) == -1 ||
-	    ctl_pathf(path, "%s/archive/unassigned/%s-%s", s->conf.state_dir,
-	    m, f->name) == -1 || ctl_write_file(path, f->buf, f->len,
+	if (store_pathf(path, "%s/archive/unassigned", s->conf.state_dir) ==
+	    -1 || store_mkdirs(path, 0700) == -1 ||
+	    store_pathf(path, "%s/archive/unassigned/%s-%s", s->conf.state_dir,
+	    m, f->name) == -1 || store_write_file(path, f->buf, f->len,
 	    0600) == -1) {
 		log_warn("camera: a frame from its own shutter: %s", path);
 		notice(s, "UNASSIGNED", N_("a frame shot with the camera's "
@@ -955,7 +955,7 @@ camera_json(struct station *s)
 	    "connected", s->cam_state == CAM_CONNECTED, "state",
 	    cam_state_names[s->cam_state], "text", s->camtext, "info", info));
 	if (s->caminfo_time != 0) {
-		ctl_time_iso((double)s->caminfo_time, when, sizeof(when));
+		store_time_iso((double)s->caminfo_time, when, sizeof(when));
 		json_object_set_new(o, "read", json_string(when));
 	}
 	/* how much wider the frames are than the photos need: above 1.5 or
@@ -1084,7 +1084,7 @@ req_history(struct station *s, json_t *req)
 		h.id = id;
 	}
 	h.list = json_array();
-	if (journal_replay(s->j->path, hist_one, &h, &torn) == -1) {
+	if (store_journal_replay(s->j->path, hist_one, &h, &torn) == -1) {
 		json_decref(h.list);
 		return refuse("JOURNAL", "journal %s: %s", s->j->path,
 		    strerror(errno));

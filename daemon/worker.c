@@ -75,7 +75,7 @@ archive(struct worker *w, const struct msg_job *j, struct msg_result *r)
 
 	localtime_r(&j->when, &tm);
 	if (snprintf(dir, sizeof(dir), "%s/archive/%s", j->statedir, j->id) >=
-	    (int)sizeof(dir) || ctl_mkdirs(dir, 0700) == -1) {
+	    (int)sizeof(dir) || store_mkdirs(dir, 0700) == -1) {
 		setf(r->err, sizeof(r->err), "cannot keep the camera "
 		    "original in %s: %s", dir, strerror(errno));
 		return -1;
@@ -102,9 +102,9 @@ preview(struct worker *w, const struct msg_job *j, photo_image *im,
 
 	setf(dir, sizeof(dir), "%s/preview", j->statedir);
 	setf(path, sizeof(path), "%s/%s.jpg", dir, j->id);
-	if (ctl_mkdirs(dir, 0750) == -1 ||
+	if (store_mkdirs(dir, 0750) == -1 ||
 	    photo_annotate(w->ctx, im, pr, &jpg, &len) == -1 ||
-	    ctl_write_file(path, jpg, len, 0640) == -1) {
+	    store_write_file(path, jpg, len, 0640) == -1) {
 		free(jpg);
 		return;		/* a preview is a convenience, not a result */
 	}
@@ -195,7 +195,7 @@ process(struct worker *w, struct msg_job *j, struct msg_result *r)
 	}
 	if (measure(w, j, &im, &pr, r) == -1)
 		goto done;
-	r->result = ctl_result_json(NULL, pr, 0);
+	r->result = store_result_json(NULL, pr, 0);
 	preview(w, j, im, pr, r);
 	if (j->calibrate) {		/* measured: that is all it is for */
 		r->outcome = pr->verdict >= PHOTO_FAIL ? RES_FAIL :
@@ -207,7 +207,7 @@ process(struct worker *w, struct msg_job *j, struct msg_result *r)
 		goto done;
 	}
 	snprintf(name, sizeof(name), "%s%s", j->id, j->ext);
-	if (ctl_mkdirs(j->outdir, 0750) == -1) {
+	if (store_mkdirs(j->outdir, 0750) == -1) {
 		setf(r->err, sizeof(r->err), "%s: %s", j->outdir,
 		    strerror(errno));
 		goto done;
@@ -222,7 +222,7 @@ process(struct worker *w, struct msg_job *j, struct msg_result *r)
 	setf(r->output, sizeof(r->output), "%s/%s", j->outdir, name);
 	r->quality = out.quality;
 	r->size = out.len;
-	if (ctl_sha256_hex(out.jpeg, out.len, r->sha256) == -1)
+	if (store_sha256_hex(out.jpeg, out.len, r->sha256) == -1)
 		r->sha256[0] = '\0';	/* the report then cannot compare */
 	r->outcome = pr->verdict == PHOTO_WARN ? RES_WARN : RES_PASS;
 done:

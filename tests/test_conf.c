@@ -11,12 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 #include "tests/testutil.h"
 
 /* Writes text to a config file and loads it; returns the result. */
 static int
-load_text(const char *text, struct ctl_conf *c, char *err, size_t errlen)
+load_text(const char *text, struct store_conf *c, char *err, size_t errlen)
 {
 	const char *path = tu_path("%s/test.conf", tu_dir);
 	FILE *f = fopen(path, "w");
@@ -24,17 +24,17 @@ load_text(const char *text, struct ctl_conf *c, char *err, size_t errlen)
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
 	fclose(f);
-	return ctl_conf_load(path, c, err, errlen);
+	return store_conf_load(path, c, err, errlen);
 }
 
 START_TEST(example_is_defaults)
 {
-	struct ctl_conf *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct store_conf *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
 	char err[512];
 	int i;
 
-	ctl_conf_default(a);
-	ck_assert_msg(ctl_conf_load(tu_path("%s/conf/idphotod.conf",
+	store_conf_default(a);
+	ck_assert_msg(store_conf_load(tu_path("%s/conf/idphotod.conf",
 	    tu_srcdir()), b, err, sizeof(err)) == 0, "%s", err);
 	/* field by field, for a readable failure */
 	ck_assert_str_eq(a->photo.cascade_dir, b->photo.cascade_dir);
@@ -74,7 +74,7 @@ END_TEST
 
 START_TEST(values)
 {
-	struct ctl_conf c;
+	struct store_conf c;
 	char err[512];
 
 	ck_assert_msg(load_text(
@@ -124,7 +124,7 @@ END_TEST
 static void
 expect(const char *text, const char *msg)
 {
-	struct ctl_conf c;
+	struct store_conf c;
 	char err[512];
 
 	ck_assert_int_eq(load_text(text, &c, err, sizeof(err)), -1);
@@ -195,10 +195,10 @@ START_TEST(errors)
 	expect("roster: { id_colum = \"x\"; };\n",
 	    "unknown key roster.id_colum");
 	{
-		struct ctl_conf c;
+		struct store_conf c;
 		char err[512];
 
-		ck_assert_int_eq(ctl_conf_load(tu_path("%s/missing.conf", tu_dir),
+		ck_assert_int_eq(store_conf_load(tu_path("%s/missing.conf", tu_dir),
 		    &c, err, sizeof(err)), -1);
 		ck_assert(strstr(err, "No such file") != NULL);
 	}
@@ -209,11 +209,11 @@ START_TEST(mask)
 {
 	char out[32];
 
-	ctl_mask_id("11010519491231002X", out, sizeof(out));
+	store_mask_id("11010519491231002X", out, sizeof(out));
 	ck_assert_str_eq(out, "110105********002X");
-	ctl_mask_id("E12345678", out, sizeof(out));
+	store_mask_id("E12345678", out, sizeof(out));
 	ck_assert_str_eq(out, "E1*******");
-	ctl_mask_id("11010519491231002X", out, 8);
+	store_mask_id("11010519491231002X", out, 8);
 	ck_assert_str_eq(out, "110105*");
 }
 END_TEST
@@ -229,7 +229,7 @@ START_TEST(write_levels)
 	    "  },\n"
 	    "  { name = \"b\"; position = \"right\"; address = 4; } ); };\n";
 	double lv[2] = { 0.95, 0.5 };
-	struct ctl_conf c;
+	struct store_conf c;
 	char diff[1024], err[512];
 	unsigned char *got;
 	size_t len;
@@ -256,7 +256,7 @@ START_TEST(write_levels)
 	ck_assert(strstr((char *)got, "# keep me\n") == (char *)got);
 	ck_assert(strstr((char *)got, "level = 0.950;   # by hand") != NULL);
 	free(got);
-	ck_assert_int_eq(ctl_conf_load(path, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_conf_load(path, &c, err, sizeof(err)), 0);
 	ck_assert_double_eq(c.rig.lamp[0].level, 0.95);
 	ck_assert_double_eq(c.rig.lamp[1].level, 0.5);
 	{
@@ -270,7 +270,7 @@ START_TEST(write_levels)
 	ck_assert_int_eq(ctl_conf_set_levels(path, lv, 2, 0, diff,
 	    sizeof(diff), err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "would be refused") != NULL, "%s", err);
-	ck_assert_int_eq(ctl_conf_load(path, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_conf_load(path, &c, err, sizeof(err)), 0);
 	ck_assert_double_eq(c.rig.lamp[0].level, 0.95);
 	/* a file without a lamp list: said so */
 	f = fopen(path, "w");

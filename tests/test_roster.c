@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 #include "tests/testutil.h"
 
 /* 张三, 李四, 王五 in GBK */
@@ -25,7 +25,7 @@
 #define GBK_ID_HDR	"\xc9\xed\xb7\xdd\xd6\xa4\xba\xc5\xc2\xeb" /* 身份证号码 */
 
 static photo_ctx *ctx;
-static struct ctl_roster_conf rc;
+static struct store_roster_conf rc;
 static json_t *problems;
 static char A[19], B[19], C[19], X[19];	/* valid IDs; X ends in X */
 
@@ -322,15 +322,15 @@ START_TEST(save_and_load)
 	json_t *r, *back;
 	struct stat st;
 
-	ck_assert_ptr_null(ctl_roster_load(tu_dir, err, sizeof(err)));
+	ck_assert_ptr_null(store_roster_load(tu_dir, err, sizeof(err)));
 	ck_assert_int_eq(errno, ENOENT);
 	ck_assert_ptr_nonnull(strstr(err, "roster import"));
 	snprintf(text, sizeof(text), "身份证号,姓名\n%s,张三\n", A);
 	ck_assert_ptr_nonnull(r = parse_text(text, NULL, 0));
-	ck_assert_int_eq(ctl_roster_save(tu_dir, r, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_roster_save(tu_dir, r, err, sizeof(err)), 0);
 	ck_assert_int_eq(stat(tu_path("%s/roster.json", tu_dir), &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);	/* personal data */
-	back = ctl_roster_load(tu_dir, err, sizeof(err));
+	back = store_roster_load(tu_dir, err, sizeof(err));
 	ck_assert_ptr_nonnull(back);
 	ck_assert_str_eq(str(entry(back, A), "name"), "张三");
 	json_decref(back);

@@ -18,7 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 #define _(s)	gettext(s)
 
@@ -33,7 +33,7 @@ static const char *const words[] __attribute__((unused)) = {
 
 struct conn {
 	int	fd;
-	char	buf[CTL_MAX_LINE + 1];
+	char	buf[STORE_MAX_LINE + 1];
 	size_t	len;
 };
 
@@ -111,9 +111,9 @@ conn_recv(struct conn *c)
 				    je.text);
 			return o;
 		}
-		if (c->len >= CTL_MAX_LINE)
+		if (c->len >= STORE_MAX_LINE)
 			return NULL;
-		n = read(c->fd, c->buf + c->len, CTL_MAX_LINE - c->len);
+		n = read(c->fd, c->buf + c->len, STORE_MAX_LINE - c->len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)

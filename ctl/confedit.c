@@ -8,7 +8,7 @@
  * setting, or of the lamp's group when the lamp has no level yet (then
  * `level = X; ` is inserted after the group's opening brace). The number
  * on that line is replaced in the text. The new text is written to a
- * temporary file beside the old one, loaded back with ctl_conf_load() and
+ * temporary file beside the old one, loaded back with store_conf_load() and
  * checked to say exactly the new levels, and only then renamed over the
  * old file, with the old file's mode: a calibration can never leave a
  * file the daemon would refuse.
@@ -25,7 +25,7 @@
 
 #include <libconfig.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 struct edit {
 	int	line;		/* 1-based */
@@ -192,7 +192,7 @@ ctl_conf_set_levels(const char *path, const double *levels, int n,
     int dry_run, char *diff, size_t difflen, char *err, size_t errlen)
 {
 	struct edit ed[RIG_MAX_LAMPS];
-	struct ctl_conf *check = NULL;
+	struct store_conf *check = NULL;
 	struct stat st;
 	char tmp[PATH_MAX], *old = NULL, *text = NULL, msg[1024];
 	size_t len, tl;
@@ -206,7 +206,7 @@ ctl_conf_set_levels(const char *path, const double *levels, int n,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if ((old = (char *)ctl_read_file(path, 1 << 20, &len, err, errlen))
+	if ((old = (char *)store_read_file(path, 1 << 20, &len, err, errlen))
 	    == NULL)
 		return -1;
 	if (locate(path, levels, n, ed, err, errlen) == -1 ||
@@ -231,7 +231,7 @@ ctl_conf_set_levels(const char *path, const double *levels, int n,
 	}
 	/* the daemon must take the new file, and read the new levels */
 	if ((check = malloc(sizeof(*check))) == NULL ||
-	    ctl_conf_load(tmp, check, msg, sizeof(msg)) == -1) {
+	    store_conf_load(tmp, check, msg, sizeof(msg)) == -1) {
 		snprintf(err, errlen, "the edited file would be refused: %s",
 		    check ? msg : "out of memory");
 		goto done;

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <wchar.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 #define _(s)	gettext(s)
 
@@ -46,18 +46,18 @@ pad(const char *s, int width)
 }
 
 static json_t *
-load_roster(const struct ctl_conf *c)
+load_roster(const struct store_conf *c)
 {
 	char err[1024];
 	json_t *r;
 
-	if ((r = ctl_roster_load(c->state_dir, err, sizeof(err))) == NULL)
+	if ((r = store_roster_load(c->state_dir, err, sizeof(err))) == NULL)
 		fprintf(stderr, "idphotoctl: %s\n", err);
 	return r;
 }
 
 static int
-roster_import(const struct ctl_conf *c, photo_ctx *ctx, const char *path,
+roster_import(const struct store_conf *c, photo_ctx *ctx, const char *path,
     const struct ctl_batch_opts *o)
 {
 	json_t *problems = json_array(), *r, *old, *p;
@@ -75,10 +75,10 @@ roster_import(const struct ctl_conf *c, photo_ctx *ctx, const char *path,
 		fprintf(stderr, "idphotoctl: %s\n", err);
 		goto done;
 	}
-	old = ctl_roster_load(c->state_dir, err, sizeof(err));
+	old = store_roster_load(c->state_dir, err, sizeof(err));
 	if (o->dry_run)
 		rc = 0;
-	else if (ctl_roster_save(c->state_dir, r, err, sizeof(err)) == -1)
+	else if (store_roster_save(c->state_dir, r, err, sizeof(err)) == -1)
 		fprintf(stderr, "idphotoctl: %s\n", err);
 	else
 		rc = 0;
@@ -102,7 +102,7 @@ done:
 }
 
 static int
-roster_show(const struct ctl_conf *c, const struct ctl_batch_opts *o)
+roster_show(const struct store_conf *c, const struct ctl_batch_opts *o)
 {
 	json_t *r = load_roster(c), *e;
 	const char *id;
@@ -115,7 +115,7 @@ roster_show(const struct ctl_conf *c, const struct ctl_batch_opts *o)
 		json_decref(r);
 		return 0;
 	}
-	ctl_time_iso(json_number_value(json_object_get(r, "imported")), when,
+	store_time_iso(json_number_value(json_object_get(r, "imported")), when,
 	    sizeof(when));
 	printf(_("%s: %zu graduates, imported %s (%s)\n"), json_string_value(
 	    json_object_get(r, "source")), json_object_size(json_object_get(r,
@@ -197,7 +197,7 @@ print_table(json_t *rep)
 }
 
 static json_t *
-make_report(const struct ctl_conf *c, photo_ctx *ctx)
+make_report(const struct store_conf *c, photo_ctx *ctx)
 {
 	json_t *roster, *rep;
 	char err[1024];
@@ -211,7 +211,7 @@ make_report(const struct ctl_conf *c, photo_ctx *ctx)
 }
 
 static int
-report(const struct ctl_conf *c, photo_ctx *ctx,
+report(const struct store_conf *c, photo_ctx *ctx,
     const struct ctl_batch_opts *o)
 {
 	json_t *rep = make_report(c, ctx);
@@ -231,7 +231,7 @@ report(const struct ctl_conf *c, photo_ctx *ctx,
 }
 
 static int
-export(const struct ctl_conf *c, photo_ctx *ctx,
+export(const struct store_conf *c, photo_ctx *ctx,
     const struct ctl_batch_opts *o)
 {
 	json_t *rep;
@@ -263,7 +263,7 @@ export(const struct ctl_conf *c, photo_ctx *ctx,
 }
 
 static int
-purge(const struct ctl_conf *c, const struct ctl_batch_opts *o)
+purge(const struct store_conf *c, const struct ctl_batch_opts *o)
 {
 	struct tm tm;
 	const char *end;
@@ -297,7 +297,7 @@ purge(const struct ctl_conf *c, const struct ctl_batch_opts *o)
 }
 
 int
-ctl_batch(const struct ctl_conf *c, photo_ctx *ctx, const char *cmd,
+ctl_batch(const struct store_conf *c, photo_ctx *ctx, const char *cmd,
     int argc, char **argv, const struct ctl_batch_opts *o)
 {
 	if (strcmp(cmd, "roster") == 0 && argc == 2 &&

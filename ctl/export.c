@@ -19,7 +19,7 @@
 
 #include <zip.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 #define BOM		"\xef\xbb\xbf"
 
@@ -78,10 +78,10 @@ add_photo(zip_t *z, json_t *e, time_t when, char *err, size_t errlen)
 		    json_string_value(json_object_get(e, "id")));
 		return -1;
 	}
-	if ((buf = ctl_read_file(path, CTL_MAX_PHOTO, &len, err, errlen)) ==
+	if ((buf = store_read_file(path, STORE_MAX_PHOTO, &len, err, errlen)) ==
 	    NULL)
 		return -1;
-	if (ctl_sha256_hex(buf, len, hex) == -1 || strcmp(hex, want) != 0) {
+	if (store_sha256_hex(buf, len, hex) == -1 || strcmp(hex, want) != 0) {
 		snprintf(err, errlen, "%s changed while it was being exported; "
 		    "run the export again", path);
 		free(buf);

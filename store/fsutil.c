@@ -19,10 +19,10 @@
 
 #include <openssl/evp.h>
 
-#include "daemon/ctl.h"
+#include "store/store.h"
 
 int
-ctl_mkdirs(const char *path, mode_t mode)
+store_mkdirs(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
 	char *p, c;
@@ -53,7 +53,7 @@ ctl_mkdirs(const char *path, mode_t mode)
 }
 
 int
-ctl_write_file(const char *path, const void *buf, size_t len, mode_t mode)
+store_write_file(const char *path, const void *buf, size_t len, mode_t mode)
 {
 	char tmp[PATH_MAX];
 	FILE *f = NULL;
@@ -88,7 +88,7 @@ ctl_write_file(const char *path, const void *buf, size_t len, mode_t mode)
 }
 
 unsigned char *
-ctl_read_file(const char *path, size_t max, size_t *len, char *err,
+store_read_file(const char *path, size_t max, size_t *len, char *err,
     size_t errlen)
 {
 	FILE *f = NULL;
@@ -128,7 +128,7 @@ fail:
 }
 
 int
-ctl_sha256_hex(const void *buf, size_t len, char out[65])
+store_sha256_hex(const void *buf, size_t len, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
@@ -141,7 +141,7 @@ ctl_sha256_hex(const void *buf, size_t len, char out[65])
 }
 
 int
-ctl_pathf(char *buf, const char *fmt, ...)
+store_pathf(char *buf, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -169,7 +169,7 @@ visible(const struct dirent *d)
 }
 
 int
-ctl_list_dir(const char *dir, struct dirent ***ents)
+store_list_dir(const char *dir, struct dirent ***ents)
 {
 	return scandir(dir, ents, visible, name_cmp);
 }

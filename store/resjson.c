@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "daemon/ctl.h"
+#include "store/store.h"
 
 static json_t *
 jnum(double v)
@@ -19,20 +19,20 @@ jnum(double v)
 }
 
 const char *
-ctl_severity_word(int sev)
+store_severity_word(int sev)
 {
 	return sev >= PHOTO_FAIL ? "fail" : sev == PHOTO_WARN ? "warn" : "ok";
 }
 
 const char *
-ctl_verdict_word(int verdict)
+store_verdict_word(int verdict)
 {
 	return verdict >= PHOTO_FAIL ? "fail" : verdict == PHOTO_WARN ?
 	    "warn" : "pass";
 }
 
 json_t *
-ctl_result_json(const char *path, const photo_result *r, int translate)
+store_result_json(const char *path, const photo_result *r, int translate)
 {
 	json_t *o = json_object(), *fs = json_array(), *ms = json_object();
 	int i;
@@ -40,7 +40,7 @@ ctl_result_json(const char *path, const photo_result *r, int translate)
 	if (path != NULL)
 		json_object_set_new(o, "file", json_string(path));
 	json_object_set_new(o, "verdict", json_string(
-	    ctl_verdict_word(r->verdict)));
+	    store_verdict_word(r->verdict)));
 	json_object_set_new(o, "width", json_integer(r->src_w));
 	json_object_set_new(o, "height", json_integer(r->src_h));
 	for (i = 0; i < r->nfindings; i++) {
@@ -50,7 +50,7 @@ ctl_result_json(const char *path, const photo_result *r, int translate)
 		json_object_set_new(j, "code", json_string(fd->code));
 		json_object_set_new(j, "requirement", json_string(fd->req));
 		json_object_set_new(j, "severity",
-		    json_string(ctl_severity_word(fd->severity)));
+		    json_string(store_severity_word(fd->severity)));
 		json_object_set_new(j, "value", jnum(fd->value));
 		json_object_set_new(j, "limit", jnum(fd->limit));
 		json_object_set_new(j, "advice", json_string(translate ?
@@ -63,15 +63,4 @@ ctl_result_json(const char *path, const photo_result *r, int translate)
 	json_object_set_new(o, "findings", fs);
 	json_object_set_new(o, "metrics", ms);
 	return o;
-}
-
-void
-ctl_print_json(json_t *o, size_t flags)
-{
-	char *s = json_dumps(o, flags);
-
-	if (s != NULL)
-		puts(s);
-	free(s);
-	fflush(stdout);
 }

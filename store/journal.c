@@ -15,12 +15,13 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "daemon/idphotod.h"
+#include "store/store.h"
 
 int
-journal_open(struct journal *j, const char *path)
+store_journal_open(struct store_journal *j, const char *path)
 {
 	snprintf(j->path, sizeof(j->path), "%s", path);
 	j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -38,7 +39,7 @@ journal_open(struct journal *j, const char *path)
 }
 
 int
-journal_append(struct journal *j, json_t *ev)
+store_journal_append(struct store_journal *j, json_t *ev)
 {
 	struct timeval tv;
 	char *line = NULL;
@@ -76,7 +77,7 @@ journal_append(struct journal *j, json_t *ev)
 }
 
 int
-journal_replay(const char *path, void (*cb)(json_t *, void *), void *arg,
+store_journal_replay(const char *path, void (*cb)(json_t *, void *), void *arg,
     int *torn)
 {
 	FILE *f;
@@ -112,9 +113,20 @@ journal_replay(const char *path, void (*cb)(json_t *, void *), void *arg,
 }
 
 void
-journal_close(struct journal *j)
+store_journal_close(struct store_journal *j)
 {
 	if (j->fd != -1)
 		close(j->fd);
 	j->fd = -1;
+}
+
+void
+store_time_iso(double t, char *out, size_t len)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || localtime_r(&s, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
+		snprintf(out, len, "%s", "");
 }

@@ -27,7 +27,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 #include "photo/photo.h"
 
 #define _(s)		gettext(s)
@@ -131,7 +131,7 @@ usage(FILE *f)
 "daemon refused or cannot be reached; report: the set is not complete),\n"
 "2 usage error.\n"),
 	    progname, progname, progname, progname, progname, progname,
-	    progname, progname, CTL_DEFAULT_CONFIG);
+	    progname, progname, STORE_DEFAULT_CONFIG);
 }
 
 /* A measured value or limit for people: NaN prints as "-". */
@@ -154,7 +154,7 @@ print_findings(const photo_result *r)
 	for (i = 0; i < r->nfindings; i++) {
 		const photo_finding *fd = &r->findings[i];
 
-		printf("  %-4s %-16s %-18s ", ctl_severity_word(fd->severity), fd->req,
+		printf("  %-4s %-16s %-18s ", store_severity_word(fd->severity), fd->req,
 		    fd->code);
 		print_num(stdout, fd->value);
 		fputs(" / ", stdout);
@@ -205,7 +205,7 @@ annotate_to(photo_ctx *ctx, photo_image *im, const photo_result *r,
 		fprintf(stderr, "%s: %s: %s\n", progname, path,
 		    photo_error(ctx));
 		rc = -1;
-	} else if (ctl_write_file(path, jpg, len, 0644) == -1) {
+	} else if (store_write_file(path, jpg, len, 0644) == -1) {
 		fprintf(stderr, "%s: %s: %s\n", progname, path,
 		    strerror(errno));
 		rc = -1;
@@ -215,7 +215,7 @@ annotate_to(photo_ctx *ctx, photo_image *im, const photo_result *r,
 }
 
 static int
-cmd_process(photo_ctx *ctx, const struct ctl_conf *conf,
+cmd_process(photo_ctx *ctx, const struct store_conf *conf,
     const struct opts *o, const char *path)
 {
 	char id[PHOTO_ID_LEN + 1], name[PHOTO_ID_LEN + 16], err[512];
@@ -234,7 +234,7 @@ cmd_process(photo_ctx *ctx, const struct ctl_conf *conf,
 		fprintf(stderr, "%s: %s\n", progname, photo_error(ctx));
 		return 1;
 	}
-	if ((buf = ctl_read_file(path, CTL_MAX_PHOTO, &len, err,
+	if ((buf = store_read_file(path, STORE_MAX_PHOTO, &len, err,
 	    sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, err);
 		goto done;
@@ -244,7 +244,7 @@ cmd_process(photo_ctx *ctx, const struct ctl_conf *conf,
 		    photo_error(ctx));
 		goto done;
 	}
-	if (ctl_mkdirs(dir, 0755) == -1) {
+	if (store_mkdirs(dir, 0755) == -1) {
 		fprintf(stderr, "%s: %s: %s\n", progname, dir, strerror(errno));
 		goto done;
 	}
@@ -257,7 +257,7 @@ cmd_process(photo_ctx *ctx, const struct ctl_conf *conf,
 	if (o->annotate != NULL)
 		annotate_to(ctx, im, r, o->annotate);
 	if (o->json)
-		j = ctl_result_json(path, r, 1);
+		j = store_result_json(path, r, 1);
 	if (r->verdict < PHOTO_FAIL) {
 		snprintf(name, sizeof(name), "%s%s", id, conf->ext);
 		if (photo_render(ctx, im, r, &out) == -1 ||
@@ -328,7 +328,7 @@ check_one(photo_ctx *ctx, const struct opts *o, const char *path)
 	size_t len;
 	int rc = 1;
 
-	if ((buf = ctl_read_file(path, CTL_MAX_PHOTO, &len, err,
+	if ((buf = store_read_file(path, STORE_MAX_PHOTO, &len, err,
 	    sizeof(err))) == NULL) {
 		print_error(o, path, err);
 		return 1;
@@ -343,7 +343,7 @@ check_one(photo_ctx *ctx, const struct opts *o, const char *path)
 	}
 	rc = r->verdict >= PHOTO_FAIL;
 	if (o->json) {
-		json_t *j = ctl_result_json(path, r, 1), *fj = json_object();
+		json_t *j = store_result_json(path, r, 1), *fj = json_object();
 
 		json_object_set_new(fj, "width", json_integer(fi.width));
 		json_object_set_new(fj, "height", json_integer(fi.height));
@@ -403,7 +403,7 @@ check_dir(photo_ctx *ctx, const struct opts *o, const char *dir)
 	char path[PATH_MAX];
 	int n, i, rc = 0;
 
-	if ((n = ctl_list_dir(dir, &ents)) == -1) {
+	if ((n = store_list_dir(dir, &ents)) == -1) {
 		print_error(o, dir, strerror(errno));
 		return 1;
 	}
@@ -457,7 +457,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { 0 };
-	struct ctl_conf *conf = NULL;
+	struct store_conf *conf = NULL;
 	photo_ctx *ctx = NULL;
 	const char *cmd, *ldir, *user_config;
 	char err[1024];
@@ -500,7 +500,7 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'h': usage(stdout); return 0;
-		case 'V': puts("idphotoctl " CTL_VERSION); return 0;
+		case 'V': puts("idphotoctl " STORE_VERSION); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -517,12 +517,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", progname, strerror(ENOMEM));
 		goto done;
 	}
-	ctl_conf_default(conf);
+	store_conf_default(conf);
 	user_config = o.config;
-	if (o.config == NULL && stat(CTL_DEFAULT_CONFIG, &st) == 0)
-		o.config = CTL_DEFAULT_CONFIG;
+	if (o.config == NULL && stat(STORE_DEFAULT_CONFIG, &st) == 0)
+		o.config = STORE_DEFAULT_CONFIG;
 	if (o.config != NULL &&
-	    ctl_conf_load(o.config, conf, err, sizeof(err)) == -1) {
+	    store_conf_load(o.config, conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", progname, err);
 		goto done;
 	}

@@ -26,8 +26,7 @@
 
 #include <csv.h>
 
-#include "daemon/ctl.h"
-#include "daemon/idphotod.h"
+#include "ctl/ctl.h"
 
 
 /* What the journal says about each ID: {"attempts", "rejected",
@@ -58,17 +57,6 @@ journal_one(json_t *ev, void *arg)
 		    json_integer_value(json_object_get(h, "rejected")) + 1));
 }
 
-void
-ctl_time_iso(double t, char *out, size_t len)
-{
-	time_t s = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || localtime_r(&s, &tm) == NULL ||
-	    strftime(out, len, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
-		snprintf(out, len, "%s", "");
-}
-
 /*
  * Re-checks the file at path into e: "verdict", "checks" (the codes
  * that warn or fail), "quality", "size", "sha256". Returns the verdict,
@@ -85,12 +73,12 @@ recheck(photo_ctx *ctx, const char *path, json_t *e)
 	size_t len;
 	int i, verdict = -1;
 
-	if ((buf = ctl_read_file(path, CTL_MAX_PHOTO, &len, err,
+	if ((buf = store_read_file(path, STORE_MAX_PHOTO, &len, err,
 	    sizeof(err))) == NULL) {
 		json_object_set_new(e, "error", json_string(err));
 		return -1;
 	}
-	if (ctl_sha256_hex(buf, len, hex) == 0)
+	if (store_sha256_hex(buf, len, hex) == 0)
 		json_object_set_new(e, "sha256", json_string(hex));
 	json_object_set_new(e, "size", json_integer((json_int_t)len));
 	if ((r = malloc(sizeof(*r))) == NULL ||
@@ -106,7 +94,7 @@ recheck(photo_ctx *ctx, const char *path, json_t *e)
 			json_array_append_new(codes, json_string(
 			    r->findings[i].code));
 	json_object_set_new(e, "verdict", json_string(
-	    ctl_verdict_word(verdict)));
+	    store_verdict_word(verdict)));
 	json_object_set_new(e, "checks", codes);
 	json_object_set_new(e, "quality", json_integer(fi.quality));
 done:
@@ -117,7 +105,7 @@ done:
 
 /* The status of one roster entry; fills e. */
 static const char *
-judge(const struct ctl_conf *c, photo_ctx *ctx, const char *id,
+judge(const struct store_conf *c, photo_ctx *ctx, const char *id,
     json_t *hist, json_t *e)
 {
 	json_t *acc = json_object_get(hist, "accepted");
@@ -130,11 +118,11 @@ judge(const struct ctl_conf *c, photo_ctx *ctx, const char *id,
 	json_object_set_new(e, "attempts", json_integer(json_integer_value(
 	    json_object_get(hist, "attempts"))));
 	if (acc != NULL) {
-		ctl_time_iso(json_number_value(json_object_get(acc, "time")),
+		store_time_iso(json_number_value(json_object_get(acc, "time")),
 		    when, sizeof(when));
 		json_object_set_new(e, "captured", json_string(when));
 	}
-	if (ctl_pathf(path, "%s/%s%s", c->output_dir, id, c->ext) == -1 ||
+	if (store_pathf(path, "%s/%s%s", c->output_dir, id, c->ext) == -1 ||
 	    stat(path, &st) == -1) {
 		if (acc != NULL)
 			return "lost";
@@ -155,7 +143,7 @@ judge(const struct ctl_conf *c, photo_ctx *ctx, const char *id,
 
 /* Files in the output folder that belong to no roster entry. */
 static int
-extras(const struct ctl_conf *c, json_t *entries, json_t *list, char *err,
+extras(const struct store_conf *c, json_t *entries, json_t *list, char *err,
     size_t errlen)
 {
 	struct dirent **ents;
@@ -164,7 +152,7 @@ extras(const struct ctl_conf *c, json_t *entries, json_t *list, char *err,
 	size_t el = strlen(c->ext);
 	int n, i;
 
-	if ((n = ctl_list_dir(c->output_dir, &ents)) == -1) {
+	if ((n = store_list_dir(c->output_dir, &ents)) == -1) {
 		if (errno == ENOENT)
 			return 0;	/* nothing taken yet */
 		snprintf(err, errlen, "%s: %s", c->output_dir,
@@ -175,7 +163,7 @@ extras(const struct ctl_conf *c, json_t *entries, json_t *list, char *err,
 		const char *nm = ents[i]->d_name;
 		size_t len = strlen(nm);
 
-		if (ctl_pathf(path, "%s/%s", c->output_dir, nm) == 0 &&
+		if (store_pathf(path, "%s/%s", c->output_dir, nm) == 0 &&
 		    stat(path, &st) == 0 &&
 		    S_ISREG(st.st_mode)) {
 			int named = len == PHOTO_ID_LEN + el &&
@@ -199,7 +187,7 @@ extras(const struct ctl_conf *c, json_t *entries, json_t *list, char *err,
 }
 
 json_t *
-ctl_report(const struct ctl_conf *c, photo_ctx *ctx, json_t *roster,
+ctl_report(const struct store_conf *c, photo_ctx *ctx, json_t *roster,
     char *err, size_t errlen)
 {
 	json_t *ids = json_object(), *out = NULL, *list = json_array();
@@ -208,8 +196,8 @@ ctl_report(const struct ctl_conf *c, photo_ctx *ctx, json_t *roster,
 	char path[PATH_MAX], when[40];
 	int torn, problems = 0;
 
-	if (ctl_pathf(path, "%s/journal.jsonl", c->state_dir) == -1 ||
-	    journal_replay(path, journal_one, ids, &torn) == -1) {
+	if (store_pathf(path, "%s/journal.jsonl", c->state_dir) == -1 ||
+	    store_journal_replay(path, journal_one, ids, &torn) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto done;
 	}
@@ -235,7 +223,7 @@ ctl_report(const struct ctl_conf *c, photo_ctx *ctx, json_t *roster,
 	problems += (int)json_array_size(extra);
 	json_object_set_new(counts, "extra", json_integer(
 	    (json_int_t)json_array_size(extra)));
-	ctl_time_iso(json_number_value(json_object_get(roster, "imported")),
+	store_time_iso(json_number_value(json_object_get(roster, "imported")),
 	    when, sizeof(when));
 	out = json_pack("{s:{s:O?, s:s, s:I}, s:s, s:O, s:O, s:O, s:b, s:i}",
 	    "roster", "source", json_object_get(roster, "source"), "imported",

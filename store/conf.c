@@ -21,7 +21,7 @@
 
 #include <libconfig.h>
 
-#include "daemon/ctl.h"
+#include "store/store.h"
 
 /* Error with the setting's file:line. Always returns -1. */
 static int
@@ -137,14 +137,14 @@ enum ktype { K_GROUP, K_DOUBLE, K_INT, K_LONG, K_STRING, K_BOOL, K_BAND,
 struct key {
 	const char *name;
 	enum ktype type;
-	size_t	off;		/* into struct ctl_conf (struct rig_lamp for
+	size_t	off;		/* into struct store_conf (struct rig_lamp for
 				 * the members of a lamp) */
 	double	lo, hi;		/* numbers; strings: buffer size in hi */
 	const struct key *sub;	/* K_GROUP members */
 };
 
-#define OFF(f)	offsetof(struct ctl_conf, f)
-#define PHO(f)	offsetof(struct ctl_conf, photo.f)
+#define OFF(f)	offsetof(struct store_conf, f)
+#define PHO(f)	offsetof(struct store_conf, photo.f)
 #define LMP(f)	offsetof(struct rig_lamp, f)
 
 static const struct key cascades_keys[] = {
@@ -465,7 +465,7 @@ parse_group(const config_setting_t *g, const struct key *keys, char *obj,
 }
 
 void
-ctl_conf_default(struct ctl_conf *c)
+store_conf_default(struct store_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	photo_params_default(&c->photo);
@@ -474,7 +474,7 @@ ctl_conf_default(struct ctl_conf *c)
 	snprintf(c->state_dir, sizeof(c->state_dir), "%s",
 	    "/var/lib/idphotod");
 	snprintf(c->ext, sizeof(c->ext), "%s", ".jpg");
-	snprintf(c->socket, sizeof(c->socket), "%s", CTL_DEFAULT_SOCKET);
+	snprintf(c->socket, sizeof(c->socket), "%s", STORE_DEFAULT_SOCKET);
 	snprintf(c->cam.driver, sizeof(c->cam.driver), "%s", "sim");
 	snprintf(c->cam.sim_dir, sizeof(c->cam.sim_dir), "%s",
 	    "/usr/share/idphotod/frames");
@@ -493,7 +493,7 @@ ctl_conf_default(struct ctl_conf *c)
 
 /* Cross-key rules, after the whole file is read. */
 static int
-validate(const struct ctl_conf *c, const config_t *cfg, char *err,
+validate(const struct store_conf *c, const config_t *cfg, char *err,
     size_t errlen)
 {
 	config_setting_t *root = config_root_setting(cfg);
@@ -543,13 +543,13 @@ validate(const struct ctl_conf *c, const config_t *cfg, char *err,
 }
 
 int
-ctl_conf_load(const char *path, struct ctl_conf *c, char *err,
+store_conf_load(const char *path, struct store_conf *c, char *err,
     size_t errlen)
 {
 	config_t cfg;
 	int rc = -1;
 
-	ctl_conf_default(c);
+	store_conf_default(c);
 	config_init(&cfg);
 	if (!config_read_file(&cfg, path)) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
@@ -573,7 +573,7 @@ done:
 }
 
 void
-ctl_mask_id(const char *id, char *out, size_t outlen)
+store_mask_id(const char *id, char *out, size_t outlen)
 {
 	size_t n = strlen(id), i;
 

@@ -35,7 +35,7 @@
 
 #include <csv.h>
 
-#include "daemon/ctl.h"
+#include "ctl/ctl.h"
 
 #define _(s)		gettext(s)
 #define MAX_ROSTER	(64L << 20)	/* bytes: far above any class list */
@@ -59,7 +59,7 @@ static const char *const keys[NCOLS] = { "id", "name", "centre", "class" };
 
 struct parse {
 	photo_ctx *ctx;
-	const struct ctl_roster_conf *rc;
+	const struct store_roster_conf *rc;
 	json_t	*problems;	/* borrowed: [{"line", "error"}] */
 	json_t	*entries;	/* ID -> entry */
 	json_t	*names;		/* name -> line of its first row */
@@ -432,7 +432,7 @@ decode_text(const char *raw, size_t len, const char *want, char *enc,
 }
 
 json_t *
-ctl_roster_parse(const char *path, const struct ctl_roster_conf *rc,
+ctl_roster_parse(const char *path, const struct store_roster_conf *rc,
     const char *encoding, int same_name_ok, photo_ctx *ctx,
     json_t *problems, char *err, size_t errlen)
 {
@@ -451,7 +451,7 @@ ctl_roster_parse(const char *path, const struct ctl_roster_conf *rc,
 	p.same_name_ok = same_name_ok;
 	p.entries = json_object();
 	p.names = json_object();
-	if ((raw = ctl_read_file(path, MAX_ROSTER, &len, err, errlen)) == NULL)
+	if ((raw = store_read_file(path, MAX_ROSTER, &len, err, errlen)) == NULL)
 		goto done;
 	if ((text = decode_text((char *)raw, len, encoding ? encoding :
 	    rc->encoding[0] ? rc->encoding : "auto", enc, sizeof(enc), err,
@@ -508,64 +508,4 @@ done:
 	free(text);
 	free(raw);
 	return roster;
-}
-
-static int
-roster_path(const char *state_dir, char *path, size_t len)
-{
-	if (snprintf(path, len, "%s/roster.json", state_dir) >= (int)len) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
-
-int
-ctl_roster_save(const char *state_dir, json_t *roster, char *err,
-    size_t errlen)
-{
-	char path[PATH_MAX], *s = NULL;
-	int rc = -1;
-
-	if (roster_path(state_dir, path, sizeof(path)) == -1 ||
-	    ctl_mkdirs(state_dir, 0750) == -1 ||
-	    (s = json_dumps(roster, JSON_INDENT(1))) == NULL ||
-	    ctl_write_file(path, s, strlen(s), 0600) == -1)
-		snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno :
-		    ENOMEM));
-	else
-		rc = 0;
-	free(s);
-	return rc;
-}
-
-json_t *
-ctl_roster_load(const char *state_dir, char *err, size_t errlen)
-{
-	char path[PATH_MAX];
-	json_error_t je;
-	json_t *r;
-
-	if (roster_path(state_dir, path, sizeof(path)) == -1) {
-		snprintf(err, errlen, "%s: %s", state_dir, strerror(errno));
-		return NULL;
-	}
-	if (access(path, F_OK) == -1 && errno == ENOENT) {
-		snprintf(err, errlen, _("no roster: import one with "
-		    "idphotoctl roster import FILE.csv"));
-		errno = ENOENT;
-		return NULL;
-	}
-	if ((r = json_load_file(path, 0, &je)) == NULL) {
-		snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
-		errno = EINVAL;
-		return NULL;
-	}
-	if (!json_is_object(json_object_get(r, "entries"))) {
-		snprintf(err, errlen, _("%s: not a roster (no entries)"), path);
-		json_decref(r);
-		errno = EINVAL;
-		return NULL;
-	}
-	return r;
 }

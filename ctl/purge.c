@@ -27,8 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "daemon/ctl.h"
-#include "daemon/idphotod.h"
+#include "ctl/ctl.h"
 
 struct purge {
 	time_t	before;
@@ -123,7 +122,7 @@ purge_archive_dir(const struct purge *p, const char *dir, int all,
 			left++;
 			continue;
 		}
-		if (ctl_pathf(path, "%s/%s", dir, e->d_name) == -1)
+		if (store_pathf(path, "%s/%s", dir, e->d_name) == -1)
 			continue;
 		rc = rm(path, dry_run, removed, err, errlen);
 	}
@@ -145,12 +144,12 @@ purge_archive(const struct purge *p, const char *state, int dry_run,
 	struct dirent *e;
 	int rc = 0;
 
-	if (ctl_pathf(dir, "%s/archive", state) == -1 ||
+	if (store_pathf(dir, "%s/archive", state) == -1 ||
 	    (d = opendir(dir)) == NULL)
 		return 0;
 	while (rc == 0 && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.' ||
-		    ctl_pathf(sub, "%s/%s", dir, e->d_name) == -1)
+		    store_pathf(sub, "%s/%s", dir, e->d_name) == -1)
 			continue;
 		/* a graduate with events since: kept whole */
 		if (json_object_get(p->last, e->d_name) != NULL &&
@@ -165,7 +164,7 @@ purge_archive(const struct purge *p, const char *state, int dry_run,
 
 /* <ID>.jpg, its versions and its preview. */
 static int
-purge_photos(const struct ctl_conf *c, const char *id, int dry_run,
+purge_photos(const struct store_conf *c, const char *id, int dry_run,
     json_t *removed, char *err, size_t errlen)
 {
 	char path[PATH_MAX], vdir[PATH_MAX], pre[PHOTO_ID_LEN + 16];
@@ -173,19 +172,19 @@ purge_photos(const struct ctl_conf *c, const char *id, int dry_run,
 	struct dirent *e;
 	int rc = 0;
 
-	if (ctl_pathf(path, "%s/%s%s", c->output_dir, id, c->ext) == 0 &&
+	if (store_pathf(path, "%s/%s%s", c->output_dir, id, c->ext) == 0 &&
 	    exists(path) && rm(path, dry_run, removed, err, errlen) == -1)
 		return -1;
-	if (ctl_pathf(path, "%s/preview/%s.jpg", c->state_dir, id) == 0 &&
+	if (store_pathf(path, "%s/preview/%s.jpg", c->state_dir, id) == 0 &&
 	    exists(path) && rm(path, dry_run, removed, err, errlen) == -1)
 		return -1;
 	snprintf(pre, sizeof(pre), "%s%s.", id, c->ext);
-	if (ctl_pathf(vdir, "%s/versions", c->output_dir) == -1 ||
+	if (store_pathf(vdir, "%s/versions", c->output_dir) == -1 ||
 	    (d = opendir(vdir)) == NULL)
 		return 0;
 	while (rc == 0 && (e = readdir(d)) != NULL)
 		if (strncmp(e->d_name, pre, strlen(pre)) == 0 &&
-		    ctl_pathf(path, "%s/%s", vdir, e->d_name) == 0)
+		    store_pathf(path, "%s/%s", vdir, e->d_name) == 0)
 			rc = rm(path, dry_run, removed, err, errlen);
 	closedir(d);
 	return rc;
@@ -202,7 +201,7 @@ rewrite_journal(const struct purge *p, const char *path, char *err,
 	FILE *f;
 	int fd = -1, rc = 0;
 
-	if (ctl_pathf(tmp, "%s.tmp", path) == -1 || (fd = open(tmp,
+	if (store_pathf(tmp, "%s.tmp", path) == -1 || (fd = open(tmp,
 	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
 	    (f = fdopen(fd, "w")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -229,7 +228,7 @@ rewrite_journal(const struct purge *p, const char *path, char *err,
 }
 
 int
-ctl_purge(const struct ctl_conf *c, time_t before, int dry_run,
+ctl_purge(const struct store_conf *c, time_t before, int dry_run,
     json_t *removed, char *err, size_t errlen)
 {
 	struct purge p = { before, json_array(), json_object() };
@@ -239,7 +238,7 @@ ctl_purge(const struct ctl_conf *c, time_t before, int dry_run,
 	size_t kept = 0, i;
 	int fd = -1, torn, rc = -1;
 
-	if (ctl_pathf(path, "%s/journal.jsonl", c->state_dir) == -1 ||
+	if (store_pathf(path, "%s/journal.jsonl", c->state_dir) == -1 ||
 	    ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1 && errno != ENOENT)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto done;
@@ -250,7 +249,7 @@ ctl_purge(const struct ctl_conf *c, time_t before, int dry_run,
 		    "idphotod)" : "%s: lock: %s", path, strerror(errno));
 		goto done;
 	}
-	if (journal_replay(path, collect, &p, &torn) == -1) {
+	if (store_journal_replay(path, collect, &p, &torn) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto done;
 	}
@@ -270,10 +269,10 @@ ctl_purge(const struct ctl_conf *c, time_t before, int dry_run,
 		    "events", path, json_array_size(p.events) - kept,
 		    json_array_size(p.events)));
 	}
-	if ((roster = ctl_roster_load(c->state_dir, err, errlen)) != NULL) {
+	if ((roster = store_roster_load(c->state_dir, err, errlen)) != NULL) {
 		if (json_integer_value(json_object_get(roster, "imported")) <
 		    (json_int_t)before) {
-			if (ctl_pathf(path, "%s/roster.json", c->state_dir)
+			if (store_pathf(path, "%s/roster.json", c->state_dir)
 			    == -1 || rm(path, dry_run, removed, err, errlen) ==
 			    -1) {
 				json_decref(roster);

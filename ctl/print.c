@@ -1,0 +1,19 @@
+/*
+ * print.c — idphotoctl's JSON output: one printer for the offline,
+ * batch and online commands, so that --json looks the same everywhere.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ctl/ctl.h"
+
+void
+ctl_print_json(json_t *o, size_t flags)
+{
+	char *s = json_dumps(o, flags);
+
+	if (s != NULL)
+		puts(s);
+	free(s);
+	fflush(stdout);
+}

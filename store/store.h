@@ -1,0 +1,168 @@
+/*
+ * store.h — the interface of store/ (prefix store_): what idphotod and
+ * idphotoctl both read and write, and nothing else:
+ *
+ *   conf.c     the configuration file (libconfig), and the masking of
+ *              ID numbers in logs;
+ *   fsutil.c   folders, reading a whole file, the atomic write, listing
+ *              a folder, SHA-256;
+ *   journal.c  the append-only capture journal (JSON lines, fsync'd),
+ *              its replay, and the time format of its events;
+ *   resjson.c  a photo_result as JSON: the one result schema of the
+ *              journal, the control socket and idphotoctl --json;
+ *   roster.c   the stored roster (state_dir/roster.json).
+ *
+ * The configuration is one plain struct with fixed-size buffers, so that
+ * a reload can parse into a fresh struct and swap it in only when the
+ * whole file parsed (OpenBSD style), and so that copies are cheap.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+#include <jansson.h>
+#include <sys/types.h>
+
+#include "drivers/cam.h"
+#include "lighting/rig.h"
+#include "photo/photo.h"
+
+#define STORE_VERSION		"0.1"
+#define STORE_DEFAULT_CONFIG	SYSCONFDIR "/idphotod/idphotod.conf"
+#define STORE_DEFAULT_SOCKET	"/run/idphotod/idphotod.sock"
+#define STORE_MAX_LINE		65536	/* a control message, bytes */
+#define STORE_MAX_PHOTO		(256L << 20)	/* a larger file is no photo */
+
+/* Marks a string for xgettext (keyword N_) where it is sent untranslated:
+ * the daemon speaks English on its socket and idphotoctl translates. */
+#ifndef N_
+#define N_(s)	(s)
+#endif
+
+/* section roster { }: where the columns are, when not under the usual
+ * headers ("" each: look for those) */
+struct store_roster_conf {
+	char	id[64];			/* roster.id_column */
+	char	name[64];		/* roster.name_column */
+	char	centre[64];		/* roster.centre_column */
+	char	klass[64];		/* roster.class_column */
+	char	encoding[16];		/* roster.encoding: auto, UTF-8, GBK */
+};
+
+struct store_conf {
+	photo_params photo;		/* section photo { } */
+	char	output_dir[PATH_MAX];	/* output.dir: where <ID>.jpg go */
+	char	state_dir[PATH_MAX];	/* output.state_dir: journal, archive */
+	char	ext[8];			/* photo.file.extension (R-FILE-6) */
+	char	socket[108];		/* station.socket (restart) */
+	char	socket_group[64];	/* station.socket_group (restart) */
+	struct cam_conf cam;		/* camera { } (restart) */
+	char	pedal_device[PATH_MAX];	/* pedal.device (restart) */
+	int	pedal_key;		/* pedal.key: EV_KEY code */
+	int	pedal_debounce_ms;	/* pedal.debounce_ms */
+	struct rig_conf rig;		/* lighting { } (driver, device,
+					 * refresh_hz: restart) */
+	struct store_roster_conf roster;	/* roster { } */
+};
+
+/* Fills *c with the defaults documented in conf/idphotod.conf. */
+void	store_conf_default(struct store_conf *c);
+
+/*
+ * Parses path into *c, starting from the defaults: every key is
+ * optional. Unknown keys and values out of range are errors. Returns 0,
+ * or -1 with "file:line: what" in err; *c is then unspecified (parse
+ * into a scratch struct and copy on success).
+ */
+int	store_conf_load(const char *path, struct store_conf *c, char *err,
+	    size_t errlen);
+
+/*
+ * Writes an ID number with its middle masked ("110105********002X") for
+ * logs: ID numbers are personal data. Short or odd input is masked
+ * whole but for its first two characters.
+ */
+void	store_mask_id(const char *id, char *out, size_t outlen);
+
+/*
+ * Creates path and its missing parents with mode (like mkdir -p).
+ * Returns 0 when path is a folder at the end, -1 with errno otherwise.
+ */
+int	store_mkdirs(const char *path, mode_t mode);
+
+/*
+ * Writes buf to path through path.tmp and a rename, so that a reader
+ * never sees half a file; an existing path is replaced. The file gets
+ * exactly mode (0600 for personal data). 0, or -1 with errno.
+ */
+int	store_write_file(const char *path, const void *buf, size_t len,
+	    mode_t mode);
+
+/*
+ * Reads the regular file path (at most max bytes) into a malloc'd buffer
+ * that the caller frees; one NUL is added after the *len bytes, so text
+ * can be used as a string. NULL with "path: why" in err.
+ */
+unsigned char *store_read_file(const char *path, size_t max, size_t *len,
+	    char *err, size_t errlen);
+
+/* A path into buf (PATH_MAX bytes); -1 with ENAMETOOLONG if it does not
+ * fit. */
+int	store_pathf(char *buf, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* The visible entries of dir (no dot files), in name order, as
+ * scandir(3) gives them: free each and the array. -1 with errno. */
+struct dirent;
+int	store_list_dir(const char *dir, struct dirent ***ents);
+
+/* The SHA-256 of buf as 64 lower-case hex digits and a NUL; 0 or -1. */
+int	store_sha256_hex(const void *buf, size_t len, char out[65]);
+
+/*
+ * A photo_result as a JSON object (the caller owns it): verdict, findings
+ * and every measurement; path, when not NULL, as "file". The advice is
+ * translated through gettext when translate is set, else left as the
+ * English msgid (the daemon's journal and socket: the client translates).
+ */
+json_t	*store_result_json(const char *path, const photo_result *r,
+	    int translate);
+/* "ok"/"warn"/"fail" for a finding, "pass"/"warn"/"fail" for a verdict. */
+const char *store_severity_word(int sev);
+const char *store_verdict_word(int verdict);
+
+/* Writes the roster to state_dir/roster.json, mode 0600, atomically. */
+int	store_roster_save(const char *state_dir, json_t *roster, char *err,
+	    size_t errlen);
+/* The stored roster (the caller owns it), or NULL with err; errno is
+ * ENOENT when none was imported. */
+json_t	*store_roster_load(const char *state_dir, char *err, size_t errlen);
+
+/* t (seconds since the epoch) as local ISO 8601 with the offset; "" for
+ * no time. */
+void	store_time_iso(double t, char *out, size_t len);
+
+/* ---- journal.c: the capture journal --------------------------------- */
+struct store_journal {
+	int	fd;
+	char	path[PATH_MAX];
+};
+
+/* Opens (creates, 0600) and locks the journal: -1 with errno, which is
+ * EWOULDBLOCK when another process holds it. */
+int	store_journal_open(struct store_journal *j, const char *path);
+/* Adds "time" to ev and appends it as one fsync'd line; -1 with errno. */
+int	store_journal_append(struct store_journal *j, json_t *ev);
+/*
+ * Calls cb for each event in the file, oldest first. A torn last line
+ * (a crash while writing) is skipped and reported in *torn. Returns the
+ * number of events, or -1 with errno (a missing file is 0 events).
+ */
+int	store_journal_replay(const char *path, void (*cb)(json_t *, void *),
+	    void *arg, int *torn);
+void	store_journal_close(struct store_journal *j);
+
+#endif /* STORE_H */
