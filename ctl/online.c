@@ -270,6 +270,10 @@ print_human(json_t *o)
 			printf(_("  graduate: %s %s %s\n"), str(o, "name"),
 			    str(o, "centre"), str(o, "class"));
 		print_lamps(json_object_get(o, "lamps"));
+		if (str(o, "simulated")[0])
+			printf(_("  SIMULATED: %s (the demo's or the tests' "
+			    "drivers: this station photographs nobody)\n"),
+			    str(o, "simulated"));
 		if (str(o, "note")[0])
 			printf("  %s\n", _(str(o, "note")));
 		if (str(o, "warning")[0])

@@ -204,6 +204,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct pollfd pfd[48];
+	char sim[64];
 	struct queue done;
 	struct store_journal jr = { -1, "" };
 	struct camthread *cam_t;
@@ -238,6 +239,9 @@ main(int argc, char **argv)
 	if (check_only) {
 		printf("idphotod: %s: configuration OK\n", d.path ? d.path :
 		    "(no file: the defaults)");
+		if (store_conf_simulated(&d.conf, sim, sizeof(sim)) > 0)
+			printf("idphotod: note: SIMULATED %s (the demo's or "
+			    "the tests' drivers, not a studio's)\n", sim);
 		return 0;
 	}
 	log_init(verbose);
@@ -291,6 +295,10 @@ main(int argc, char **argv)
 		wd_next = now_ms();
 	log_info("idphotod %s ready on %s (config %s)", STORE_VERSION,
 	    d.conf.socket, d.path ? d.path : "defaults");
+	if (store_conf_simulated(&d.conf, sim, sizeof(sim)) > 0)
+		log_warnx("SIMULATED %s: the demo's or the tests' drivers; this "
+		    "station photographs nobody (set camera.driver and "
+		    "lighting.driver for a studio)", sim);
 	sd_notifyf(0, "READY=1\nSTATUS=%s", station_status_line(d.st));
 
 	while (!quit) {

@@ -63,6 +63,7 @@ struct station {
 	int	(*reload)(char *, size_t);
 	char	confpath[PATH_MAX];
 	char	status[256];
+	char	simulated[64];	/* the simulated drivers running, "": none */
 	/* calibration: a test shot outside the ID workflow */
 	int	calibrating;
 	int	cal_prev;	/* the state to go back to */
@@ -145,6 +146,9 @@ update_status(struct station *s)
 	    cam_state_names[s->cam_state],
 	    s->rig == NULL ? "none" : s->lamps_connected ? "on" : "absent",
 	    s->passed, s->failed, s->errors);
+	if (s->simulated[0] != '\0')	/* a demo or a test, never a studio */
+		snprintf(s->status + strlen(s->status), sizeof(s->status) -
+		    strlen(s->status), "; SIMULATED %s", s->simulated);
 }
 
 /* Lamps at the calibrated level while a graduate is in the chair (an ID
@@ -278,6 +282,8 @@ station_new(const struct store_conf *conf, struct store_journal *j,
 	s->conf = *conf;
 	if (photo_configure(s->ctx, &conf->photo) == -1)
 		log_warnx("%s", photo_error(s->ctx));
+	/* the drivers are restart keys: what runs now runs until then */
+	store_conf_simulated(conf, s->simulated, sizeof(s->simulated));
 	s->j = j;
 	s->cam = ct;
 	s->w = w;
@@ -926,6 +932,8 @@ status_json(struct station *s)
 	    (json_int_t)s->errors));
 	json_object_set_new(o, "accepted_ids", json_integer(
 	    (json_int_t)json_object_size(s->accepted)));
+	if (s->simulated[0] != '\0')
+		json_object_set_new(o, "simulated", json_string(s->simulated));
 	if (s->rig != NULL)
 		json_object_set_new(o, "lamps", lamps_json(s));
 	if (s->last != NULL)

@@ -30,7 +30,7 @@
 #include "lighting/rig.h"
 #include "photo/photo.h"
 
-#define STORE_VERSION		"0.1"
+#define STORE_VERSION		IDPHOTOD_VERSION	/* VERSION, via the Makefile */
 #define STORE_DEFAULT_CONFIG	SYSCONFDIR "/idphotod/idphotod.conf"
 #define STORE_DEFAULT_SOCKET	"/run/idphotod/idphotod.sock"
 #define STORE_MAX_LINE		65536	/* a control message, bytes */
@@ -70,6 +70,13 @@ struct store_conf {
 
 /* Fills *c with the defaults documented in conf/idphotod.conf. */
 void	store_conf_default(struct store_conf *c);
+/*
+ * The simulated drivers c runs (the demo's and the tests'), named into buf
+ * as "camera, lamps, pedal" (a FIFO pedal counts). Returns how many; 0 is
+ * a real station. A station says so wherever it reports its state.
+ */
+int	store_conf_simulated(const struct store_conf *c, char *buf,
+	    size_t len);
 
 /*
  * Parses path into *c, starting from the defaults: every key is

@@ -39,7 +39,7 @@ output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
 station: { socket = "$tmp/run/idphotod.sock"; };
 camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 20; }; };
 pedal: { device = "$tmp/pedal"; };
-lighting: { device = "$tmp/dmx"; };
+lighting: { driver = "sim"; device = "$tmp/dmx"; };
 CONF
 export IDPHOTOD_SOCKET="$tmp/run/idphotod.sock" IDPHOTOD_LOG_STDERR=1
 ctl() { "$C" -c "$tmp/idphotod.conf" "$@"; }

@@ -37,7 +37,7 @@ output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
 station: { socket = "$tmp/run/idphotod.sock"; };
 camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 50; }; };
 pedal: { device = "$tmp/pedal"; };
-lighting: { device = "$tmp/dmx"; lamps = (
+lighting: { driver = "sim"; device = "$tmp/dmx"; lamps = (
   { name = "left"; position = "left"; address = 1; level = ${LEFT:-0.8}; fade_ms = 100; },
   { name = "right"; position = "right"; address = 4; level = 0.8; fade_ms = 100; } ); };
 CONF
@@ -72,6 +72,9 @@ check "lamps at standby while idle" 'wait_dmx 1 61 && wait_dmx 4 61'
 n1=$(wc -l <"$tmp/dmx"); sleep 0.5; n2=$(wc -l <"$tmp/dmx")
 check "DMX frames keep coming (30 Hz: $((n2 - n1)) in 0.5 s)" '[ $((n2 - n1)) -ge 8 ]'
 check "status reports the lamps" '"$C" --json status | grep -q "\"lamps\":{\"connected\":true"'
+check "status says which drivers are simulated" \
+	'"$C" status | grep -q "^  SIMULATED: camera, lamps, pedal " &&
+	"$C" --json status | grep -q "\"simulated\":\"camera, lamps, pedal\""'
 check "idphotoctl camera: connected, the simulated camera" \
 	'"$C" camera | grep -q "^camera connected" && "$C" camera | grep -q "driver  *simulated camera serving"'
 

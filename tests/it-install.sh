@@ -32,6 +32,11 @@ check "the unit, udev rules, sysusers, tmpfiles" '[ -f "$d$SYSTEMDDIR/idphotod.s
 check "the unit runs the installed idphotod" \
 	'grep -q "^ExecStart=$SBINDIR/idphotod -c $SYSCONFDIR/idphotod/idphotod.conf\$" "$d$SYSTEMDDIR/idphotod.service"'
 conf="$d$SYSCONFDIR/idphotod/idphotod.conf"
+check "the installed config shoots the real camera and lamps" \
+	'grep -q "^  driver = \"gphoto2\";" "$conf" && grep -q "^  driver = \"enttec\";" "$conf"'
+check "idphotod -n: the installed config is OK and not simulated" \
+	'"$BUILD/idphotod" -n -c "$conf" >"$tmp/n" 2>&1 && grep -q "configuration OK" "$tmp/n" &&
+	! grep -q SIMULATED "$tmp/n"'
 check "no demo frames installed" '! find "$d" -name "*.jpg" | grep -q .'
 check "the man pages name the project in their footer" \
 	'grep -q "^\.Os idphotod [0-9]" "$d$MANDIR/man8/idphotod.8"'
