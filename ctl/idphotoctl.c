@@ -26,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ctl/ctl.h"
 #include "photo/photo.h"
@@ -231,7 +232,7 @@ cmd_process(photo_ctx *ctx, const struct store_conf *conf,
 	int rc = 1;
 
 	if (photo_id_check(ctx, o->id, id, 0) == -1) {
-		fprintf(stderr, "%s: %s\n", progname, photo_error(ctx));
+		fprintf(stderr, "%s: %s\n", progname, _(photo_error(ctx)));
 		return 1;
 	}
 	if ((buf = store_read_file(path, STORE_MAX_PHOTO, &len, err,
@@ -432,6 +433,32 @@ cmd_check(photo_ctx *ctx, const struct opts *o, int argc, char **argv)
 	return rc;
 }
 
+/*
+ * Where the catalogues are: a locale/ folder beside the program (the
+ * build's build/locale, for build/idphotoctl and make run), else the
+ * LOCALEDIR compiled in (an installed idphotoctl). $IDPHOTOD_LOCALEDIR
+ * overrides both. The result is static.
+ */
+static const char *
+locale_dir(void)
+{
+	static char dir[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	char *slash;
+
+	if ((n = readlink("/proc/self/exe", dir, sizeof(dir) - 8)) <= 0)
+		return LOCALEDIR;
+	dir[n] = '\0';
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return LOCALEDIR;
+	strcpy(slash + 1, "locale");
+	if (strcmp(dir, LOCALEDIR) != 0 && stat(dir, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		return dir;
+	return LOCALEDIR;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -467,7 +494,7 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	ldir = getenv("IDPHOTOD_LOCALEDIR");
-	bindtextdomain("idphotod", ldir && ldir[0] ? ldir : LOCALEDIR);
+	bindtextdomain("idphotod", ldir && ldir[0] ? ldir : locale_dir());
 	textdomain("idphotod");
 
 	/* GNU getopt permutes: options may come before or after the

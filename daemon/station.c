@@ -513,26 +513,40 @@ shoot(struct station *s, const char *source)
 	camthread_capture(s->cam, s->seq, rs.side_target, rs.settle_ms);
 }
 
-void
-station_pedal(struct station *s, const char *source)
+/* Why a pedal press is ignored in the station's state, with its code;
+ * NULL when it shoots. The same words for the pedal's notice and for
+ * the refusal of a software pedal (the catalogue has them). */
+static const char *
+pedal_ignored(const struct station *s, const char **code)
 {
 	switch (s->state) {
 	case ST_IDLE:
-		notice(s, "NO_ID", N_("pedal ignored: key in the graduate's ID "
-		    "number first"));
-		break;
+		*code = "NO_ID";
+		return N_("pedal ignored: key in the graduate's ID number "
+		    "first");
 	case ST_CAPTURING:
 	case ST_PROCESSING:
-		notice(s, "BUSY", N_("pedal ignored: the last shot is still "
-		    "being taken or checked"));
-		break;
+		*code = "BUSY";
+		return N_("pedal ignored: the last shot is still being taken "
+		    "or checked");
 	case ST_ACCEPTED:
-		notice(s, "DONE", N_("pedal ignored: this graduate's photo is "
-		    "accepted; key in the next ID, or ask for a retake"));
-		break;
+		*code = "DONE";
+		return N_("pedal ignored: this graduate's photo is accepted; "
+		    "key in the next ID, or ask for a retake");
 	default:		/* armed, or rejected: shoot (again) */
-		shoot(s, source);
+		return NULL;
 	}
+}
+
+void
+station_pedal(struct station *s, const char *source)
+{
+	const char *why, *code;
+
+	if ((why = pedal_ignored(s, &code)) != NULL)
+		notice(s, code, why);
+	else
+		shoot(s, source);
 }
 
 static const char *const outcomes[] = { "pass", "warn", "fail", "error" };
@@ -996,12 +1010,20 @@ req_id(struct station *s, json_t *req)
 		    "or checked; wait for its result", s->id);
 	if (photo_id_check(s->ctx, in, id, 0) == -1)
 		return refuse("BAD_ID", "%s", photo_error(s->ctx));
-	if ((acc = json_object_get(s->accepted, id)) != NULL && !replace)
-		return refuse("NEEDS_CONFIRM", "%s already has an accepted "
+	if ((acc = json_object_get(s->accepted, id)) != NULL && !replace) {
+		const char *out = json_string_value(json_object_get(acc,
+		    "output"));
+
+		/* a question to the operator: the client words it from
+		 * id and output; error is for logs and scripts */
+		o = refuse("NEEDS_CONFIRM", "%s already has an accepted "
 		    "photo (%s); to take a new one, confirm the replacement "
-		    "(the old photo is kept in versions/)", id,
-		    json_string_value(json_object_get(acc, "output")) ?
-		    json_string_value(json_object_get(acc, "output")) : "?");
+		    "(the old photo is kept in versions/)", id, out ? out :
+		    "?");
+		json_object_set_new(o, "id", json_string(id));
+		json_object_set_new(o, "output", json_string(out ? out : ""));
+		return o;
+	}
 	if (strcmp(id, s->id) == 0 && s->state == ST_ARMED &&
 	    s->replace == replace) {
 		o = status_json(s);
@@ -1038,7 +1060,8 @@ req_retake(struct station *s, json_t *req)
 	json_t *r;
 
 	if (s->id[0] == '\0' || s->state == ST_IDLE)
-		return refuse("NO_ID", "nothing to retake: key in an ID first");
+		return refuse("NO_ID", "%s", N_("nothing to retake: key in an "
+		    "ID first"));
 	if (busy(s))
 		return refuse("BUSY", "the shot is still being taken or "
 		    "checked");
@@ -1144,11 +1167,11 @@ station_request(struct client *c, json_t *req, void *arg)
 	if (strcmp(cmd, "id") == 0)
 		return req_id(s, req);
 	if (strcmp(cmd, "shoot") == 0) {
-		if (s->state != ST_ARMED && s->state != ST_REJECTED) {
-			station_pedal(s, "software");	/* says why not */
-			return refuse(s->state == ST_IDLE ? "NO_ID" :
-			    s->state == ST_ACCEPTED ? "DONE" : "BUSY",
-			    "not shooting in state %s", stnames[s->state]);
+		const char *why, *code;
+
+		if ((why = pedal_ignored(s, &code)) != NULL) {
+			station_pedal(s, "software");	/* the notice */
+			return refuse(code, "%s", why);
 		}
 		station_pedal(s, "software");
 		return status_json(s);

@@ -87,7 +87,8 @@ check "pedal with no ID shoots nothing" \
 # a bad ID
 "$C" id 110105194912310021 >"$tmp/out" 2>&1
 check "bad ID refused (exit 1)" '[ $? -eq 1 ]'
-check "bad ID message names the check character" 'grep -q "check character should be X, got 1" "$tmp/out"'
+check "bad ID message: not valid, check the ID card (no digit offered)" \
+	'grep -q "not a valid ID number; check every digit against the ID card" "$tmp/out" && ! grep -q "should be" "$tmp/out"'
 
 # the full cycle: ID, pedal, file
 "$C" id $ID1 >/dev/null
@@ -126,7 +127,7 @@ check "history lists both attempts for ID2" '[ "$("$C" --json history "$ID2" | g
 # an ID that already has a photo needs confirmation; the old one is kept
 sum=$(sha256sum <"$tmp/photos/$ID1.jpg")
 "$C" id $ID1 >"$tmp/out" 2>&1
-check "accepted ID needs confirmation (exit 1)" '[ $? -eq 1 ] && grep -q "NEEDS_CONFIRM" "$tmp/out"'
+check "accepted ID needs confirmation (exit 1)" '[ $? -eq 1 ] && grep -q "already has an accepted photo" "$tmp/out"'
 "$C" id --replace $ID1 >/dev/null
 "$C" shoot >/dev/null		# frame 02: rejected, the old photo stays
 wait_state rejected >/dev/null
@@ -208,7 +209,7 @@ check "the journal records the interrupted shot" 'grep -q "\"event\":\"interrupt
 check "the camera original of the interrupted shot is archived" '[ -n "$(ls "$tmp/state/archive/$ID4/" 2>/dev/null)" ]'
 check "after the restart the station is armed for that ID" '"$C" --json status | grep -q "\"state\":\"armed\",\"id\":\"$ID4\""'
 check "every journal line is whole JSON" '/usr/bin/python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$tmp/state/journal.jsonl"'
-check "the accepted IDs survived the restart" '"$C" id $ID1 2>&1 | grep -q NEEDS_CONFIRM'
+check "the accepted IDs survived the restart" '"$C" id $ID1 2>&1 | grep -q "already has an accepted photo"'
 
 # a full disk for the photos: a clear error, the original kept, still running
 mkdir -p "$tmp/small"
