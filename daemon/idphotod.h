@@ -137,6 +137,8 @@ struct msg_result {
 	char	id[PHOTO_ID_LEN + 1];
 	int	outcome;	/* RES_ */
 	char	archive[PATH_MAX];	/* the camera original, kept */
+	char	original_sha256[65];	/* of the camera original: the
+					 * same frame under two IDs */
 	char	output[PATH_MAX];	/* <ID>.jpg, when written */
 	char	moved[PATH_MAX];	/* the earlier photo, in versions/ */
 	char	preview[PATH_MAX];	/* the annotated frame */

@@ -391,8 +391,11 @@ replay_one(json_t *ev, void *arg)
 		if (outcome != NULL && (strcmp(outcome, "pass") == 0 ||
 		    strcmp(outcome, "warn") == 0)) {
 			json_object_set_new(s->accepted, id, json_pack(
-			    "{s:O?, s:O?}", "output", json_object_get(ev,
-			    "output"), "time", json_object_get(ev, "time")));
+			    "{s:O?, s:O?, s:O?, s:O?}", "output",
+			    json_object_get(ev, "output"), "time",
+			    json_object_get(ev, "time"), "sha256",
+			    json_object_get(ev, "sha256"), "original_sha256",
+			    json_object_get(ev, "original_sha256")));
 			s->passed++;
 		} else if (outcome != NULL && strcmp(outcome, "fail") == 0)
 			s->failed++;
@@ -791,6 +794,46 @@ on_framing(struct station *s, struct msg_result *r)
 	json_decref(ev);
 }
 
+/*
+ * The same bytes accepted under two IDs (the camera original, or the
+ * photo written) is an operator's mistake: the wrong graduate in the
+ * chair, a frame served twice. Said at the second acceptance, to the
+ * log and the operator; the report lists both IDs as duplicate.
+ */
+static void
+warn_duplicate(struct station *s, const char *id, json_t *ev)
+{
+	static const char *const keys[] = { "original_sha256", "sha256" };
+	const char *other, *h, *mine;
+	char m1[32], m2[32], msg[256];
+	json_t *acc;
+	int k;
+
+	json_object_foreach(s->accepted, other, acc) {
+		if (strcmp(other, id) == 0)
+			continue;
+		for (k = 0; k < 2; k++) {
+			mine = json_string_value(json_object_get(ev, keys[k]));
+			h = json_string_value(json_object_get(acc, keys[k]));
+			if (mine == NULL || h == NULL || strcmp(mine, h) != 0)
+				continue;
+			log_warnx("DUPLICATE: %s was accepted with the same %s "
+			    "as %s: check who was photographed",
+			    masked(id, m1, sizeof(m1)), k == 0 ?
+			    "camera original" : "photo",
+			    masked(other, m2, sizeof(m2)));
+			snprintf(msg, sizeof(msg), "%s", N_("this photo is "
+			    "byte-identical to one accepted for another "
+			    "graduate: check who was photographed, and retake "
+			    "the wrong one"));
+			json_object_set_new(ev, "duplicate_of",
+			    json_string(other));
+			notice(s, "DUPLICATE", msg);
+			return;
+		}
+	}
+}
+
 static void
 on_result(struct station *s, struct msg_result *r)
 {
@@ -809,6 +852,9 @@ on_result(struct station *s, struct msg_result *r)
 	    "seq", (json_int_t)r->seq, "outcome", outcomes[r->outcome]);
 	if (r->archive[0])
 		json_object_set_new(ev, "archive", json_string(r->archive));
+	if (r->original_sha256[0])
+		json_object_set_new(ev, "original_sha256",
+		    json_string(r->original_sha256));
 	if (r->output[0]) {
 		json_object_set_new(ev, "output", json_string(r->output));
 		json_object_set_new(ev, "quality", json_integer(r->quality));
@@ -838,9 +884,12 @@ on_result(struct station *s, struct msg_result *r)
 		s->replace = 0;
 		if (metric(r->result, "crop.scale") > 0)
 			s->crop_scale = metric(r->result, "crop.scale");
-		json_object_set_new(s->accepted, r->id, json_pack("{s:s, s:O?}",
-		    "output", r->output, "time", json_object_get(s->last,
-		    "time")));
+		warn_duplicate(s, r->id, ev);
+		json_object_set_new(s->accepted, r->id, json_pack(
+		    "{s:s, s:O?, s:O?, s:O?}", "output", r->output, "time",
+		    json_object_get(s->last, "time"), "sha256",
+		    json_object_get(ev, "sha256"), "original_sha256",
+		    json_object_get(ev, "original_sha256")));
 		log_info("%s: accepted, %s (quality %d, %zu bytes)",
 		    masked(r->id, m, sizeof(m)), mask_in(r->id, r->output, buf,
 		    sizeof(buf)), r->quality, r->size);
