@@ -44,7 +44,7 @@ DEB_PKGS = build-essential pkg-config gettext \
 	libgphoto2-dev libturbojpeg0-dev libjpeg62-turbo-dev libusb-1.0-0-dev \
 	libconfig-dev check opencv-data libsystemd-dev libevdev-dev libexif-dev \
 	libxml2-dev libjansson-dev libzip-dev libssl-dev libcsv-dev \
-	python3-opencv python3-numpy unzip \
+	python3-opencv python3-numpy unzip umockdev libumockdev-dev gphoto2 \
 	systemd debhelper devscripts lintian fakeroot dpkg-dev
 
 PKGS     = libturbojpeg libjpeg libexif libxml-2.0 libconfig jansson libcrypto \
@@ -102,7 +102,7 @@ TEST_HELPER_OBJ = $(call objs,$(TEST_HELPER_SRC))
 TESTDATA ?= $(abspath ../shared/testdata)
 CASCADES ?= /usr/share/opencv4/haarcascades
 
-.PHONY: all deps check bench soak run install uninstall clean po pot
+.PHONY: all deps check check-asan bench soak run install uninstall clean po pot
 all: $(PROGS) po
 
 $(B)/%.o: %.c
@@ -129,6 +129,22 @@ $(B)/tests/%: $(B)/tests/%.o $(TEST_HELPER_OBJ) $(ALL_LIBS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(ALL_LIBS) \
 		$(LDLIBS) $(CHECK_LIBS)
 
+# Hardware paths under umockdev (tests/devices/): the pedal through evdev,
+# the DMX interfaces through libusb, the camera through libgphoto2's USB
+# port, and usbmock, which runs a program against an emulated USB device.
+# They link libumockdev; without it they build as a SKIP.
+UMOCK_TESTS = $(B)/tests/test_pedal_evdev $(B)/tests/test_dmx_libusb \
+	$(B)/tests/test_cam_gphoto_usb
+USBMOCK = $(B)/tests/tools/usbmock
+ifneq ($(shell pkg-config --exists umockdev-1.0 2>/dev/null && echo y),)
+$(patsubst %,%.o,$(UMOCK_TESTS) $(USBMOCK)): CPPFLAGS += -DHAVE_UMOCKDEV \
+	$(shell pkg-config --cflags umockdev-1.0)
+$(UMOCK_TESTS) $(USBMOCK): LDLIBS += $(shell pkg-config --libs umockdev-1.0)
+endif
+$(USBMOCK): $(B)/tests/tools/usbmock.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+check: $(USBMOCK)
+
 # A tool of the integration tests: variants of real photos.
 MKVARIANT = $(B)/tests/tools/mkvariant
 $(MKVARIANT): $(B)/tests/tools/mkvariant.o $(TEST_HELPER_OBJ) $(ALL_LIBS)
@@ -154,6 +170,29 @@ $(B)/locale/%/LC_MESSAGES/idphotod.mo: po/%.po
 check: all $(TEST_BINS) $(MKVARIANT) $(FAKEPTPIP)
 	@TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' BUILD='$(abspath $(B))' \
 		SRCDIR='$(CURDIR)' tests/run-tests $(TEST_BINS)
+	@$(MAKE) --no-print-directory check-asan
+
+# The daemon's tests again on a second build, build-asan/, with
+# AddressSanitizer and UBSan: every sanitizer report is fatal (the
+# program exits 99) and so fails its test.
+ASAN_B       = build-asan
+ASAN_CFLAGS  = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	       -fno-sanitize-recover=all
+ASAN_TESTS   = $(filter $(patsubst %,$(B)/tests/%,$(ASAN_UNITS)),$(TEST_BINS))
+ASAN_UNITS   = test_queue test_journal test_control test_station test_fsutil
+ASAN_SCRIPTS = it-sigterm.sh it-daemon.sh
+check-asan:
+	@$(MAKE) --no-print-directory B=$(ASAN_B) CFLAGS='$(ASAN_CFLAGS)' \
+		LDFLAGS='-fsanitize=address,undefined' \
+		$(ASAN_B)/idphotod $(ASAN_B)/idphotoctl \
+		$(patsubst $(B)/%,$(ASAN_B)/%,$(ASAN_TESTS))
+	@echo "=== the same under AddressSanitizer and UBSan ($(ASAN_B)/)"
+	@ASAN_OPTIONS='halt_on_error=1:exitcode=99:detect_leaks=1' \
+		UBSAN_OPTIONS='halt_on_error=1:print_stacktrace=1:exitcode=99' \
+		TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' \
+		BUILD='$(abspath $(ASAN_B))' SRCDIR='$(CURDIR)' \
+		TEST_SCRIPTS='$(ASAN_SCRIPTS)' tests/run-tests \
+		$(patsubst $(B)/%,$(ASAN_B)/%,$(ASAN_TESTS))
 
 deps:
 	@if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
@@ -299,7 +338,7 @@ print-install-paths:
 .PHONY: dist deb pot-check print-install-paths FORCE
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) $(ASAN_B)
 
 # (not inside build/deb, the package's own build tree)
 -include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -2,9 +2,13 @@
  * bench.c — speed and memory of the photo pipeline on a 24-megapixel
  * frame, against a plain libjpeg-turbo decode of the same frame.
  *
- *   bench gen SRC.jpg OUT.jpg W H   makes the test frame: SRC scaled to
- *                                   fit W x H, the rest filled from its
- *                                   edges, plus sensor-like noise, q92
+ *   bench gen SRC OUT W H [SIGMA [420|422 [RESTART]]]
+ *                                   makes a test frame: SRC scaled to fit
+ *                                   W x H, the rest filled from its edges,
+ *                                   Gaussian noise of SIGMA levels (3),
+ *                                   q92, 4:2:0 (or 4:2:2, as a DSLR's
+ *                                   large fine JPEG), RESTART MCUs
+ *                                   between restart markers (0: none)
  *   bench plain FRAME.jpg           a full-size tjDecompress2, best of N
  *   bench pipeline FRAME.jpg        decode + analyze + render, per stage
  *
@@ -13,12 +17,16 @@
  * are generated at bench time and never committed.
  */
 #include <math.h>
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <turbojpeg.h>
+#include <jpeglib.h>
 
 #include "photo/internal.h"
 
@@ -62,32 +70,81 @@ slurp(const char *path, size_t *len)
 	return b;
 }
 
-/* Deterministic Gaussian-ish noise: sum of uniforms. */
+/* Deterministic noise: a 32-bit LCG, and a Gaussian by Box-Muller. */
 static unsigned
 lcg(unsigned *s)
 {
 	*s = *s * 1664525u + 1013904223u;
-	return *s >> 8;
+	return *s;
 }
 
+static double
+gauss(unsigned *s)
+{
+	double u = (lcg(s) + 1.0) / 4294967297.0, v = lcg(s) / 4294967296.0;
+
+	return sqrt(-2 * log(u)) * cos(2 * M_PI * v);
+}
+
+/*
+ * Encodes rgb with libjpeg as a camera would: baseline, quality q,
+ * h2v1 (4:2:2, as Canon's and Nikon's large fine JPEGs) or h2v2 (4:2:0)
+ * chroma, and a restart interval of `restart` MCUs (0: none).
+ */
 static int
-gen(const char *src, const char *out, int W, int H)
+encode(const pimg *rgb, int q, int h2v2, int restart, const char *out)
+{
+	struct jpeg_compress_struct ci;
+	struct jpeg_error_mgr jerr;
+	FILE *f;
+	int y;
+
+	if ((f = fopen(out, "wb")) == NULL)
+		return -1;
+	ci.err = jpeg_std_error(&jerr);
+	jpeg_create_compress(&ci);
+	jpeg_stdio_dest(&ci, f);
+	ci.image_width = (JDIMENSION)rgb->w;
+	ci.image_height = (JDIMENSION)rgb->h;
+	ci.input_components = 3;
+	ci.in_color_space = JCS_RGB;
+	jpeg_set_defaults(&ci);
+	jpeg_set_quality(&ci, q, TRUE);
+	ci.comp_info[0].h_samp_factor = 2;
+	ci.comp_info[0].v_samp_factor = h2v2 ? 2 : 1;
+	ci.restart_interval = (unsigned)restart;
+	jpeg_start_compress(&ci, TRUE);
+	for (y = 0; y < rgb->h; y++) {
+		JSAMPROW row = PIX(rgb, 0, y);
+
+		jpeg_write_scanlines(&ci, &row, 1);
+	}
+	jpeg_finish_compress(&ci);
+	jpeg_destroy_compress(&ci);
+	return fclose(f) == EOF ? -1 : 0;
+}
+
+/*
+ * SRC scaled to fit W x H (area filter), the rest filled from its edges,
+ * plus sensor-like Gaussian noise of `sigma` levels per channel, encoded
+ * at quality 92.
+ */
+static int
+gen(const char *src, const char *out, int W, int H, double sigma,
+    int h2v2, int restart)
 {
 	photo_ctx *ctx = photo_create();
-	photo_params p;
 	photo_image *im;
 	pimg full, big;
 	photo_rect all;
-	unsigned char *buf, *jpg = NULL;
-	unsigned long jlen = 0;
+	unsigned char *buf;
 	unsigned seed = 1;
 	size_t len, i;
 	int ox, oy;
 	double s;
-	tjhandle tj;
 	FILE *f;
+	long sz;
 
-	photo_params_default(&p);
 	if ((buf = slurp(src, &len)) == NULL ||
 	    (im = photo_decode(ctx, buf, len)) == NULL) {
 		fprintf(stderr, "bench: %s: %s\n", src, photo_error(ctx));
@@ -104,21 +161,21 @@ gen(const char *src, const char *out, int W, int H)
 	    s, &big) == -1)
 		return 1;
 	for (i = 0; i < (size_t)W * H * 3; i++) {
-		int n = (int)(lcg(&seed) % 13) + (int)(lcg(&seed) % 13) - 12;
-		int v = big.px[i] + n;
+		long v = lround(big.px[i] + sigma * gauss(&seed));
 
 		big.px[i] = (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
 	}
-	tj = tjInitCompress();
-	if (tjCompress2(tj, big.px, W, 0, H, TJPF_RGB, &jpg, &jlen, TJSAMP_420,
-	    92, 0) == -1 || (f = fopen(out, "wb")) == NULL ||
-	    fwrite(jpg, 1, jlen, f) != jlen || fclose(f) == EOF) {
+	if (encode(&big, 92, h2v2, restart, out) == -1 ||
+	    (f = fopen(out, "rb")) == NULL) {
 		fprintf(stderr, "bench: writing %s failed\n", out);
 		return 1;
 	}
-	printf("generated %s: %dx%d, %lu bytes\n", out, W, H, jlen);
-	tjFree(jpg);
-	tjDestroy(tj);
+	fseek(f, 0, SEEK_END);
+	sz = ftell(f);
+	fclose(f);
+	printf("generated %s: %dx%d, %ld bytes, noise sigma %.1f, %s, "
+	    "restart interval %d\n", out, W, H, sz, sigma, h2v2 ? "4:2:0" :
+	    "4:2:2", restart);
 	pimg_free(&big);
 	pimg_free(&full);
 	photo_image_destroy(im);
@@ -229,8 +286,11 @@ fail:
 int
 main(int argc, char **argv)
 {
-	if (argc == 6 && strcmp(argv[1], "gen") == 0)
-		return gen(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
+	if (argc >= 6 && argc <= 9 && strcmp(argv[1], "gen") == 0)
+		return gen(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]),
+		    argc > 6 ? atof(argv[6]) : 3.0, argc > 7 ?
+		    strcmp(argv[7], "420") == 0 : 1, argc > 8 ? atoi(argv[8]) :
+		    0);
 	if (argc == 3 && strcmp(argv[1], "plain") == 0)
 		return plain(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "pipeline") == 0)

@@ -187,16 +187,54 @@ notfound:
 	return NULL;
 }
 
+/* The levels a calibrated file must load back with. */
+struct want {
+	const double *levels;
+	int	n;
+	char	*err;
+	size_t	errlen;
+};
+
+/* store_write_file_checked's check: the daemon must take the new file,
+ * and read the new levels from it. */
+static int
+loads_back(const char *tmp, void *arg)
+{
+	struct want *w = arg;
+	struct store_conf *check;
+	char msg[1024];
+	int i, rc = -1;
+
+	if ((check = malloc(sizeof(*check))) == NULL ||
+	    store_conf_load(tmp, check, msg, sizeof(msg)) == -1) {
+		snprintf(w->err, w->errlen, "the edited file would be "
+		    "refused: %s", check ? msg : "out of memory");
+		goto done;
+	}
+	for (i = 0; i < w->n; i++)
+		if (fabs(check->rig.lamp[i].level - w->levels[i]) > 0.0005) {
+			snprintf(w->err, w->errlen, "the edited file says lamp "
+			    "%d level %.3f, not %.3f", i + 1,
+			    check->rig.lamp[i].level, w->levels[i]);
+			goto done;
+		}
+	rc = 0;
+done:
+	free(check);
+	errno = EINVAL;
+	return rc;
+}
+
 int
 ctl_conf_set_levels(const char *path, const double *levels, int n,
     int dry_run, char *diff, size_t difflen, char *err, size_t errlen)
 {
 	struct edit ed[RIG_MAX_LAMPS];
-	struct store_conf *check = NULL;
+	struct want w = { levels, n, err, errlen };
 	struct stat st;
-	char tmp[PATH_MAX], *old = NULL, *text = NULL, msg[1024];
-	size_t len, tl;
-	int fd = -1, rc = -1, i;
+	char *old = NULL, *text = NULL;
+	size_t len;
+	int rc = -1;
 
 	if (n < 1 || n > RIG_MAX_LAMPS) {
 		snprintf(err, errlen, "%d lamps", n);
@@ -213,48 +251,16 @@ ctl_conf_set_levels(const char *path, const double *levels, int n,
 	    (text = apply(old, len, ed, n, diff, difflen, err, errlen)) ==
 	    NULL)
 		goto done;
-	if (dry_run) {
+	err[0] = '\0';
+	if (dry_run)
 		rc = 0;
-		goto done;
-	}
-	tl = strlen(text);
-	if (snprintf(tmp, sizeof(tmp), "%s.calibrate.XXXXXX", path) >=
-	    (int)sizeof(tmp) || (fd = mkstemp(tmp)) == -1) {
-		snprintf(err, errlen, "cannot write beside %s: %s", path,
+	else if (store_write_file_checked(path, text, strlen(text),
+	    st.st_mode & 07777, loads_back, &w) == 0)
+		rc = 0;
+	else if (err[0] == '\0')
+		snprintf(err, errlen, "cannot write %s: %s", path,
 		    strerror(errno));
-		goto done;
-	}
-	if (write(fd, text, tl) != (ssize_t)tl || fsync(fd) == -1 ||
-	    fchmod(fd, st.st_mode & 07777) == -1) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		goto done;
-	}
-	/* the daemon must take the new file, and read the new levels */
-	if ((check = malloc(sizeof(*check))) == NULL ||
-	    store_conf_load(tmp, check, msg, sizeof(msg)) == -1) {
-		snprintf(err, errlen, "the edited file would be refused: %s",
-		    check ? msg : "out of memory");
-		goto done;
-	}
-	for (i = 0; i < n; i++)
-		if (fabs(check->rig.lamp[i].level - levels[i]) > 0.0005) {
-			snprintf(err, errlen, "the edited file says lamp %d "
-			    "level %.3f, not %.3f", i + 1,
-			    check->rig.lamp[i].level, levels[i]);
-			goto done;
-		}
-	if (rename(tmp, path) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	rc = 0;
 done:
-	if (fd != -1) {
-		close(fd);
-		if (rc == -1)
-			unlink(tmp);
-	}
-	free(check);
 	free(old);
 	free(text);
 	return rc;

@@ -265,19 +265,27 @@ annotate_to(photo_ctx *ctx, photo_image *im, const photo_result *r,
 	return rc;
 }
 
+/* store_process_frame's hook: --annotate. */
+static void
+annotate_hook(photo_ctx *ctx, photo_image *im, const photo_result *r,
+    void *arg)
+{
+	annotate_to(ctx, im, r, arg);
+}
+
+/* process: store_process_frame(), the same as the daemon's worker. */
 static int
 cmd_process(photo_ctx *ctx, const struct store_conf *conf,
     const struct opts *o, const char *path)
 {
 	char id[PHOTO_ID_LEN + 1], name[PHOTO_ID_LEN + 16], err[512];
-	char moved[PATH_MAX] = "";
 	const char *dir = o->outdir ? o->outdir :
 	    conf->output_dir[0] ? conf->output_dir : ".";
+	struct store_frame_job fj = { dir, name, o->replace, 0,
+	    o->annotate ? annotate_hook : NULL, (void *)o->annotate };
+	struct store_frame *f = NULL;
 	unsigned char *buf = NULL;
-	photo_image *im = NULL;
-	photo_result *r = NULL;
-	photo_output out = { 0 };
-	json_t *j = NULL;
+	json_t *j;
 	size_t len;
 	int rc = 1;
 
@@ -292,85 +300,56 @@ cmd_process(photo_ctx *ctx, const struct store_conf *conf,
 			print_error(o, path, err);
 		goto done;
 	}
-	if ((im = photo_decode(ctx, buf, len)) == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", progname, path,
-		    photo_error(ctx));
+	if ((f = malloc(sizeof(*f))) == NULL) {
+		fprintf(stderr, "%s: %s\n", progname, strerror(ENOMEM));
 		if (o->json)
-			print_error(o, path, photo_error(ctx));
+			print_error(o, path, strerror(ENOMEM));
 		goto done;
 	}
-	if (store_mkdirs(dir, 0755) == -1) {
-		fprintf(stderr, "%s: %s: %s\n", progname, dir, strerror(errno));
-		goto done;
-	}
-	if ((r = malloc(sizeof(*r))) == NULL ||
-	    photo_analyze(ctx, im, r) == -1) {
-		fprintf(stderr, "%s: %s: %s\n", progname, path,
-		    r ? photo_error(ctx) : strerror(ENOMEM));
-		if (o->json)
-			print_error(o, path, r ? photo_error(ctx) :
-			    strerror(ENOMEM));
-		goto done;
-	}
-	if (o->annotate != NULL)
-		annotate_to(ctx, im, r, o->annotate);
-	if (o->json)
-		j = store_result_json(path, r, 1);
-	if (r->verdict < PHOTO_FAIL) {
-		snprintf(name, sizeof(name), "%s%s", id, conf->ext);
-		if (photo_render(ctx, im, r, &out) == -1 ||
-		    photo_save(ctx, dir, name, out.jpeg, out.len,
-		    o->replace ? PHOTO_SAVE_REPLACE : 0, moved,
-		    sizeof(moved)) == -1) {
-			fprintf(stderr, "%s: %s\n", progname, photo_error(ctx));
-			goto report;
+	snprintf(name, sizeof(name), "%s%s", id, conf->ext);
+	if (store_process_frame(ctx, buf, len, &fj, f) == -1) {
+		if (f->failed_at == STORE_AT_OUTPUT)
+			fprintf(stderr, "%s: %s\n", progname, f->err);
+		else
+			fprintf(stderr, "%s: %s: %s\n", progname, path, f->err);
+		if (!f->analyzed) {
+			if (o->json)	/* the --json error object */
+				print_error(o, path, f->err);
+			goto done;
 		}
-		rc = 0;
 	}
-report:
-	if (o->json) {
+	rc = f->out.path[0] != '\0' ? 0 : 1;
+	if (o->json) {	/* the schema of the daemon's result event */
+		j = store_result_json(path, &f->r, 1);
 		json_object_set_new(j, "id", json_string(id));
-		if (rc == 0) {
-			json_t *w = json_object();
-
-			json_object_set_new(w, "path", json_sprintf("%s/%s",
-			    dir, name));
-			json_object_set_new(w, "quality",
-			    json_integer(out.quality));
-			json_object_set_new(w, "bytes", json_integer(
-			    (json_int_t)out.len));
-			json_object_set_new(w, "size_in_range",
-			    json_boolean(out.size_ok));
-			if (moved[0])
-				json_object_set_new(w, "replaced_moved_to",
-				    json_string(moved));
-			json_object_set_new(j, "output", w);
-		}
+		json_object_set_new(j, "outcome", json_string(
+		    store_outcome_word(f->outcome)));
+		if (f->outcome == STORE_ERROR)
+			json_object_set_new(j, "error", json_string(f->err));
+		store_frame_json(j, &f->out);
 		ctl_print_json(j, JSON_COMPACT);
+		json_decref(j);
 	} else {
-		printf("%s %s\n", rc == 0 ? (r->verdict == PHOTO_WARN ?
+		printf("%s %s\n", rc == 0 ? (f->r.verdict == PHOTO_WARN ?
 		    "WARN" : "PASS") : "FAIL", path);
 		if (o->verbose)
-			print_metrics(r);
-		print_findings(r);
+			print_metrics(&f->r);
+		print_findings(&f->r);
 		if (rc == 0) {
 			printf(_("  wrote %s/%s: quality %d, %zu bytes\n"), dir,
-			    name, out.quality, out.len);
-			if (moved[0])
+			    name, f->out.quality, f->out.size);
+			if (f->out.moved[0])
 				printf(_("  the earlier photo was moved to "
-				    "%s\n"), moved);
+				    "%s\n"), f->out.moved);
 		}
 	}
-	if (rc == 0 && !out.size_ok)
+	if (rc == 0 && !f->out.size_ok)
 		fprintf(stderr, _("%s: R-FILE-5: %zu bytes is outside %ld-%ld "
 		    "even at quality %d; the file was written and says so\n"),
-		    progname, out.len, conf->photo.size_min,
-		    conf->photo.size_max, out.quality);
+		    progname, f->out.size, conf->photo.size_min,
+		    conf->photo.size_max, f->out.quality);
 done:
-	json_decref(j);
-	free(out.jpeg);
-	free(r);
-	photo_image_destroy(im);
+	free(f);
 	free(buf);
 	return rc;
 }

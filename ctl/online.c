@@ -38,8 +38,9 @@ static const char *const words[] __attribute__((unused)) = {
 struct conn {
 	const char *path;	/* the socket, to reconnect to */
 	int	fd;
-	char	buf[STORE_MAX_LINE + 1];
+	char	buf[PROTO_MAX_LINE + 1];
 	size_t	len;
+	long long deadline;	/* CLOCK_MONOTONIC ms; 0: wait for ever */
 };
 
 static int
@@ -51,6 +52,7 @@ conn_open(struct conn *c, const char *path)
 	sun.sun_family = AF_UNIX;
 	c->path = path;
 	c->len = 0;
+	c->deadline = 0;
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		fprintf(stderr, _("idphotoctl: socket path too long: %s\n"),
 		    path);
@@ -96,14 +98,17 @@ conn_send(struct conn *c, json_t *req)
 	return 0;
 }
 
-/* The next line from the daemon, as JSON; NULL at EOF or error. */
+/* The next line from the daemon, as JSON; NULL at EOF or error, and
+ * with errno ETIMEDOUT when c->deadline passed first. */
 static json_t *
 conn_recv(struct conn *c)
 {
+	struct pollfd pfd;
 	char *nl;
 	ssize_t n;
 	json_t *o;
 	json_error_t je;
+	long long left;
 
 	for (;;) {
 		if ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
@@ -117,9 +122,19 @@ conn_recv(struct conn *c)
 				    je.text);
 			return o;
 		}
-		if (c->len >= STORE_MAX_LINE)
+		if (c->len >= PROTO_MAX_LINE)
 			return NULL;
-		n = read(c->fd, c->buf + c->len, STORE_MAX_LINE - c->len);
+		if (c->deadline > 0) {
+			if ((left = c->deadline - store_now_ms()) <= 0) {
+				errno = ETIMEDOUT;
+				return NULL;
+			}
+			pfd.fd = c->fd;
+			pfd.events = POLLIN;
+			if (poll(&pfd, 1, (int)left) == 0)
+				continue;	/* the deadline, next turn */
+		}
+		n = read(c->fd, c->buf + c->len, PROTO_MAX_LINE - c->len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -183,132 +198,234 @@ print_lamps(json_t *lamps)
 		    json_integer_value(json_object_get(l, "cct")));
 }
 
-/* One event or response for people. */
+/* ---- what the daemon says, for people: one printer per event and per
+ * reply, chosen by the event's name or the command the reply answers
+ * (store/proto.h), never guessed from the keys ---------------------- */
+
+static void
+ev_state(json_t *o)
+{
+	const char *note = str(o, "note");
+
+	printf(_("state: %s %s%s%s%s%s\n"), _(str(o, "state")),
+	    str(o, "id"), str(o, "name")[0] ? " " : "", str(o, "name"),
+	    note[0] ? " — " : "", note[0] ? _(note) : "");
+}
+
+static void
+ev_notice(json_t *o)
+{
+	printf(_("notice: %s\n"), _(str(o, "message")));
+}
+
+static void
+ev_lamps(json_t *o)
+{
+	printf(_("lamps: %s %s\n"), json_is_true(json_object_get(o,
+	    "connected")) ? _("connected") : _("ABSENT"), str(o, "text"));
+}
+
+static void
+ev_camera(json_t *o)
+{
+	printf(_("camera: %s %s\n"), cam_word(o), str(o, "text"));
+}
+
+static void
+ev_framing(json_t *o)
+{
+	json_t *h;
+	size_t i;
+
+	if (str(o, "error")[0])
+		printf(_("live view: ERROR: %s\n"), str(o, "error"));
+	else if (json_is_true(json_object_get(o, "done")))
+		printf(_("live view: ended\n"));
+	else if (json_is_true(json_object_get(o, "ready")))
+		printf(_("framing: ready, press the pedal\n"));
+	else
+		printf(_("framing: adjust before shooting:\n"));
+	json_array_foreach(json_object_get(o, "hints"), i, h)
+		printf("  - %s (%s)\n", _(str(h, "advice")), str(h, "req"));
+}
+
+static void
+ev_result(json_t *o)
+{
+	const char *oc = str(o, "outcome");
+
+	if (strcmp(oc, "pass") == 0 || strcmp(oc, "warn") == 0)
+		printf(_("ACCEPTED %s: %s (quality %lld, %lld bytes)\n"),
+		    str(o, "id"), str(o, "output"),
+		    json_integer_value(json_object_get(o, "quality")),
+		    json_integer_value(json_object_get(o, "size")));
+	else if (strcmp(oc, "fail") == 0)
+		printf(_("REJECTED %s: retake after fixing:\n"), str(o, "id"));
+	else
+		printf(_("ERROR %s: %s\n"), str(o, "id"), str(o, "error"));
+	print_findings(json_object_get(o, "checks"));
+	if (json_object_get(o, "replaced"))
+		printf(_("  the earlier photo was kept as %s\n"),
+		    str(o, "replaced"));
+	if (json_object_get(o, "preview"))
+		printf(_("  annotated preview: %s\n"), str(o, "preview"));
+}
+
+static void
+ev_calibration(json_t *o)
+{
+	if (!json_is_true(json_object_get(o, "ok")))
+		printf(_("calibration: ERROR: %s\n"), str(o, "error"));
+	else
+		printf(_("calibration: balance %.3f, lightness %.1f L*\n"),
+		    json_number_value(json_object_get(o, "balance")),
+		    json_number_value(json_object_get(o, "lightness")));
+}
+
+/* The events a subscriber gets; NULL: journal only, nothing to show. */
+static void (*const event_printers[PROTO_NEVENTS])(json_t *) = {
+	[PROTO_EV_STATE] = ev_state,
+	[PROTO_EV_NOTICE] = ev_notice,
+	[PROTO_EV_LAMPS] = ev_lamps,
+	[PROTO_EV_CAMERA] = ev_camera,
+	[PROTO_EV_FRAMING] = ev_framing,
+	[PROTO_EV_RESULT] = ev_result,
+	[PROTO_EV_CALIBRATION] = ev_calibration,
+};
+
+/* status, id, shoot, retake, cancel, subscribe: the station's status */
+static void
+re_status(json_t *o)
+{
+	json_t *cm = json_object_get(o, "camera");
+	json_t *n = json_object_get(o, "counts");
+
+	printf(_("state %s %s; camera %s (%s); %lld shots, %lld "
+	    "accepted, %lld rejected, %lld errors\n"),
+	    _(str(o, "state")), str(o, "id"),
+	    cam_word(cm), str(cm, "text"),
+	    json_integer_value(json_object_get(n, "shots")),
+	    json_integer_value(json_object_get(n, "accepted")),
+	    json_integer_value(json_object_get(n, "rejected")),
+	    json_integer_value(json_object_get(n, "errors")));
+	if (str(o, "name")[0])
+		printf(_("  graduate: %s %s %s\n"), str(o, "name"),
+		    str(o, "centre"), str(o, "class"));
+	print_lamps(json_object_get(o, "lamps"));
+	if (str(o, "simulated")[0])
+		printf(_("  SIMULATED: %s (the demo's or the tests' "
+		    "drivers: this station photographs nobody)\n"),
+		    str(o, "simulated"));
+	if (json_is_object(json_object_get(o, "last_shot")))
+		printf(_("  last shot: %lld ms to trigger and download "
+		    "%lld bytes from the camera\n"), json_integer_value(
+		    json_object_get(json_object_get(o, "last_shot"),
+		    "camera_ms")), json_integer_value(json_object_get(
+		    json_object_get(o, "last_shot"), "bytes")));
+	if (str(o, "note")[0])
+		printf("  %s\n", _(str(o, "note")));
+	if (str(o, "warning")[0])
+		printf(_("  WARNING: %s\n"), _(str(o, "warning")));
+}
+
+static void
+re_camera(json_t *o)
+{
+	json_t *cm = json_object_get(o, "camera"), *v;
+	const char *k;
+
+	printf(_("camera %s: %s\n"), cam_word(cm), str(cm, "text"));
+	if (str(o, "read")[0])
+		printf(_("  as read from the camera at %s:\n"), str(o, "read"));
+	json_object_foreach(json_object_get(cm, "info"), k, v)
+		printf("  %-16s %s\n", k, json_string_value(v));
+	if (json_is_number(json_object_get(o, "resolution_spare")))
+		printf(_("  the last accepted shot's crop had %.2f times "
+		    "the pixels across that the photo needs; above 1.5 "
+		    "or so a smaller JPEG size (camera.image_format) "
+		    "would still do\n"), json_number_value(
+		    json_object_get(o, "resolution_spare")));
+	if (json_is_object(json_object_get(o, "proposed_size"))) {
+		json_t *ps = json_object_get(o, "proposed_size");
+
+		printf(_("  proposed JPEG size: the smallest that still "
+		    "leaves 1.5 times is %lld x %lld (%.1f megapixels); "
+		    "set camera.image_format to the camera's smallest "
+		    "size at least that large\n"),
+		    json_integer_value(json_object_get(ps, "width")),
+		    json_integer_value(json_object_get(ps, "height")),
+		    json_number_value(json_object_get(ps, "megapixels")));
+	}
+}
+
+static void
+re_history(json_t *o)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(o, "history"), i, e) {
+		time_t t = (time_t)json_number_value(
+		    json_object_get(e, "time"));
+		char when[32];
+		struct tm tm;
+
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
+		    localtime_r(&t, &tm));
+		printf("%s %s %s %s\n", when, str(e, "id"),
+		    str(e, "event"), _(str(e, "outcome")));
+		if (json_object_get(e, "output"))
+			printf("    %s\n", str(e, "output"));
+		print_findings(json_object_get(e, "checks"));
+	}
+}
+
+/* The replies that say more than "ok", by the command they answer. */
+static void (*const reply_printers[PROTO_NCMDS])(json_t *) = {
+	[PROTO_CMD_STATUS] = re_status,
+	[PROTO_CMD_ID] = re_status,
+	[PROTO_CMD_SHOOT] = re_status,
+	[PROTO_CMD_RETAKE] = re_status,
+	[PROTO_CMD_CANCEL] = re_status,
+	[PROTO_CMD_SUBSCRIBE] = re_status,
+	[PROTO_CMD_CAMERA] = re_camera,
+	[PROTO_CMD_HISTORY] = re_history,
+};
+
+/* Whether o is a reply (to anything: a protocol error names none). */
+static int
+is_reply(json_t *o)
+{
+	return json_object_get(o, PROTO_F_EVENT) == NULL &&
+	    (json_object_get(o, PROTO_F_REPLY) != NULL ||
+	    json_object_get(o, PROTO_F_OK) != NULL);
+}
+
+/* One event or reply for people. */
 static void
 print_human(json_t *o)
 {
-	const char *ev = str(o, "event");
+	const char *ev = str(o, PROTO_F_EVENT);
+	int k;
 
-	if (strcmp(ev, "state") == 0) {
-		const char *note = str(o, "note");
-
-		printf(_("state: %s %s%s%s%s%s\n"), _(str(o, "state")),
-		    str(o, "id"), str(o, "name")[0] ? " " : "", str(o, "name"),
-		    note[0] ? " — " : "", note[0] ? _(note) : "");
-	} else if (strcmp(ev, "notice") == 0) {
-		printf(_("notice: %s\n"), _(str(o, "message")));
-	} else if (strcmp(ev, "lamps") == 0) {
-		printf(_("lamps: %s %s\n"), json_is_true(json_object_get(o,
-		    "connected")) ? _("connected") : _("ABSENT"),
-		    str(o, "text"));
-	} else if (strcmp(ev, "camera") == 0) {
-		printf(_("camera: %s %s\n"), cam_word(o), str(o, "text"));
-	} else if (strcmp(ev, "framing") == 0) {
-		json_t *h;
-		size_t i;
-
-		if (str(o, "error")[0])
-			printf(_("live view: ERROR: %s\n"), str(o, "error"));
-		else if (json_is_true(json_object_get(o, "done")))
-			printf(_("live view: ended\n"));
-		else if (json_is_true(json_object_get(o, "ready")))
-			printf(_("framing: ready, press the pedal\n"));
-		else
-			printf(_("framing: adjust before shooting:\n"));
-		json_array_foreach(json_object_get(o, "hints"), i, h)
-			printf("  - %s (%s)\n", _(str(h, "advice")),
-			    str(h, "req"));
-	} else if (strcmp(ev, "result") == 0) {
-		const char *oc = str(o, "outcome");
-
-		if (strcmp(oc, "pass") == 0 || strcmp(oc, "warn") == 0)
-			printf(_("ACCEPTED %s: %s (quality %lld, %lld bytes)\n"),
-			    str(o, "id"), str(o, "output"),
-			    json_integer_value(json_object_get(o, "quality")),
-			    json_integer_value(json_object_get(o, "size")));
-		else if (strcmp(oc, "fail") == 0)
-			printf(_("REJECTED %s: retake after fixing:\n"),
-			    str(o, "id"));
-		else
-			printf(_("ERROR %s: %s\n"), str(o, "id"),
-			    str(o, "error"));
-		print_findings(json_object_get(o, "checks"));
-		if (json_object_get(o, "replaced"))
-			printf(_("  the earlier photo was kept as %s\n"),
-			    str(o, "replaced"));
-		if (json_object_get(o, "preview"))
-			printf(_("  annotated preview: %s\n"),
-			    str(o, "preview"));
-	} else if (strcmp(str(o, "code"), "NEEDS_CONFIRM") == 0) {
+	if (ev[0] != '\0') {
+		for (k = 0; k < PROTO_NEVENTS; k++)
+			if (strcmp(proto_events[k], ev) == 0 &&
+			    event_printers[k] != NULL)
+				event_printers[k](o);
+	} else if (strcmp(str(o, PROTO_F_CODE), "NEEDS_CONFIRM") == 0)
 		printf(_("%s already has an accepted photo: %s\n"
 		    "To take a new one, confirm the replacement (the old "
 		    "photo is kept in versions/).\n"), str(o, "id"),
 		    str(o, "output"));
-	} else if (json_object_get(o, "ok") != NULL &&
-	    !json_is_true(json_object_get(o, "ok"))) {
+	else if (!json_is_true(json_object_get(o, PROTO_F_OK)))
 		/* the daemon's fixed sentences are in the catalogue */
-		printf(_("refused (%s): %s\n"), str(o, "code"),
-		    _(str(o, "error")));
-	} else if (json_object_get(o, "state") == NULL &&
-	    json_object_get(o, "camera") != NULL) {	/* idphotoctl camera */
-		json_t *cm = json_object_get(o, "camera"), *v;
-		const char *k;
-
-		printf(_("camera %s: %s\n"), cam_word(cm), str(cm, "text"));
-		if (str(o, "read")[0])
-			printf(_("  as read from the camera at %s:\n"),
-			    str(o, "read"));
-		json_object_foreach(json_object_get(cm, "info"), k, v)
-			printf("  %-16s %s\n", k, json_string_value(v));
-		if (json_is_number(json_object_get(o, "resolution_spare")))
-			printf(_("  the last accepted shot's crop had %.2f times "
-			    "the pixels across that the photo needs; above 1.5 "
-			    "or so a smaller JPEG size (camera.image_format) "
-			    "would still do\n"), json_number_value(
-			    json_object_get(o, "resolution_spare")));
-	} else if (json_object_get(o, "state") != NULL) {
-		json_t *cm = json_object_get(o, "camera");
-		json_t *n = json_object_get(o, "counts");
-
-		printf(_("state %s %s; camera %s (%s); %lld shots, %lld "
-		    "accepted, %lld rejected, %lld errors\n"),
-		    _(str(o, "state")), str(o, "id"),
-		    cam_word(cm), str(cm, "text"),
-		    json_integer_value(json_object_get(n, "shots")),
-		    json_integer_value(json_object_get(n, "accepted")),
-		    json_integer_value(json_object_get(n, "rejected")),
-		    json_integer_value(json_object_get(n, "errors")));
-		if (str(o, "name")[0])
-			printf(_("  graduate: %s %s %s\n"), str(o, "name"),
-			    str(o, "centre"), str(o, "class"));
-		print_lamps(json_object_get(o, "lamps"));
-		if (str(o, "simulated")[0])
-			printf(_("  SIMULATED: %s (the demo's or the tests' "
-			    "drivers: this station photographs nobody)\n"),
-			    str(o, "simulated"));
-		if (str(o, "note")[0])
-			printf("  %s\n", _(str(o, "note")));
-		if (str(o, "warning")[0])
-			printf(_("  WARNING: %s\n"), _(str(o, "warning")));
-	} else if (json_object_get(o, "history") != NULL) {
-		json_t *e;
-		size_t i;
-
-		json_array_foreach(json_object_get(o, "history"), i, e) {
-			time_t t = (time_t)json_number_value(
-			    json_object_get(e, "time"));
-			char when[32];
-			struct tm tm;
-
-			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
-			    localtime_r(&t, &tm));
-			printf("%s %s %s %s\n", when, str(e, "id"),
-			    str(e, "event"), _(str(e, "outcome")));
-			if (json_object_get(e, "output"))
-				printf("    %s\n", str(e, "output"));
-			print_findings(json_object_get(e, "checks"));
-		}
-	} else
+		printf(_("refused (%s): %s\n"), str(o, PROTO_F_CODE),
+		    _(str(o, PROTO_F_ERROR)));
+	else if ((k = proto_command_find(str(o, PROTO_F_REPLY))) >= 0 &&
+	    reply_printers[k] != NULL)
+		reply_printers[k](o);
+	else
 		printf(_("ok\n"));
 	fflush(stdout);
 }
@@ -331,7 +448,7 @@ roundtrip(struct conn *c, json_t *req, int json, json_t **resp)
 	if (conn_send(c, req) == -1)
 		return -1;
 	while ((o = conn_recv(c)) != NULL) {
-		if (json_object_get(o, "ok") != NULL) {
+		if (is_reply(o)) {
 			int rc = json_is_true(json_object_get(o, "ok")) ? 0 : 1;
 
 			emit(o, json);
@@ -350,31 +467,46 @@ roundtrip(struct conn *c, json_t *req, int json, json_t **resp)
 
 /*
  * idphotoctl liveview: the station's events, above all the framing of
- * each live-view frame, until live view ends. 0; 1 when it ended because
- * the camera could not; -1 when the daemon went away first.
+ * each live-view frame, until live view ends. The client subscribes
+ * before it asks for live view, so that the end (or the camera's refusal,
+ * which comes at once) cannot pass before it listens; and it waits no
+ * longer than live view lasts, plus a margin. 0; 1 when it ended because
+ * the camera could not (the daemon's error is printed); -1 when the
+ * daemon went away or said nothing in time.
  */
 static int
-follow_framing(struct conn *c, int json)
+liveview(struct conn *c, json_t *req, int json, long seconds)
 {
-	json_t *req = json_pack("{s:s}", "cmd", "subscribe"), *o;
+	json_t *sub = json_pack("{s:s}", "cmd", "subscribe"), *o;
 	int done, rc;
 
-	if (conn_send(c, req) == -1) {
-		json_decref(req);
-		return -1;
+	c->deadline = store_now_ms() + (seconds + 15) * 1000LL;
+	rc = conn_send(c, sub);
+	json_decref(sub);
+	while (rc == 0 && (o = conn_recv(c)) != NULL) {	/* quietly */
+		done = is_reply(o);
+		json_decref(o);
+		if (done)
+			break;
 	}
-	json_decref(req);
+	if (rc == -1 || (rc = roundtrip(c, req, json, NULL)) != 0)
+		return rc;
 	while ((o = conn_recv(c)) != NULL) {
 		done = strcmp(str(o, "event"), "framing") == 0 &&
 		    json_is_true(json_object_get(o, "done"));
 		rc = str(o, "error")[0] != '\0';
-		if (str(o, "event")[0] != '\0')	/* not the "ok" */
+		if (str(o, "event")[0] != '\0')
 			emit(o, json);
 		json_decref(o);
 		if (done)
 			return rc;	/* 1: the camera could not */
 	}
-	fprintf(stderr, _("idphotoctl: idphotod closed the connection\n"));
+	if (errno == ETIMEDOUT)
+		fprintf(stderr, _("idphotoctl: live view did not end within "
+		    "%ld s\n"), seconds + 15);
+	else
+		fprintf(stderr, _("idphotoctl: idphotod closed the "
+		    "connection\n"));
 	return -1;
 }
 
@@ -709,8 +841,7 @@ request(struct conn *c, json_t *req)
 	if (conn_send(c, req) == -1)
 		return NULL;
 	while ((o = conn_recv(c)) != NULL) {
-		if (json_object_get(o, "ok") != NULL &&
-		    json_object_get(o, "event") == NULL)
+		if (is_reply(o))
 			return o;
 		json_decref(o);
 	}
@@ -834,77 +965,90 @@ done:
 	return rc;
 }
 
-int
-ctl_online(const char *sock, const char *cmd, int argc, char **argv,
-    const struct ctl_opts *opt)
+/*
+ * The request for command k of the protocol with idphotoctl's operands
+ * (their number is checked against the table first); NULL with a message
+ * on stderr for bad operands.
+ */
+static json_t *
+build_request(int k, int argc, char **argv, const struct ctl_opts *opt)
 {
-	int json = opt->json, replace = opt->replace;
-	long lv_seconds = -1;	/* liveview: follow the framing this long */
-	struct conn c;
-	json_t *req = NULL, *o;
-	int rc = 1;
+	json_t *req = json_pack("{s:s}", PROTO_F_CMD, proto_commands[k].name);
+	char *end = NULL;
+	long n;
 
-	if (strcmp(cmd, "id") == 0 && argc == 1)
-		req = json_pack("{s:s, s:s, s:b}", "cmd", "id", "id", argv[0],
-		    "replace", replace);
-	else if ((strcmp(cmd, "retake") == 0) && argc == 0)
-		req = json_pack("{s:s, s:b}", "cmd", "retake", "replace",
-		    replace);
-	else if (strcmp(cmd, "liveview") == 0 && argc <= 1) {
-		char *end = NULL;
-		long n = argc ? strtol(argv[0], &end, 10) : 60;
-
+	switch (k) {
+	case PROTO_CMD_ID:
+		json_object_set_new(req, PROTO_F_ID, json_string(argv[0]));
+		/* FALLTHROUGH */
+	case PROTO_CMD_RETAKE:
+		json_object_set_new(req, PROTO_F_REPLACE,
+		    json_boolean(opt->replace));
+		break;
+	case PROTO_CMD_HISTORY:
+		if (argc > 0)
+			json_object_set_new(req, PROTO_F_ID,
+			    json_string(argv[0]));
+		break;
+	case PROTO_CMD_LIVEVIEW:
+		n = argc ? strtol(argv[0], &end, 10) : 60;
 		if (argc && (*argv[0] == '\0' || *end != '\0' || n < 0 ||
 		    n > 600)) {
 			fprintf(stderr, _("idphotoctl: liveview: SECONDS must "
 			    "be 0 (stop) to 600\n"));
-			return 2;
+			json_decref(req);
+			return NULL;
 		}
-		req = json_pack("{s:s, s:i}", "cmd", "liveview", "seconds",
-		    (int)n);
-		lv_seconds = n;
-	} else if (strcmp(cmd, "history") == 0 && argc <= 1)
-		req = argc ? json_pack("{s:s, s:s}", "cmd", "history", "id",
-		    argv[0]) : json_pack("{s:s}", "cmd", "history");
-	else if ((strcmp(cmd, "status") == 0 || strcmp(cmd, "shoot") == 0 ||
-	    strcmp(cmd, "cancel") == 0 || strcmp(cmd, "reload") == 0 ||
-	    strcmp(cmd, "subscribe") == 0 || strcmp(cmd, "camera") == 0) &&
-	    argc == 0)
-		req = json_pack("{s:s}", "cmd", cmd);
-	else if ((strcmp(cmd, "console") == 0 ||
-	    strcmp(cmd, "calibrate") == 0) && argc == 0)
-		;
-	else {
-		static const char *const known[] = { "id", "retake", "history",
-		    "status", "shoot", "cancel", "reload", "subscribe",
-		    "console", "calibrate", "camera", "liveview", NULL };
-		int k;
+		json_object_set_new(req, PROTO_F_SECONDS, json_integer(n));
+		break;
+	}
+	return req;
+}
 
-		for (k = 0; known[k] != NULL && strcmp(known[k], cmd) != 0; k++)
-			;
-		if (known[k] == NULL)
-			fprintf(stderr, _("idphotoctl: unknown command %s\n"),
-			    cmd);
-		else
-			fprintf(stderr, _("idphotoctl: %s: wrong arguments "
-			    "(see idphotoctl --help)\n"), cmd);
+int
+ctl_online(const char *sock, const char *cmd, int argc, char **argv,
+    const struct ctl_opts *opt)
+{
+	int json = opt->json;
+	long lv_seconds = -1;	/* liveview: follow the framing this long */
+	struct conn c;
+	json_t *req = NULL, *o;
+	int rc = 1, k = proto_command_find(cmd);
+
+	if (k < 0 && strcmp(cmd, "console") != 0) {
+		fprintf(stderr, _("idphotoctl: unknown command %s\n"), cmd);
 		return 2;
 	}
+	if ((k < 0 && argc != 0) || (k >= 0 &&
+	    (argc < proto_commands[k].min_args ||
+	    argc > proto_commands[k].max_args))) {
+		fprintf(stderr, _("idphotoctl: %s: wrong arguments "
+		    "(see idphotoctl --help)\n"), cmd);
+		return 2;
+	}
+	/* console and calibrate talk more than once: their own requests */
+	if (k >= 0 && k != PROTO_CMD_CALIBRATE &&
+	    (req = build_request(k, argc, argv, opt)) == NULL)
+		return 2;
+	if (k == PROTO_CMD_LIVEVIEW)
+		lv_seconds = json_integer_value(json_object_get(req,
+		    PROTO_F_SECONDS));
 	if (conn_open(&c, sock) == -1) {
 		json_decref(req);
 		return 1;
 	}
 	if (req == NULL)
-		rc = strcmp(cmd, "calibrate") == 0 ? calibrate(&c, opt) :
+		rc = k == PROTO_CMD_CALIBRATE ? calibrate(&c, opt) :
 		    console(&c);
+	else if (lv_seconds > 0)
+		rc = liveview(&c, req, json, lv_seconds);
 	else if ((rc = roundtrip(&c, req, json, NULL)) == 0 &&
-	    strcmp(cmd, "subscribe") == 0) {
+	    k == PROTO_CMD_SUBSCRIBE) {
 		while ((o = conn_recv(&c)) != NULL) {
 			emit(o, json);
 			json_decref(o);
 		}
-	} else if (rc == 0 && lv_seconds > 0)
-		rc = follow_framing(&c, json);
+	}
 	json_decref(req);
 	close(c.fd);
 	return rc < 0 ? 1 : rc;

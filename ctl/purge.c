@@ -11,7 +11,8 @@
  * shots, named by their date) go when they are older than the date; the
  * roster goes when it was imported before it.
  *
- * The journal is rewritten (a temporary file, fsync, rename), which must
+ * The journal is rewritten (the one atomic write: a temporary file, fsync,
+ * rename, fsync of the folder), which must
  * not happen under a running daemon: idphotod holds an exclusive flock
  * on the journal, and the purge refuses when it cannot take it.
  */
@@ -144,7 +145,7 @@ purge_archive(const struct purge *p, const char *state, int dry_run,
 	struct dirent *e;
 	int rc = 0;
 
-	if (store_pathf(dir, "%s/archive", state) == -1 ||
+	if (store_path_archive(dir, state, NULL) == -1 ||
 	    (d = opendir(dir)) == NULL)
 		return 0;
 	while (rc == 0 && (e = readdir(d)) != NULL) {
@@ -175,11 +176,11 @@ purge_photos(const struct store_conf *c, const char *id, int dry_run,
 	if (store_pathf(path, "%s/%s%s", c->output_dir, id, c->ext) == 0 &&
 	    exists(path) && rm(path, dry_run, removed, err, errlen) == -1)
 		return -1;
-	if (store_pathf(path, "%s/preview/%s.jpg", c->state_dir, id) == 0 &&
+	if (store_path_preview(path, c->state_dir, id) == 0 &&
 	    exists(path) && rm(path, dry_run, removed, err, errlen) == -1)
 		return -1;
 	snprintf(pre, sizeof(pre), "%s%s.", id, c->ext);
-	if (store_pathf(vdir, "%s/versions", c->output_dir) == -1 ||
+	if (store_path_versions(vdir, c->output_dir) == -1 ||
 	    (d = opendir(vdir)) == NULL)
 		return 0;
 	while (rc == 0 && (e = readdir(d)) != NULL)
@@ -191,39 +192,39 @@ purge_photos(const struct store_conf *c, const char *id, int dry_run,
 }
 
 /* Writes the kept events to path atomically, 0600. */
+/* The journal without the purged events, through the one atomic write
+ * (the daemon is not running: we hold its lock). */
 static int
 rewrite_journal(const struct purge *p, const char *path, char *err,
     size_t errlen)
 {
-	char tmp[PATH_MAX];
 	json_t *ev;
-	size_t i;
-	FILE *f;
-	int fd = -1, rc = 0;
+	size_t i, len = 0, cap = 0;
+	char *text = NULL, *line, *t;
+	int rc = -1;
 
-	if (store_pathf(tmp, "%s.tmp", path) == -1 || (fd = open(tmp,
-	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
-	    (f = fdopen(fd, "w")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return -1;
+	json_array_foreach(p->events, i, ev) {
+		if (!keep(p, ev))
+			continue;
+		if ((line = json_dumps(ev, JSON_COMPACT)) == NULL)
+			goto done;
+		if (len + strlen(line) + 2 > cap) {
+			cap = (len + strlen(line) + 2) * 2;
+			if ((t = realloc(text, cap)) == NULL) {
+				free(line);
+				goto done;
+			}
+			text = t;
+		}
+		len += (size_t)sprintf(text + len, "%s\n", line);
+		free(line);
 	}
-	json_array_foreach(p->events, i, ev)
-		if (keep(p, ev) && (json_dumpf(ev, f, JSON_COMPACT) == -1 ||
-		    fputc('\n', f) == EOF))
-			rc = -1;
-	if (fflush(f) == EOF || fsync(fd) == -1)
-		rc = -1;
-	if (fclose(f) == EOF)
-		rc = -1;
-	if (rc == 0 && rename(tmp, path) == -1)
-		rc = -1;
-	if (rc == -1) {
+	rc = store_write_file(path, text ? text : "", len, 0600);
+done:
+	if (rc == -1)
 		snprintf(err, errlen, "%s: %s (the journal is unchanged)", path,
-		    strerror(errno));
-		unlink(tmp);
-	}
+		    strerror(errno ? errno : ENOMEM));
+	free(text);
 	return rc;
 }
 
@@ -238,7 +239,7 @@ ctl_purge(const struct store_conf *c, time_t before, int dry_run,
 	size_t kept = 0, i;
 	int fd = -1, torn, rc = -1;
 
-	if (store_pathf(path, "%s/journal.jsonl", c->state_dir) == -1 ||
+	if (store_path_journal(path, c->state_dir) == -1 ||
 	    ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1 && errno != ENOENT)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto done;
@@ -272,8 +273,8 @@ ctl_purge(const struct store_conf *c, time_t before, int dry_run,
 	if ((roster = store_roster_load(c->state_dir, err, errlen)) != NULL) {
 		if (json_integer_value(json_object_get(roster, "imported")) <
 		    (json_int_t)before) {
-			if (store_pathf(path, "%s/roster.json", c->state_dir)
-			    == -1 || rm(path, dry_run, removed, err, errlen) ==
+			if (store_path_roster(path, c->state_dir) == -1 ||
+			    rm(path, dry_run, removed, err, errlen) ==
 			    -1) {
 				json_decref(roster);
 				goto done;

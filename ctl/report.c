@@ -280,7 +280,7 @@ ctl_report(const struct store_conf *c, photo_ctx *ctx, json_t *roster,
 	char path[PATH_MAX], when[40];
 	int torn, problems = 0;
 
-	if (store_pathf(path, "%s/journal.jsonl", c->state_dir) == -1 ||
+	if (store_path_journal(path, c->state_dir) == -1 ||
 	    store_journal_replay(path, journal_one, ids, &torn) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto done;

@@ -55,15 +55,6 @@ struct camthread {
 	int	lv_every_ms;
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 set_cam(struct camthread *t, cam *c)
 {
@@ -122,12 +113,11 @@ try_open(struct camthread *t, char *err, size_t errlen)
 }
 
 static void
-capture(struct camthread *t, const struct msg_capture *req)
+capture(struct camthread *t, struct msg_capture *req)
 {
-	struct msg_frame *m;
+	struct msg_frame *m = req->reply;	/* allocated with the request */
 
-	if ((m = calloc(1, sizeof(*m))) == NULL)
-		return;		/* nothing to report with; main times out */
+	req->reply = NULL;
 	m->q.kind = MSG_FRAME;
 	m->seq = req->seq;
 	if (req->settle_ms > 0) {
@@ -138,13 +128,17 @@ capture(struct camthread *t, const struct msg_capture *req)
 			;
 	}
 	if (try_open(t, m->err, sizeof(m->err)) == 0) {
+		long long t0;
+
 		cam_light(t->cam, req->light[0], req->light[1]);
+		t0 = store_now_ms();
 		if (cam_capture(t->cam, &m->buf, &m->len, m->name,
 		    sizeof(m->name)) == -1) {
 			snprintf(m->err, sizeof(m->err), "%s",
 			    cam_error(t->cam));
 			lose(t, m->err);
 		}
+		m->camera_ms = (long)(store_now_ms() - t0);
 	}
 	queue_push(t->done, &m->q);
 	/* the battery and settings as they are after the shot */
@@ -191,7 +185,7 @@ preview(struct camthread *t)
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return;
 	m->q.kind = MSG_PREVIEW;
-	if (now_ms() >= t->lv_until)
+	if (store_now_ms() >= t->lv_until)
 		t->lv_until = 0;
 	else if (t->cam == NULL)
 		snprintf(m->err, sizeof(m->err), "no camera: %s",
@@ -200,7 +194,7 @@ preview(struct camthread *t)
 		snprintf(m->err, sizeof(m->err), "%s", cam_error(t->cam));
 	if (m->buf == NULL)
 		t->lv_until = 0;	/* ended */
-	t->lv_next = now_ms() + t->lv_every_ms;
+	t->lv_next = store_now_ms() + t->lv_every_ms;
 	queue_push(t->done, &m->q);
 }
 
@@ -212,7 +206,7 @@ idle_wait(const struct camthread *t)
 	long long d;
 
 	if (t->lv_until != 0) {
-		d = t->lv_next - now_ms();
+		d = t->lv_next - store_now_ms();
 		return d < 0 ? 0 : (int)d;
 	}
 	if (t->cam == NULL)
@@ -250,7 +244,7 @@ run(void *arg)
 		else if (n->kind == MSG_LIVEVIEW) {
 			lv = (struct msg_liveview *)n;
 			t->lv_every_ms = 1000 / (lv->fps > 0 ? lv->fps : 1);
-			t->lv_next = now_ms();
+			t->lv_next = store_now_ms();
 			if (lv->seconds > 0)
 				t->lv_until = t->lv_next + lv->seconds * 1000LL;
 			else if (t->lv_until != 0)
@@ -290,9 +284,13 @@ camthread_capture(struct camthread *t, unsigned seq, const double light[2],
 {
 	struct msg_capture *m;
 
-	if ((m = calloc(1, sizeof(*m))) == NULL)
+	/* the frame's message too, so that the answer cannot fail to be
+	 * allocated: every capture gets its MSG_FRAME */
+	if ((m = calloc(1, sizeof(*m))) == NULL ||
+	    (m->reply = calloc(1, sizeof(*m->reply))) == NULL)
 		fatal("%s", __func__);
 	m->q.kind = MSG_CAPTURE;
+	m->reply->q.kind = MSG_FRAME;
 	m->seq = seq;
 	m->light[0] = light[0];
 	m->light[1] = light[1];

@@ -1,12 +1,13 @@
 /*
  * control.c — the control socket: AF_UNIX stream, mode 0660, owned by the
- * configured group. The protocol is line-based JSON: one request object
- * per line ({"cmd": "...", ...}), one response object per line
- * ({"ok": true, ...} or {"ok": false, "error": "..."}). A client that
+ * configured group. The protocol (store/proto.h) is line-based JSON: one
+ * request object per line ({"cmd": "...", ...}), one response object per
+ * line, naming the command it answers ({"reply": "status", "ok": true,
+ * ...} or {"reply": "id", "ok": false, "error": "..."}). A client that
  * sent {"cmd": "subscribe"} also receives events ({"event": "...", ...})
  * between responses.
  *
- * Every line is limited to STORE_MAX_LINE bytes. A client that sends a
+ * Every line is limited to PROTO_MAX_LINE bytes. A client that sends a
  * longer line, or anything that is not a JSON object with a "cmd", gets
  * one error response and is disconnected; the daemon carries on. Output
  * is buffered per client and written as the socket takes it; a
@@ -33,12 +34,13 @@
 
 struct client {
 	int	fd;
-	char	in[STORE_MAX_LINE + 1];
+	char	in[PROTO_MAX_LINE + 1];
 	size_t	inlen;
 	char	*out;
 	size_t	outlen, outcap;
 	int	subscribed;
 	int	closing;	/* disconnect once out is flushed */
+	unsigned long id;	/* for a reply that comes later */
 };
 
 static struct {
@@ -46,7 +48,8 @@ static struct {
 	control_fn fn;
 	void	*arg;
 	struct client *c[MAX_CLIENTS];
-} ctl = { -1, NULL, NULL, { NULL } };
+	unsigned long next_id;
+} ctl = { -1, NULL, NULL, { NULL }, 0 };
 
 int
 control_listen(const char *path, const char *group, char *err,
@@ -240,11 +243,13 @@ handle_line(struct client *c, char *line, size_t len)
 		return;
 	}
 	resp = ctl.fn(c, req, ctl.arg);
-	json_decref(req);
-	if (resp != NULL) {
+	if (resp != NULL) {	/* the reply names the command it answers */
+		json_object_set(resp, PROTO_F_REPLY,
+		    json_object_get(req, PROTO_F_CMD));
 		send_json(c, resp);
 		json_decref(resp);
 	}
+	json_decref(req);
 }
 
 static void
@@ -254,7 +259,7 @@ read_client(struct client *c)
 	char *nl;
 
 	for (;;) {
-		n = read(c->fd, c->in + c->inlen, STORE_MAX_LINE - c->inlen);
+		n = read(c->fd, c->in + c->inlen, PROTO_MAX_LINE - c->inlen);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN)
@@ -285,7 +290,7 @@ read_client(struct client *c)
 			memmove(c->in, nl + 1, c->inlen - ll - 1);
 			c->inlen -= ll + 1;
 		}
-		if (c->inlen >= STORE_MAX_LINE) {
+		if (c->inlen >= PROTO_MAX_LINE) {
 			reject(c, "request line too long");
 			return;
 		}
@@ -308,6 +313,7 @@ accept_clients(void)
 			continue;
 		}
 		ctl.c[i]->fd = fd;
+		ctl.c[i]->id = ++ctl.next_id;
 	}
 	if (errno != EAGAIN && errno != EINTR)
 		log_warn("control: accept");
@@ -362,6 +368,28 @@ control_dispatch(struct pollfd *pfd, int n)
 		if (ctl.c[i] != NULL && ctl.c[i]->closing &&
 		    ctl.c[i]->outlen == 0)
 			client_free(i);
+}
+
+unsigned long
+control_client_id(const struct client *c)
+{
+	return c != NULL ? c->id : 0;	/* 0: no client, none has it */
+}
+
+int
+control_reply(unsigned long id, const char *cmd, json_t *resp)
+{
+	int i;
+
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (ctl.c[i] != NULL && ctl.c[i]->id == id &&
+		    !ctl.c[i]->closing) {
+			json_object_set_new(resp, PROTO_F_REPLY,
+			    json_string(cmd));
+			send_json(ctl.c[i], resp);
+			return 0;
+		}
+	return -1;
 }
 
 void

@@ -10,6 +10,9 @@
  *
  * Under systemd (Type=notify) it reports READY, a STATUS line with the
  * station's state, WATCHDOG pings from the loop, RELOADING and STOPPING.
+ *
+ * main() is the options, then setup(), loop_pass() until a stop signal,
+ * and teardown(), whose order is what makes a stop lose no frame.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +41,16 @@ static struct {
 	long long pedal_retry;	/* ms: when to try to reopen it */
 	rig	*rig;
 	int	wakefd;		/* the main loop's wake-up pipe */
-} d;
+	int	wake[2];	/* its two ends */
+	struct queue done;	/* the threads' completions */
+	struct store_journal jr;
+	struct camthread *cam;
+	struct worker *wk;
+	char	journal[PATH_MAX + 32];
+	char	laststatus[256];	/* the STATUS systemd has */
+	uint64_t wd_usec;	/* the watchdog's interval; 0: none */
+	long long wd_next;
+} d = { .jr = { -1, "" } };
 
 static void
 usage(FILE *f)
@@ -57,15 +69,6 @@ on_signal(int sig)
 		reload = 1;
 	else
 		quit = 1;
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int
@@ -91,7 +94,7 @@ pedal_setup(void)
 	if ((d.pedal = pedal_open(d.conf.pedal_device, d.conf.pedal_key,
 	    d.conf.pedal_debounce_ms, err, sizeof(err))) == NULL) {
 		log_warnx("%s; retrying every 2 s", err);
-		d.pedal_retry = now_ms() + 2000;
+		d.pedal_retry = store_now_ms() + 2000;
 	} else
 		log_info("%s", pedal_describe(d.pedal));
 }
@@ -195,6 +198,194 @@ drain(int fd)
 		;
 }
 
+/*
+ * Everything before the loop: folders, the journal (locked), the control
+ * socket, the threads, the station and its recovery, the pedal, the
+ * lamps; then READY. fatal() on what the station cannot run without.
+ */
+static void
+setup(void)
+{
+	char err[1024], sim[64], sockdir[sizeof(d.conf.socket)];
+	int lfd;
+
+	setup_signals();
+	/* folders: the state 0750 (the journal in it is 0600, the archive
+	 * of camera originals 0700: personal data), photos 0750 */
+	if (store_mkdirs(d.conf.state_dir, 0750) == -1)
+		fatal("state folder %s", d.conf.state_dir);
+	if (store_mkdirs(d.conf.output_dir, 0750) == -1)
+		fatal("output folder %s", d.conf.output_dir);
+	memcpy(sockdir, d.conf.socket, sizeof(sockdir));
+	if (store_mkdirs(dirname(sockdir), 0755) == -1)
+		fatal("socket folder for %s", d.conf.socket);
+	if (store_path_journal(d.journal, d.conf.state_dir) == -1)
+		fatal("state folder %s", d.conf.state_dir);
+	if (store_journal_open(&d.jr, d.journal) == -1) {
+		if (errno == EWOULDBLOCK)
+			fatalx("journal %s is locked: another idphotod uses "
+			    "this state folder, or a purge is running",
+			    d.journal);
+		fatal("journal %s", d.journal);
+	}
+
+	if ((lfd = control_listen(d.conf.socket, d.conf.socket_group, err,
+	    sizeof(err))) == -1)
+		fatalx("%s", err);
+	if (pipe2(d.wake, O_NONBLOCK | O_CLOEXEC) == -1)
+		fatal("pipe");
+	queue_init(&d.done, d.wake[1]);
+	if ((d.wk = worker_start(&d.done, &d.conf.photo)) == NULL)
+		fatalx("cannot start the processing thread");
+	if ((d.cam = camthread_start(&d.conf.cam, &d.done)) == NULL)
+		fatalx("cannot start the camera thread");
+	if ((d.st = station_new(&d.conf, &d.jr, d.cam, d.wk)) == NULL)
+		fatalx("out of memory");
+	station_on_reload(d.st, do_reload, d.path);
+	station_set_done(d.st, &d.done);
+	if (station_recover(d.st, d.journal) == -1)
+		fatalx("cannot read the journal %s", d.journal);
+	control_init(lfd, station_request, d.st);
+	pedal_setup();
+	d.wakefd = d.wake[1];
+	if (d.conf.rig.nlamps > 0) {
+		if ((d.rig = rig_start(&d.conf.rig, RIG_STANDBY, NULL, rig_wake,
+		    NULL, err, sizeof(err))) == NULL)
+			fatalx("lamps: %s", err);
+		log_info("lamps: %d on %s", d.conf.rig.nlamps,
+		    d.conf.rig.dmx.driver);
+		station_set_rig(d.st, d.rig);
+	}
+
+	if (sd_watchdog_enabled(0, &d.wd_usec) > 0)
+		d.wd_next = store_now_ms();
+	log_info("idphotod %s ready on %s (config %s)", STORE_VERSION,
+	    d.conf.socket, d.path ? d.path : "defaults");
+	if (store_conf_simulated(&d.conf, sim, sizeof(sim)) > 0)
+		log_warnx("SIMULATED %s: the demo's or the tests' drivers; this "
+		    "station photographs nobody (set camera.driver and "
+		    "lighting.driver for a studio)", sim);
+	sd_notifyf(0, "READY=1\nSTATUS=%s", station_status_line(d.st));
+}
+
+/*
+ * One pass of the main loop: poll the wake-up pipe, the pedal, the
+ * roster's change notifications and the control socket's clients (at most a second, less for the watchdog),
+ * then handle what came: a reload, the threads' completions, the pedal,
+ * requests; then the lamps, the station's deadlines, the pedal's
+ * reopening, the watchdog and the STATUS line.
+ */
+static void
+loop_pass(void)
+{
+	struct pollfd pfd[48];
+	struct qnode *n;
+	char err[1024];
+	int timeout = 1000, np = -1, nr = -1, i, npfd = 0;
+	long long t;
+
+	pfd[npfd].fd = d.wake[0];
+	pfd[npfd++].events = POLLIN;
+	if (d.pedal != NULL && pedal_fd(d.pedal) != -1) {
+		np = npfd;
+		pfd[npfd].fd = pedal_fd(d.pedal);
+		pfd[npfd++].events = POLLIN;
+	}
+	if (station_roster_fd(d.st) != -1) {
+		nr = npfd;
+		pfd[npfd].fd = station_roster_fd(d.st);
+		pfd[npfd++].events = POLLIN;
+	}
+	i = npfd;
+	npfd += control_pollfds(pfd + npfd, (int)(sizeof(pfd) /
+	    sizeof(pfd[0])) - npfd);
+	if (d.wd_usec > 0 && (long long)(d.wd_usec / 2000) < timeout)
+		timeout = (int)(d.wd_usec / 2000);
+	if (poll(pfd, (nfds_t)npfd, timeout) == -1 && errno != EINTR)
+		fatal("poll");
+	if (reload) {
+		reload = 0;
+		do_reload(err, sizeof(err));
+	}
+	if (pfd[0].revents & POLLIN) {
+		drain(d.wake[0]);
+		while ((n = queue_pop(&d.done, 0)) != NULL)
+			station_completion(d.st, n);
+	}
+	if (np >= 0 && pfd[np].revents) {
+		int k = pedal_read(d.pedal, err, sizeof(err));
+
+		if (k == -1) {
+			log_warnx("%s; retrying every 2 s", err);
+			d.pedal_retry = store_now_ms() + 2000;
+		} else if (k > 0)
+			station_pedal(d.st, "pedal");
+	}
+	if (nr >= 0 && pfd[nr].revents)
+		station_roster_event(d.st);
+	control_dispatch(pfd + i, npfd - i);
+	station_lamps(d.st);
+	t = store_now_ms();
+	station_tick(d.st, t);
+	if (d.pedal_retry && t >= d.pedal_retry) {
+		if (d.pedal == NULL)
+			pedal_setup();
+		else if (pedal_reopen(d.pedal, err, sizeof(err)) == 0) {
+			log_info("%s: back", pedal_describe(d.pedal));
+			d.pedal_retry = 0;
+		} else
+			d.pedal_retry = t + 2000;
+	}
+	if (d.wd_usec > 0 && t >= d.wd_next) {
+		sd_notify(0, "WATCHDOG=1");
+		d.wd_next = t + (long long)(d.wd_usec / 2000);
+	}
+	if (strcmp(d.laststatus, station_status_line(d.st)) != 0) {
+		snprintf(d.laststatus, sizeof(d.laststatus), "%s",
+		    station_status_line(d.st));
+		sd_notifyf(0, "STATUS=%s", d.laststatus);
+	}
+}
+
+/*
+ * The stop, in this order so that no frame is lost: no more clients; the
+ * camera stops (a capture in flight is finished and its frame queued);
+ * the lamps go to their shutdown state; the frames that came are handed
+ * to the worker while it still runs; the worker finishes every job (each
+ * archives its original first) and stops; their results are journalled.
+ */
+static void
+teardown(void)
+{
+	struct qnode *n;
+	int tries;
+
+	sd_notify(0, "STOPPING=1");
+	log_info("stopping");
+	control_shutdown();
+	unlink(d.conf.socket);
+	camthread_stop(d.cam);
+	station_set_rig(d.st, NULL);
+	rig_stop(d.rig);	/* lamps to lighting.shutdown */
+	while ((n = queue_pop(&d.done, 0)) != NULL)
+		station_completion(d.st, n);	/* frames become jobs */
+	worker_stop(d.wk);
+	station_set_worker(d.st, NULL);
+	while ((n = queue_pop(&d.done, 0)) != NULL)
+		station_completion(d.st, n);	/* journals the results */
+	/* the history readers push into done: wait for them (their
+	 * clients are gone; a journal read does not hang) */
+	for (tries = 0; station_pending(d.st) > 0 && tries < 600; tries++)
+		if ((n = queue_pop(&d.done, 100)) != NULL)
+			station_completion(d.st, n);
+	queue_destroy(&d.done);
+	pedal_close(d.pedal);
+	station_free(d.st);
+	store_journal_close(&d.jr);
+	close(d.wake[0]);
+	close(d.wake[1]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -203,18 +394,8 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct pollfd pfd[48];
-	char sim[64];
-	struct queue done;
-	struct store_journal jr = { -1, "" };
-	struct camthread *cam_t;
-	struct worker *wk;
-	struct qnode *n;
-	char err[1024], path[PATH_MAX + 32], sockdir[sizeof(d.conf.socket)];
-	char laststatus[256] = "";
-	uint64_t wd_usec = 0;
-	long long wd_next = 0;
-	int ch, check_only = 0, verbose = 0, wake[2], lfd, np, i, npfd;
+	char err[1024], sim[64];
+	int ch, check_only = 0, verbose = 0;
 	struct stat sb;
 
 	while ((ch = getopt_long(argc, argv, "c:nvhV", lo, NULL)) != -1)
@@ -245,138 +426,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 	log_init(verbose);
-	setup_signals();
-
-	/* folders: the state 0750 (the journal in it is 0600, the archive
-	 * of camera originals 0700: personal data), photos 0750 */
-	if (store_mkdirs(d.conf.state_dir, 0750) == -1)
-		fatal("state folder %s", d.conf.state_dir);
-	if (store_mkdirs(d.conf.output_dir, 0750) == -1)
-		fatal("output folder %s", d.conf.output_dir);
-	memcpy(sockdir, d.conf.socket, sizeof(sockdir));
-	if (store_mkdirs(dirname(sockdir), 0755) == -1)
-		fatal("socket folder for %s", d.conf.socket);
-	snprintf(path, sizeof(path), "%s/journal.jsonl", d.conf.state_dir);
-	if (store_journal_open(&jr, path) == -1) {
-		if (errno == EWOULDBLOCK)
-			fatalx("journal %s is locked: another idphotod uses "
-			    "this state folder, or a purge is running", path);
-		fatal("journal %s", path);
-	}
-
-	if ((lfd = control_listen(d.conf.socket, d.conf.socket_group, err,
-	    sizeof(err))) == -1)
-		fatalx("%s", err);
-	if (pipe2(wake, O_NONBLOCK | O_CLOEXEC) == -1)
-		fatal("pipe");
-	queue_init(&done, wake[1]);
-	if ((wk = worker_start(&done)) == NULL)
-		fatalx("cannot start the processing thread");
-	if ((cam_t = camthread_start(&d.conf.cam, &done)) == NULL)
-		fatalx("cannot start the camera thread");
-	if ((d.st = station_new(&d.conf, &jr, cam_t, wk)) == NULL)
-		fatalx("out of memory");
-	station_on_reload(d.st, do_reload, d.path);
-	if (station_recover(d.st, path) == -1)
-		fatalx("cannot read the journal %s", path);
-	control_init(lfd, station_request, d.st);
-	pedal_setup();
-	d.wakefd = wake[1];
-	if (d.conf.rig.nlamps > 0) {
-		if ((d.rig = rig_start(&d.conf.rig, RIG_STANDBY, NULL, rig_wake,
-		    NULL, err, sizeof(err))) == NULL)
-			fatalx("lamps: %s", err);
-		log_info("lamps: %d on %s", d.conf.rig.nlamps,
-		    d.conf.rig.dmx.driver);
-		station_set_rig(d.st, d.rig);
-	}
-
-	if (sd_watchdog_enabled(0, &wd_usec) > 0)
-		wd_next = now_ms();
-	log_info("idphotod %s ready on %s (config %s)", STORE_VERSION,
-	    d.conf.socket, d.path ? d.path : "defaults");
-	if (store_conf_simulated(&d.conf, sim, sizeof(sim)) > 0)
-		log_warnx("SIMULATED %s: the demo's or the tests' drivers; this "
-		    "station photographs nobody (set camera.driver and "
-		    "lighting.driver for a studio)", sim);
-	sd_notifyf(0, "READY=1\nSTATUS=%s", station_status_line(d.st));
-
-	while (!quit) {
-		int timeout = 1000;
-		long long t;
-
-		npfd = 0;
-		pfd[npfd].fd = wake[0];
-		pfd[npfd++].events = POLLIN;
-		np = -1;
-		if (d.pedal != NULL && pedal_fd(d.pedal) != -1) {
-			np = npfd;
-			pfd[npfd].fd = pedal_fd(d.pedal);
-			pfd[npfd++].events = POLLIN;
-		}
-		i = npfd;
-		npfd += control_pollfds(pfd + npfd, (int)(sizeof(pfd) /
-		    sizeof(pfd[0])) - npfd);
-		if (wd_usec > 0 && (long long)(wd_usec / 2000) < timeout)
-			timeout = (int)(wd_usec / 2000);
-		if (poll(pfd, (nfds_t)npfd, timeout) == -1 && errno != EINTR)
-			fatal("poll");
-		if (reload) {
-			reload = 0;
-			do_reload(err, sizeof(err));
-		}
-		if (pfd[0].revents & POLLIN) {
-			drain(wake[0]);
-			while ((n = queue_pop(&done, 0)) != NULL)
-				station_completion(d.st, n);
-		}
-		if (np >= 0 && pfd[np].revents) {
-			int k = pedal_read(d.pedal, err, sizeof(err));
-
-			if (k == -1) {
-				log_warnx("%s; retrying every 2 s", err);
-				d.pedal_retry = now_ms() + 2000;
-			} else if (k > 0)
-				station_pedal(d.st, "pedal");
-		}
-		control_dispatch(pfd + i, npfd - i);
-		station_lamps(d.st);
-		t = now_ms();
-		if (d.pedal_retry && t >= d.pedal_retry) {
-			if (d.pedal == NULL)
-				pedal_setup();
-			else if (pedal_reopen(d.pedal, err, sizeof(err)) == 0) {
-				log_info("%s: back", pedal_describe(d.pedal));
-				d.pedal_retry = 0;
-			} else
-				d.pedal_retry = t + 2000;
-		}
-		if (wd_usec > 0 && t >= wd_next) {
-			sd_notify(0, "WATCHDOG=1");
-			wd_next = t + (long long)(wd_usec / 2000);
-		}
-		if (strcmp(laststatus, station_status_line(d.st)) != 0) {
-			snprintf(laststatus, sizeof(laststatus), "%s",
-			    station_status_line(d.st));
-			sd_notifyf(0, "STATUS=%s", laststatus);
-		}
-	}
-
-	sd_notify(0, "STOPPING=1");
-	log_info("stopping");
-	control_shutdown();
-	unlink(d.conf.socket);
-	camthread_stop(cam_t);
-	station_set_rig(d.st, NULL);
-	rig_stop(d.rig);	/* lamps to lighting.shutdown */
-	worker_stop(wk);	/* finishes the job in hand */
-	while ((n = queue_pop(&done, 0)) != NULL)
-		station_completion(d.st, n);	/* journals its result */
-	queue_destroy(&done);
-	pedal_close(d.pedal);
-	station_free(d.st);
-	store_journal_close(&jr);
-	close(wake[0]);
-	close(wake[1]);
+	setup();
+	while (!quit)
+		loop_pass();
+	teardown();
 	return 0;
 }

@@ -7,12 +7,18 @@
  *              with sd-daemon priority prefixes under systemd, to stderr
  *              on a terminal, to syslog otherwise;
  *   queue.c    a mutex-protected FIFO of intrusive nodes; a queue can
- *              write a wake-up byte to a pipe the main loop polls;
+ *              write a wake-up byte to a pipe the main loop polls; the
+ *              messages' constructors and destructors;
  *   camera.c   the camera thread: every cam_ call happens there;
- *   worker.c   the processing thread: archive, analyze, render, save;
- *   control.c  the control socket: clients, line-based JSON, events;
- *   station.c  the station's state machine, owned by the main loop;
- *   idphotod.c main(), signals, the poll() loop, reload, systemd.
+ *   worker.c   the processing thread: archive, then store_process_frame;
+ *   control.c  the control socket: clients, line-based JSON, events,
+ *              replies that come later;
+ *   station.c  the station's state machine, owned by the main loop, with
+ *   recover.c  its recovery from the journal, calibrate.c its calibration
+ *   calibrate.c shot and request.c its requests (daemon/station.h);
+ *   request.c
+ *   idphotod.c main(): set-up, the poll() loop's pass, teardown; signals,
+ *              reload, systemd.
  *
  * Threads talk only through queues: the main loop pushes requests to the
  * camera's and the worker's queue and gets their completions back on one
@@ -75,7 +81,20 @@ enum {
 	MSG_JOB,		/* main -> worker: process a frame */
 	MSG_RESULT,		/* worker -> main: the outcome */
 	MSG_LIVEVIEW,		/* main -> camera: live view for a while */
-	MSG_PREVIEW		/* camera -> main: a live-view frame (msg_frame) */
+	MSG_PREVIEW,		/* camera -> main: a live-view frame (msg_frame) */
+	MSG_HISTORY		/* reader -> main: a client's history, read */
+};
+
+/* A history request, read off the main loop (request.c): the journal's
+ * results and interruptions (of one ID, or all), the last 100. */
+struct msg_history {
+	struct qnode q;
+	struct queue *done;	/* where it goes back to */
+	unsigned long client;	/* control_client_id() */
+	char	path[PATH_MAX];	/* the journal */
+	char	id[PHOTO_ID_LEN + 1];	/* "": every ID */
+	json_t	*list;		/* the events; NULL: err says why */
+	char	err[PATH_MAX + 256];
 };
 
 struct msg_liveview {
@@ -84,8 +103,13 @@ struct msg_liveview {
 	int	fps;		/* frames a second, at most */
 };
 
+struct msg_frame;
+struct msg_result;
+
 struct msg_capture {
 	struct qnode q;
+	struct msg_frame *reply;	/* allocated with the request: the
+					 * camera fills and sends it */
 	unsigned seq;
 	double	light[2];	/* the lamps, left and right (cam_light) */
 	int	settle_ms;	/* wait this long first: lamps still fading */
@@ -98,6 +122,7 @@ struct msg_frame {
 	size_t	len;
 	char	name[256];	/* its name on the camera */
 	char	err[512];
+	long	camera_ms;	/* the capture: trigger and download */
 };
 
 /* The camera as the camera thread sees it (camera.c). */
@@ -113,6 +138,8 @@ struct msg_camstate {
 
 struct msg_job {
 	struct qnode q;
+	struct msg_result *reply;	/* allocated with the job: the worker
+					 * fills and sends it */
 	unsigned seq;
 	char	id[PHOTO_ID_LEN + 1];
 	int	replace;	/* move an accepted photo to versions/ */
@@ -124,12 +151,17 @@ struct msg_job {
 	char	ext[8];
 	char	outdir[PATH_MAX];
 	char	statedir[PATH_MAX];
-	int	test_delay_ms;	/* tests: hold the job after archiving */
+	int	hold_ms;	/* fault injection (camera.sim.hold_ms): hold
+				 * the job this long after archiving */
+	int	archive_only;	/* a frame no shot waits for: keep it under
+				 * archive/unassigned/ and that is all */
 	int	calibrate;	/* a test shot: archive and analyze only */
 	int	framing;	/* a live-view frame: the framing hints only */
 };
 
-enum { RES_PASS, RES_WARN, RES_FAIL, RES_ERROR };
+/* A result's outcome: store_process_frame()'s */
+enum { RES_PASS = STORE_PASS, RES_WARN = STORE_WARN, RES_FAIL = STORE_FAIL,
+    RES_ERROR = STORE_ERROR };
 
 struct msg_result {
 	struct qnode q;
@@ -139,21 +171,27 @@ struct msg_result {
 	char	archive[PATH_MAX];	/* the camera original, kept */
 	char	original_sha256[65];	/* of the camera original: the
 					 * same frame under two IDs */
-	char	output[PATH_MAX];	/* <ID>.jpg, when written */
-	char	moved[PATH_MAX];	/* the earlier photo, in versions/ */
 	char	preview[PATH_MAX];	/* the annotated frame */
 	char	err[1024];	/* RES_ERROR: what went wrong */
-	int	quality;
-	size_t	size;
-	char	sha256[65];	/* of <ID>.jpg as written: the report
-				 * finds a file changed by hand */
+	struct store_output out;	/* <ID>.jpg, when written; its
+					 * sha256 lets the report find a file
+					 * changed by hand */
 	json_t	*result;	/* store_result_json(); NULL on early error */
+	int	analyzed;	/* pr holds the frame's analysis */
+	photo_result pr;	/* what the station reads (typed): the crop,
+				 * the measurements */
 	int	calibrate;	/* the job was a calibration shot */
+	int	archive_only;	/* the job only kept a frame (unassigned) */
 	int	framing;	/* the job was a live-view frame; result is
 				 * {face, ready, hints} (worker.c) */
 };
 
+/* Frees a message of any kind with what it owns (queue.c: one
+ * destructor per kind); accepts NULL. */
 void	msg_free(struct qnode *n);
+/* The messages that carry their answer: it is allocated here, so that
+ * the answer can never fail to be made. fatal() when out of memory. */
+struct msg_job *msg_job_new(void);
 
 /* ---- camera.c ------------------------------------------------------- */
 struct camthread;
@@ -169,14 +207,15 @@ void	camthread_stop(struct camthread *t);
 
 /* ---- worker.c ------------------------------------------------------- */
 struct worker;
-struct worker *worker_start(struct queue *done);
+struct worker *worker_start(struct queue *done, const photo_params *p);
 /* Hands the job to the worker, which frees it. */
 void	worker_submit(struct worker *w, struct msg_job *job);
 void	worker_stop(struct worker *w);
 
 /* ---- control.c ------------------------------------------------------ */
 struct client;
-/* Handles one request; returns the response (stolen by the caller). */
+/* Handles one request; returns the response (stolen by the caller), or
+ * NULL when the reply comes later through control_reply(). */
 typedef json_t *(*control_fn)(struct client *c, json_t *req, void *arg);
 
 int	control_listen(const char *path, const char *group, char *err,
@@ -186,6 +225,11 @@ void	control_init(int listenfd, control_fn fn, void *arg);
 int	control_pollfds(struct pollfd *pfd, int max);
 void	control_dispatch(struct pollfd *pfd, int n);
 void	control_subscribe(struct client *c);
+/* A client by a number that outlives it (for a reply that comes later),
+ * and that reply: sent (resp not stolen) to the client if it is still
+ * connected, naming cmd; -1 when it is gone. */
+unsigned long control_client_id(const struct client *c);
+int	control_reply(unsigned long id, const char *cmd, json_t *resp);
 /* Sends ev (not stolen) to every subscribed client. */
 void	control_broadcast(json_t *ev);
 void	control_shutdown(void);
@@ -204,8 +248,24 @@ void	station_set_rig(struct station *s, rig *r);
 void	station_lamps(struct station *s);
 json_t	*station_request(struct client *c, json_t *req, void *arg);
 void	station_pedal(struct station *s, const char *source);
+/* Takes n (frees it). */
 void	station_completion(struct station *s, struct qnode *n);
+/* The roster's change notifications: the main loop polls the fd (-1:
+ * none) and calls station_roster_event when it is readable. */
+int	station_roster_fd(const struct station *s);
+void	station_roster_event(struct station *s);
+/* On each pass of the main loop, now being CLOCK_MONOTONIC in ms: gives
+ * up a shot past its deadline. */
+void	station_tick(struct station *s, long long now);
+void	station_set_worker(struct station *s, struct worker *w);
+/* The main loop's completion queue, for the work the station hands to
+ * threads of its own (history); NULL: none, and history is refused. */
+void	station_set_done(struct station *s, struct queue *done);
+/* How many of those are still out (they push to done when finished). */
+int	station_pending(const struct station *s);
 const char *station_status_line(const struct station *s);
+/* What history requests are being read: at most this many at once. */
+#define STATION_MAX_HISTORY	2
 /* Set by the main loop: how to reload, and the file a reload reads
  * (NULL: none; calibration tells idphotoctl which file to edit). */
 void	station_on_reload(struct station *s, int (*fn)(char *, size_t),

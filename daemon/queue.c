@@ -4,8 +4,14 @@
  * while in queue_pop(q, ms); the main loop never blocks on a queue: each
  * push also writes one byte to the queue's wake-up pipe, which the main
  * loop polls, then drains the queue with queue_pop(q, 0).
+ *
+ * The messages are freed here too, by msg_free(), with one destructor
+ * for each kind: whoever holds a message (a queue, or the thread that
+ * popped it) frees it with msg_free() and nothing else, so a message in
+ * a queue being destroyed is freed whole.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,4 +110,75 @@ queue_destroy(struct queue *q)
 		msg_free(n);
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->cv);
+}
+
+static void
+frame_free(struct qnode *n)
+{
+	free(((struct msg_frame *)n)->buf);
+}
+
+static void
+capture_free(struct qnode *n)
+{
+	struct msg_capture *m = (struct msg_capture *)n;
+
+	msg_free(m->reply ? &m->reply->q : NULL);
+}
+
+static void
+job_free(struct qnode *n)
+{
+	struct msg_job *j = (struct msg_job *)n;
+
+	free(j->buf);
+	msg_free(j->reply ? &j->reply->q : NULL);
+}
+
+static void
+history_free(struct qnode *n)
+{
+	json_decref(((struct msg_history *)n)->list);
+}
+
+static void
+result_free(struct qnode *n)
+{
+	json_decref(((struct msg_result *)n)->result);
+}
+
+/* What each kind owns besides itself; NULL: nothing. */
+static void (*const destructor[])(struct qnode *) = {
+	[MSG_CAPTURE] = capture_free,
+	[MSG_FRAME] = frame_free,
+	[MSG_CAMSTATE] = NULL,
+	[MSG_JOB] = job_free,
+	[MSG_RESULT] = result_free,
+	[MSG_LIVEVIEW] = NULL,
+	[MSG_PREVIEW] = frame_free,
+	[MSG_HISTORY] = history_free,
+};
+
+void
+msg_free(struct qnode *n)
+{
+	if (n == NULL)
+		return;
+	if (n->kind > 0 && (size_t)n->kind < sizeof(destructor) /
+	    sizeof(destructor[0]) && destructor[n->kind] != NULL)
+		destructor[n->kind](n);
+	free(n);
+}
+
+struct msg_job *
+msg_job_new(void)
+{
+	struct msg_job *j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->reply = calloc(1, sizeof(*j->reply))) == NULL)
+		fatal("out of memory");
+	j->q.kind = MSG_JOB;
+	j->reply->q.kind = MSG_RESULT;
+	return j;
 }

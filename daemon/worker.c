@@ -49,6 +49,7 @@ struct worker {
 	photo_ctx *ctx;
 	photo_params params;
 	int	configured;
+	photo_params initial;	/* the configuration at start */
 };
 
 static int
@@ -70,19 +71,25 @@ configure(struct worker *w, const photo_params *p, char *err, size_t errlen)
 static int
 archive(struct worker *w, const struct msg_job *j, struct msg_result *r)
 {
-	char dir[PATH_MAX], name[64];
+	char dir[PATH_MAX], name[128];
 	struct tm tm;
 
 	localtime_r(&j->when, &tm);
-	if (snprintf(dir, sizeof(dir), "%s/archive/%s", j->statedir, j->id) >=
-	    (int)sizeof(dir) || store_mkdirs(dir, 0700) == -1) {
+	if (store_path_archive(dir, j->statedir, j->id) == -1 ||
+	    store_mkdirs(dir, 0700) == -1) {
 		setf(r->err, sizeof(r->err), "cannot keep the camera "
 		    "original in %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	snprintf(name, sizeof(name), "%04d%02d%02d-%02d%02d%02d-%u.jpg",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, j->seq);
+	if (j->archive_only)	/* by its name on the camera: no seq */
+		snprintf(name, sizeof(name), "%04d%02d%02d-%02d%02d%02d-%.40s",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, j->camname[0] != '\0' &&
+		    strchr(j->camname, '/') == NULL ? j->camname : "frame.jpg");
+	else
+		snprintf(name, sizeof(name), "%04d%02d%02d-%02d%02d%02d-%u.jpg",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, j->seq);
 	if (photo_save(w->ctx, dir, name, j->buf, j->len, 0, NULL, 0) == -1) {
 		setf(r->err, sizeof(r->err), "cannot keep the camera "
 		    "original: %s", photo_error(w->ctx));
@@ -102,9 +109,9 @@ preview(struct worker *w, const struct msg_job *j, photo_image *im,
 	unsigned char *jpg = NULL;
 	size_t len = 0;
 
-	setf(dir, sizeof(dir), "%s/preview", j->statedir);
-	setf(path, sizeof(path), "%s/%s.jpg", dir, j->id);
-	if (store_mkdirs(dir, 0750) == -1 ||
+	if (store_path_preview(dir, j->statedir, NULL) == -1 ||
+	    store_path_preview(path, j->statedir, j->id) == -1 ||
+	    store_mkdirs(dir, 0750) == -1 ||
 	    photo_annotate(w->ctx, im, pr, &jpg, &len) == -1 ||
 	    store_write_file(path, jpg, len, 0640) == -1) {
 		free(jpg);
@@ -177,60 +184,66 @@ done:
 	photo_image_destroy(im);
 }
 
+struct pv {
+	struct worker *w;
+	const struct msg_job *j;
+	struct msg_result *r;
+};
+
+/* store_process_frame's hook: the annotated preview, once analyzed. */
+static void
+on_analyzed(photo_ctx *ctx, photo_image *im, const photo_result *pr,
+    void *arg)
+{
+	struct pv *p = arg;
+
+	(void)ctx;
+	preview(p->w, p->j, im, pr, p->r);
+}
+
+/* A shot: archived first, then store_process_frame(), the same as
+ * idphotoctl process. */
 static void
 process(struct worker *w, struct msg_job *j, struct msg_result *r)
 {
-	photo_image *im = NULL;
-	photo_result *pr = NULL;
-	photo_output out = { 0 };
 	char name[PHOTO_ID_LEN + 16];
+	struct pv pv = { w, j, r };
+	struct store_frame_job fj = { j->outdir, name, j->replace,
+	    j->calibrate, on_analyzed, &pv };
+	struct store_frame *f = NULL;
 
 	r->outcome = RES_ERROR;
+	if (j->archive_only) {
+		if (archive(w, j, r) == 0)
+			r->outcome = RES_PASS;
+		return;
+	}
 	if (configure(w, &j->params, r->err, sizeof(r->err)) == -1 ||
 	    archive(w, j, r) == -1)
-		goto done;
-	if (j->test_delay_ms > 0) {
-		struct timespec ts = { j->test_delay_ms / 1000,
-		    (long)(j->test_delay_ms % 1000) * 1000000L };
+		return;
+	if (j->hold_ms > 0) {	/* fault injection: camera.sim.hold_ms */
+		struct timespec ts = { j->hold_ms / 1000,
+		    (long)(j->hold_ms % 1000) * 1000000L };
 
-		nanosleep(&ts, NULL);
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
 	}
-	if (measure(w, j, &im, &pr, r) == -1)
-		goto done;
-	r->result = store_result_json(NULL, pr, 0);
-	preview(w, j, im, pr, r);
-	if (j->calibrate) {		/* measured: that is all it is for */
-		r->outcome = pr->verdict >= PHOTO_FAIL ? RES_FAIL :
-		    pr->verdict == PHOTO_WARN ? RES_WARN : RES_PASS;
-		goto done;
-	}
-	if (pr->verdict >= PHOTO_FAIL) {
-		r->outcome = RES_FAIL;
-		goto done;
+	if ((f = malloc(sizeof(*f))) == NULL) {
+		setf(r->err, sizeof(r->err), "out of memory");
+		return;
 	}
 	snprintf(name, sizeof(name), "%s%s", j->id, j->ext);
-	if (store_mkdirs(j->outdir, 0750) == -1) {
-		setf(r->err, sizeof(r->err), "%s: %s", j->outdir,
-		    strerror(errno));
-		goto done;
+	if (store_process_frame(w->ctx, j->buf, j->len, &fj, f) == -1)
+		setf(r->err, sizeof(r->err), "%s%s", f->failed_at ==
+		    STORE_AT_DECODE ? "the camera's file: " : "", f->err);
+	if (f->analyzed) {
+		r->pr = f->r;
+		r->analyzed = 1;
+		r->result = store_result_json(NULL, &f->r, 0);
 	}
-	if (photo_render(w->ctx, im, pr, &out) == -1 ||
-	    photo_save(w->ctx, j->outdir, name, out.jpeg, out.len,
-	    j->replace ? PHOTO_SAVE_REPLACE : 0, r->moved,
-	    sizeof(r->moved)) == -1) {
-		setf(r->err, sizeof(r->err), "%s", photo_error(w->ctx));
-		goto done;
-	}
-	setf(r->output, sizeof(r->output), "%s/%s", j->outdir, name);
-	r->quality = out.quality;
-	r->size = out.len;
-	if (store_sha256_hex(out.jpeg, out.len, r->sha256) == -1)
-		r->sha256[0] = '\0';	/* the report then cannot compare */
-	r->outcome = pr->verdict == PHOTO_WARN ? RES_WARN : RES_PASS;
-done:
-	free(out.jpeg);
-	free(pr);
-	photo_image_destroy(im);
+	r->out = f->out;
+	r->outcome = f->outcome;
+	free(f);
 }
 
 static void *
@@ -238,20 +251,22 @@ run(void *arg)
 {
 	struct worker *w = arg;
 	struct qnode *n;
+	char err[512];
 
+	/* the cascades, loaded here once for the daemon, before the first
+	 * shot; a failure is reported by that shot, which tries again */
+	(void)configure(w, &w->initial, err, sizeof(err));
 	while ((n = queue_pop(&w->jobs, -1)) != NULL) {
 		struct msg_job *j = (struct msg_job *)n;
-		struct msg_result *r = calloc(1, sizeof(*r));
+		struct msg_result *r = j->reply;	/* allocated with the job */
 
-		if (r == NULL) {
-			msg_free(n);
-			continue;
-		}
+		j->reply = NULL;
 		r->q.kind = MSG_RESULT;
 		r->seq = j->seq;
 		snprintf(r->id, sizeof(r->id), "%s", j->id);
 		r->calibrate = j->calibrate;
 		r->framing = j->framing;
+		r->archive_only = j->archive_only;
 		if (j->framing)
 			framing(w, j, r);
 		else
@@ -263,7 +278,7 @@ run(void *arg)
 }
 
 struct worker *
-worker_start(struct queue *done)
+worker_start(struct queue *done, const photo_params *p)
 {
 	struct worker *w;
 
@@ -274,6 +289,7 @@ worker_start(struct queue *done)
 		return NULL;
 	}
 	w->done = done;
+	w->initial = *p;
 	queue_init(&w->jobs, -1);
 	if (pthread_create(&w->t, NULL, run, w) != 0) {
 		queue_destroy(&w->jobs);
@@ -301,24 +317,4 @@ worker_stop(struct worker *w)
 	queue_destroy(&w->jobs);
 	photo_destroy(w->ctx);
 	free(w);
-}
-
-void
-msg_free(struct qnode *n)
-{
-	if (n == NULL)
-		return;
-	switch (n->kind) {
-	case MSG_FRAME:
-	case MSG_PREVIEW:
-		free(((struct msg_frame *)n)->buf);
-		break;
-	case MSG_JOB:
-		free(((struct msg_job *)n)->buf);
-		break;
-	case MSG_RESULT:
-		json_decref(((struct msg_result *)n)->result);
-		break;
-	}
-	free(n);
 }

@@ -36,6 +36,9 @@ struct cam_conf {
 	int	sim_cycle;		/* sim: start again after the last */
 	int	sim_latency_ms;		/* sim: time a capture takes */
 	int	sim_fail_every;		/* sim: every Nth capture fails; 0 never */
+	int	sim_hold_ms;		/* sim, fault injection for tests: the
+					 * daemon holds each frame's processing
+					 * this long after archiving it */
 	/* sim: the studio's lamps. With sim_lamps set, each frame is lit by
 	 * the levels given to cam_light(): the image's left side by the left
 	 * lamp, its right side by the right one, blended across the middle,

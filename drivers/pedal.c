@@ -6,10 +6,14 @@
  * device state is re-synced with LIBEVDEV_READ_FLAG_SYNC until -EAGAIN,
  * so a press during the overflow is seen. Any other negative errno is
  * treated as an unplug: the fd is closed and pedal_reopen() tries again
- * (the udev by-id link reappears when the pedal is plugged back).
+ * (the udev by-id link reappears when the pedal is plugged back). So is a
+ * node that hung up (poll says POLLHUP or POLLERR) while reads return no
+ * error: libevdev reports end-of-file as -EAGAIN, and the main loop would
+ * otherwise spin on a node that is always readable.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +195,16 @@ read_fifo(pedal *p, char *err, size_t errlen)
 	}
 }
 
+/* 1 when fd has hung up (unplugged, or revoked by logind). */
+static int
+hung_up(int fd)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+
+	return poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 static int
 read_evdev(pedal *p, char *err, size_t errlen)
 {
@@ -204,6 +218,12 @@ read_evdev(pedal *p, char *err, size_t errlen)
 			if (flag == LIBEVDEV_READ_FLAG_SYNC) {
 				flag = LIBEVDEV_READ_FLAG_NORMAL;
 				continue;
+			}
+			if (hung_up(p->fd)) {
+				snprintf(err, errlen, "pedal %s went away: the "
+				    "device hung up", p->path);
+				close_dev(p);
+				return -1;
 			}
 			return fired;
 		}

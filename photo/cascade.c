@@ -23,6 +23,12 @@
  *    those with too few neighbours dropped and small ones inside strong
  *    big ones removed, then clipped to the image.
  *
+ * pcascade_detect_big_first() scans the large scales first and the small
+ * ones only down to a given fraction of the largest object found: the
+ * face search of the pipeline uses it, as only faces comparable to the
+ * main one count (R-BG-1). Threads are one per processor this process may
+ * use (sched_getaffinity), never more.
+ *
  * One integral buffer per thread, sized for its first (largest) scale, is
  * reused for every scale, so each feature's four corner offsets are
  * computed once per thread. The cascade itself is read-only after loading
@@ -33,7 +39,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -430,12 +435,26 @@ struct optfeat {
 	const uint32_t *base;	/* sum or tilted buffer */
 };
 
+/*
+ * A tree node with its feature's offsets inline, so that evaluating it
+ * reads one record and the integral: the nodes of a scan, in the
+ * cascade's order.
+ */
+struct optnode {
+	const uint32_t *base;	/* sum or tilted buffer */
+	int	ofs[3][4];
+	float	weight[3];
+	float	threshold;
+	int	left, right;
+};
+
 /* The per-call working state. */
 struct scan {
 	const pcascade *c;
 	int	stride;			/* integral row length */
 	uint32_t *sum, *sq, *tilt;	/* (h+1) x stride each */
 	struct optfeat *of;
+	struct optnode *on;		/* c->nnodes */
 	int	nofs[4];		/* the normalisation rect */
 	double	area;
 };
@@ -469,6 +488,18 @@ set_offsets(struct scan *s)
 				o->ofs[j][3] = r->x + r->w + st * (r->y + r->h);
 			}
 		}
+	}
+	for (i = 0; i < c->nnodes; i++) {
+		const struct node *n = &c->nodes[i];
+		const struct optfeat *o = &s->of[n->feature];
+		struct optnode *d = &s->on[i];
+
+		d->base = o->base;
+		memcpy(d->ofs, o->ofs, sizeof(d->ofs));
+		memcpy(d->weight, o->weight, sizeof(d->weight));
+		d->threshold = n->threshold;
+		d->left = n->left;
+		d->right = n->right;
 	}
 	/* normalisation rect (1, 1, w - 2, h - 2) */
 	s->nofs[0] = 1 + st * 1;
@@ -577,9 +608,8 @@ run_at(const struct scan *s, size_t win)
 			int idx = 0;
 
 			do {
-				const struct node *n = &c->nodes[w->first_node +
+				const struct optnode *o = &s->on[w->first_node +
 				    idx];
-				const struct optfeat *o = &s->of[n->feature];
 				const uint32_t *p = o->base + win;
 				float v = o->weight[0] * (float)rsum(p, o->ofs[0]) +
 				    o->weight[1] * (float)rsum(p, o->ofs[1]);
@@ -587,7 +617,7 @@ run_at(const struct scan *s, size_t win)
 				if (o->weight[2] != 0.0f)
 					v += o->weight[2] * (float)rsum(p, o->ofs[2]);
 				v *= norm;
-				idx = v < n->threshold ? n->left : n->right;
+				idx = v < o->threshold ? o->left : o->right;
 			} while (idx > 0);
 			acc += c->leaves[w->first_leaf - idx];
 		}
@@ -799,11 +829,13 @@ scan_scales(void *arg)
 	s.sum = malloc(sizeof(uint32_t) * cells);
 	s.sq = malloc(sizeof(uint32_t) * cells);
 	s.of = malloc(sizeof(*s.of) * (size_t)c->nfeatures);
+	s.on = malloc(sizeof(*s.on) * (size_t)c->nnodes);
 	if (c->tilted) {
 		s.tilt = malloc(sizeof(uint32_t) * cells);
 		tbuf = malloc(sizeof(uint32_t) * (size_t)(s.stride + 1));
 	}
-	if (!s.sum || !s.sq || !s.of || (c->tilted && (!s.tilt || !tbuf)))
+	if (!s.sum || !s.sq || !s.of || !s.on || (c->tilted && (!s.tilt ||
+	    !tbuf)))
 		goto done;
 	set_offsets(&s);
 
@@ -843,6 +875,7 @@ done:
 	free(s.sq);
 	free(s.tilt);
 	free(s.of);
+	free(s.on);
 	free(tbuf);
 	return NULL;
 }
@@ -850,57 +883,61 @@ done:
 /* Scans below this many pixels at the first scale stay on one thread. */
 #define MT_MIN_PIXELS	(8 * 1024)
 #define MT_MAX_THREADS	4
+#define MAX_SCALES	1024
 
 /*
- * Large images are scanned by up to MT_MAX_THREADS threads (one per CPU),
- * as OpenCV's own detectMultiScale spreads its scan; the candidates are
- * gathered in scale order, so the answer is the same as a serial scan.
+ * The scales of detectMultiScale for windows min_w x min_h up to
+ * max_w x max_h (0: no limit) and the image size; the window width of
+ * each goes to ww[]. Returns how many.
  */
-int
-pcascade_detect(const pcascade *c, const pimg *grey, double scale_factor,
-    int min_neighbors, int min_w, int min_h, int max_w, int max_h,
-    prect_i **out, int **neighbors)
+static int
+scale_list(const pcascade *c, const pimg *grey, double scale_factor,
+    int min_w, int min_h, int max_w, int max_h, float *scales, int *ww)
 {
-	struct cands cs = { 0 }, *per = NULL;
-	struct scanjob job[MT_MAX_THREADS];
-	pthread_t tid[MT_MAX_THREADS];
-	float scales[1024];
-	int nscales = 0, nthr = 1, started = 0, i, n = -1, k;
-	long ncpu;
 	double factor;
+	int n = 0;
 
-	*out = NULL;
-	if (neighbors)
-		*neighbors = NULL;
 	if (max_w <= 0 || max_h <= 0) {
 		max_w = grey->w;
 		max_h = grey->h;
 	}
-	for (factor = 1; nscales < 1024; factor *= scale_factor) {
-		int ww = (int)lrint(c->winw * factor);
-		int wh = (int)lrint(c->winh * factor);
+	for (factor = 1; n < MAX_SCALES; factor *= scale_factor) {
+		int w = (int)lrint(c->winw * factor);
+		int h = (int)lrint(c->winh * factor);
 
-		if (ww > max_w || wh > max_h || ww > grey->w || wh > grey->h)
+		if (w > max_w || h > max_h || w > grey->w || h > grey->h)
 			break;
-		if (ww < min_w || wh < min_h)
+		if (w < min_w || h < min_h)
 			continue;
-		scales[nscales++] = (float)factor;
+		ww[n] = w;
+		scales[n++] = (float)factor;
 	}
-	if (nscales == 0) {
-		n = 0;
-		goto done;
-	}
-	if ((per = calloc((size_t)nscales, sizeof(*per))) == NULL)
-		goto done;
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	return n;
+}
+
+/*
+ * Scans scales[0..n) into per[0..n), spread over the processors when the
+ * image is large. -1 when out of memory (or no thread could start).
+ */
+static int
+scan_range(const pcascade *c, const pimg *grey, const float *scales, int n,
+    struct cands *per)
+{
+	struct scanjob job[MT_MAX_THREADS];
+	pthread_t tid[MT_MAX_THREADS];
+	int nthr = 1, started = 0, i, rc = 0;
+
+	if (n <= 0)
+		return 0;
 	if ((double)grey->w * grey->h / ((double)scales[0] * scales[0]) >=
-	    MT_MIN_PIXELS && ncpu > 1)
-		nthr = ncpu < MT_MAX_THREADS ? (int)ncpu : MT_MAX_THREADS;
-	if (nthr > nscales)
-		nthr = nscales;
+	    MT_MIN_PIXELS)
+		nthr = photo_cpus() < MT_MAX_THREADS ? photo_cpus() :
+		    MT_MAX_THREADS;
+	if (nthr > n)
+		nthr = n;
 	for (i = 0; i < nthr; i++) {
-		job[i] = (struct scanjob){ c, grey, scales, nscales, i, nthr,
-		    per, -1 };
+		job[i] = (struct scanjob){ c, grey, scales, n, i, nthr, per,
+		    -1 };
 		if (i > 0 && pthread_create(&tid[i], NULL, scan_scales,
 		    &job[i]) != 0)
 			break;
@@ -911,18 +948,31 @@ pcascade_detect(const pcascade *c, const pimg *grey, double scale_factor,
 	for (i = 1; i < started; i++)
 		pthread_join(tid[i], NULL);
 	if (started < nthr)
-		goto done;
+		return -1;
 	for (i = 0; i < nthr; i++)
 		if (job[i].rc == -1)
-			goto done;
-	for (i = 0; i < nscales; i++)
+			rc = -1;
+	return rc;
+}
+
+/*
+ * The candidates of per[0..n), in scale order as one serial scan finds
+ * them, grouped and clipped to the image as detectMultiScale does.
+ */
+static int
+finish(const struct cands *per, int n, const pimg *grey, int min_neighbors,
+    prect_i **out, int **neighbors)
+{
+	struct cands cs = { 0 };
+	int i, k, kept = -1;
+
+	for (i = 0; i < n; i++)
 		for (k = 0; k < per[i].n; k++)
 			if (push(&cs, per[i].r[k]) == -1)
 				goto done;
-	if ((n = group(&cs, min_neighbors, GROUP_EPS, out, neighbors)) < 0)
+	if ((kept = group(&cs, min_neighbors, GROUP_EPS, out, neighbors)) < 0)
 		goto done;
-	/* clip to the image, as OpenCV's detectMultiScale does */
-	for (i = 0, k = 0; i < n; i++) {
+	for (i = 0, k = 0; i < kept; i++) {
 		prect_i r = (*out)[i];
 		int x0 = r.x > 0 ? r.x : 0, y0 = r.y > 0 ? r.y : 0;
 		int x1 = r.x + r.w < grey->w ? r.x + r.w : grey->w;
@@ -935,19 +985,97 @@ pcascade_detect(const pcascade *c, const pimg *grey, double scale_factor,
 			(*neighbors)[k] = (*neighbors)[i];
 		k++;
 	}
-	n = k;
+	kept = k;
 done:
-	if (n < 0) {
-		free(*out);
-		*out = NULL;
-		if (neighbors) {
-			free(*neighbors);
-			*neighbors = NULL;
-		}
-	}
-	for (i = 0; per != NULL && i < nscales; i++)
+	free(cs.r);
+	return kept;
+}
+
+static void
+free_per(struct cands *per, int n)
+{
+	int i;
+
+	for (i = 0; per != NULL && i < n; i++)
 		free(per[i].r);
 	free(per);
-	free(cs.r);
-	return n;
+}
+
+/*
+ * Large images are scanned by up to one thread per processor this
+ * process may use, as OpenCV's own detectMultiScale spreads its scan; the
+ * candidates are gathered in scale order, so the answer is the same as a
+ * serial scan.
+ */
+int
+pcascade_detect(const pcascade *c, const pimg *grey, double scale_factor,
+    int min_neighbors, int min_w, int min_h, int max_w, int max_h,
+    prect_i **out, int **neighbors)
+{
+	struct cands *per = NULL;
+	float scales[MAX_SCALES];
+	int ww[MAX_SCALES], n, rc = -1;
+
+	*out = NULL;
+	if (neighbors)
+		*neighbors = NULL;
+	n = scale_list(c, grey, scale_factor, min_w, min_h, max_w, max_h,
+	    scales, ww);
+	if (n == 0)
+		return 0;
+	if ((per = calloc((size_t)n, sizeof(*per))) == NULL ||
+	    scan_range(c, grey, scales, n, per) == -1)
+		goto done;
+	rc = finish(per, n, grey, min_neighbors, out, neighbors);
+done:
+	free_per(per, n);
+	return rc;
+}
+
+/*
+ * The large scales first: windows of first_w and wider are scanned and
+ * grouped; when that finds an object W wide, the smaller scales are
+ * scanned only down to windows of ratio * W (and min_w), otherwise down
+ * to min_w. The answer is exactly pcascade_detect()'s with the smallest
+ * window scanned as min_w; *smallest says which that was. The time of a
+ * scan goes with the square of 1 / window, so this saves most of it when
+ * only objects comparable to the largest one matter.
+ */
+int
+pcascade_detect_big_first(const pcascade *c, const pimg *grey,
+    double scale_factor, int min_neighbors, int min_w, int first_w,
+    double ratio, prect_i **out, int **neighbors, int *smallest)
+{
+	struct cands *per = NULL;
+	float scales[MAX_SCALES];
+	prect_i *big = NULL;
+	int ww[MAX_SCALES], n, k, lo, i, nb, rc = -1, W = 0;
+
+	*out = NULL;
+	if (neighbors)
+		*neighbors = NULL;
+	*smallest = 0;
+	n = scale_list(c, grey, scale_factor, min_w, 0, 0, 0, scales, ww);
+	if (n == 0)
+		return 0;
+	if ((per = calloc((size_t)n, sizeof(*per))) == NULL)
+		goto done;
+	for (k = 0; k < n && ww[k] < first_w; k++)
+		;
+	if (scan_range(c, grey, scales + k, n - k, per + k) == -1 ||
+	    (nb = finish(per + k, n - k, grey, min_neighbors, &big, NULL)) < 0)
+		goto done;
+	for (i = 0; i < nb; i++)
+		if (big[i].w > W)
+			W = big[i].w;
+	for (lo = 0; W > 0 && lo < k && ww[lo] < ratio * W; lo++)
+		;
+	if (scan_range(c, grey, scales + lo, k - lo, per + lo) == -1)
+		goto done;
+	*smallest = ww[lo < n ? lo : n - 1];
+	rc = finish(per + lo, n - lo, grey, min_neighbors, out, neighbors);
+done:
+	free(big);
+	free_per(per, n);
+	return rc;
 }

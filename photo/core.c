@@ -8,10 +8,12 @@
  * a working handle.
  */
 #include <errno.h>
+#include <sched.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "photo/internal.h"
 
@@ -191,13 +193,10 @@ load_if_changed(photo_ctx *ctx, const char *dir, const char *file,
 	return 0;
 }
 
-int
-photo_configure(photo_ctx *ctx, const photo_params *p)
+/* The checks photo_configure() makes before it loads anything. */
+static int
+check_params(photo_ctx *ctx, const photo_params *p)
 {
-	char fpath[sizeof(ctx->face_path)], epath[sizeof(ctx->eye_path)];
-	char gpath[sizeof(ctx->glasses_path)];
-	pcascade *f = NULL, *e = NULL, *g = NULL;
-
 	if (p->detect_scale <= 1.0 || p->detect_long < 64 ||
 	    p->analysis_long < p->detect_long)
 		return photo_seterr(ctx, "detector parameters out of range "
@@ -206,6 +205,28 @@ photo_configure(photo_ctx *ctx, const photo_params *p)
 	if (p->top.min >= p->top.max || p->eye.min >= p->eye.max ||
 	    p->fw.min >= p->fw.max)
 		return photo_seterr(ctx, "a geometry band has min >= max");
+	return 0;
+}
+
+int
+photo_configure_ids(photo_ctx *ctx, const photo_params *p)
+{
+	if (check_params(ctx, p) == -1)
+		return -1;
+	ctx->p = *p;
+	ctx->err[0] = '\0';
+	return 0;
+}
+
+int
+photo_configure(photo_ctx *ctx, const photo_params *p)
+{
+	char fpath[sizeof(ctx->face_path)], epath[sizeof(ctx->eye_path)];
+	char gpath[sizeof(ctx->glasses_path)];
+	pcascade *f = NULL, *e = NULL, *g = NULL;
+
+	if (check_params(ctx, p) == -1)
+		return -1;
 	if (load_if_changed(ctx, p->cascade_dir, p->face_cascade,
 	    ctx->face_path, fpath, sizeof(fpath), &f) == -1 ||
 	    load_if_changed(ctx, p->cascade_dir, p->eye_cascade,
@@ -303,4 +324,21 @@ photo_add_metric(photo_result *r, const char *name, double value)
 	r->metrics[r->nmetrics].name = name;
 	r->metrics[r->nmetrics].value = value;
 	r->nmetrics++;
+}
+
+/*
+ * The processors this thread may run on (its affinity mask, which is what
+ * a container or `taskset` gives it). Threads beyond that only queue.
+ */
+int
+photo_cpus(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }

@@ -21,6 +21,7 @@
  * frame never becomes a grey-padded picture.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,361 @@ done:
 	return rc;
 }
 
+/* ---- restart intervals decoded in parallel ----------------------------- */
+
+/*
+ * A file with restart markers (DRI) can be cut between two restart
+ * intervals: the entropy decoder starts afresh after each RSTn marker
+ * (the DC predictions are reset and the marker is byte-aligned). A part
+ * that starts at MCU row b is then a JPEG of its own: the same headers
+ * with the frame's height less b MCU rows, followed by the entropy-coded
+ * data after the marker that ends the interval before row b. libjpeg
+ * wants RST0 first after the SOS, so a part starts only after a marker
+ * whose successor is RST0 (every eighth). Each part runs on its own
+ * thread into its own rows of the one output image; the first part is
+ * the file itself, read until its last row. When the chroma is
+ * subsampled vertically, a part starts one MCU row above the first row
+ * it keeps, so that the upsampler has the row above. The rows are the
+ * same bytes as one decode gives (tests/test_jpeg.c holds it to that).
+ * A file that does not have this shape is decoded in one piece.
+ */
+
+#define PAR_MIN_PIXELS	(4L * 1000 * 1000)	/* smaller frames: one piece */
+#define PAR_MAX		4
+
+/* A source manager serving two pieces of memory one after the other. */
+struct two_src {
+	struct jpeg_source_mgr pub;
+	const unsigned char *second;
+	size_t	second_len;
+	int	served;
+};
+
+static void
+two_init(j_decompress_ptr ci)
+{
+	(void)ci;
+}
+
+static boolean
+two_fill(j_decompress_ptr ci)
+{
+	static const JOCTET eoi[2] = { 0xFF, JPEG_EOI };
+	struct two_src *s = (struct two_src *)ci->src;
+
+	if (!s->served && s->second_len > 0) {
+		s->served = 1;
+		s->pub.next_input_byte = s->second;
+		s->pub.bytes_in_buffer = s->second_len;
+		return TRUE;
+	}
+	WARNMS(ci, JWRN_JPEG_EOF);
+	s->pub.next_input_byte = eoi;
+	s->pub.bytes_in_buffer = 2;
+	return TRUE;
+}
+
+static void
+two_skip(j_decompress_ptr ci, long n)
+{
+	struct jpeg_source_mgr *s = ci->src;
+
+	while (n > (long)s->bytes_in_buffer) {
+		n -= (long)s->bytes_in_buffer;
+		(void)two_fill(ci);
+	}
+	s->next_input_byte += n;
+	s->bytes_in_buffer -= (size_t)n;
+}
+
+static void
+two_term(j_decompress_ptr ci)
+{
+	(void)ci;
+}
+
+/* What the headers say, for cutting the file. */
+struct layout {
+	size_t	sof;		/* offset of the SOF marker */
+	size_t	data;		/* first byte of the entropy-coded data */
+	unsigned w, h, ri;	/* frame size, restart interval (MCUs) */
+	int	ncomp, hmax, vmax;
+};
+
+/* 0 when the file is one baseline/extended Huffman scan of all its
+ * components with a restart interval; -1 for anything else. */
+static int
+read_layout(const unsigned char *b, size_t n, struct layout *l)
+{
+	size_t i = 2, len;
+	int m, k;
+
+	memset(l, 0, sizeof(*l));
+	while (i + 4 <= n) {
+		if (b[i] != 0xFF)
+			return -1;
+		m = b[i + 1];
+		if (m == 0xFF) {
+			i++;
+			continue;
+		}
+		len = (size_t)b[i + 2] << 8 | b[i + 3];
+		if (len < 2 || i + 2 + len > n)
+			return -1;
+		if (m == 0xC0 || m == 0xC1) {
+			if (len < 8 || b[i + 4] != 8)
+				return -1;
+			l->sof = i;
+			l->h = (unsigned)b[i + 5] << 8 | b[i + 6];
+			l->w = (unsigned)b[i + 7] << 8 | b[i + 8];
+			l->ncomp = b[i + 9];
+			if ((l->ncomp != 3 && l->ncomp != 1) ||
+			    len != 8 + 3 * (size_t)l->ncomp)
+				return -1;
+			for (k = 0; k < l->ncomp; k++) {
+				int hs = b[i + 11 + 3 * k] >> 4;
+				int vs = b[i + 11 + 3 * k] & 15;
+
+				if (hs < 1 || hs > 2 || vs < 1 || vs > 2)
+					return -1;
+				l->hmax = hs > l->hmax ? hs : l->hmax;
+				l->vmax = vs > l->vmax ? vs : l->vmax;
+			}
+			if (l->ncomp == 1 && (l->hmax != 1 || l->vmax != 1))
+				return -1;
+		} else if ((m >= 0xC2 && m <= 0xCF && m != 0xC4 && m != 0xC8 &&
+		    m != 0xCC) || m == 0xD8 || (m >= 0xD0 && m <= 0xD7))
+			return -1;	/* progressive, arithmetic, lossless */
+		else if (m == 0xDD && len == 4)
+			l->ri = (unsigned)b[i + 4] << 8 | b[i + 5];
+		else if (m == 0xDA) {
+			if (l->sof == 0 || l->ri == 0 || b[i + 4] != l->ncomp)
+				return -1;
+			l->data = i + 2 + len;
+			return l->h > 0 && l->w > 0 ? 0 : -1;
+		}
+		i += 2 + len;
+	}
+	return -1;
+}
+
+/*
+ * The offsets just past each RSTn marker of the entropy-coded data, in
+ * *rst (malloc'd); how many, or -1 when the data holds anything but
+ * RST0..7 in order and the EOI at its end.
+ */
+static long
+find_restarts(const unsigned char *b, size_t n, size_t from, size_t **rst)
+{
+	const unsigned char *p = b + from, *end = b + n;
+	size_t cap = 0, *r = NULL, *nr;
+	long k = 0;
+
+	*rst = NULL;
+	while ((p = memchr(p, 0xFF, (size_t)(end - p))) != NULL &&
+	    p + 1 < end) {
+		int m = p[1];
+
+		if (m == 0x00 || m == 0xFF) {
+			p += m == 0x00 ? 2 : 1;
+			continue;
+		}
+		if (m == JPEG_EOI) {
+			*rst = r;
+			return k;
+		}
+		if (m < 0xD0 || m > 0xD7 || m - 0xD0 != (int)(k % 8))
+			break;
+		if ((size_t)k == cap) {
+			cap = cap ? 2 * cap : 256;
+			if ((nr = realloc(r, cap * sizeof(*r))) == NULL)
+				break;
+			r = nr;
+		}
+		r[k++] = (size_t)(p + 2 - b);
+		p += 2;
+	}
+	free(r);
+	return -1;
+}
+
+/* One part: rows [keep0, keep1) of the output, from a stream starting
+ * at MCU row `start`. */
+struct part {
+	const unsigned char *jpeg;
+	size_t	len;
+	unsigned char *head;	/* the headers with this part's height */
+	size_t	headlen;
+	const unsigned char *data;	/* entropy data after the cut */
+	size_t	datalen;
+	int	num;
+	unsigned skip;		/* output rows decoded and dropped */
+	unsigned keep0, keep1;	/* output rows written */
+	pimg	*out;
+	int	rc;
+};
+
+static void *
+decode_part(void *arg)
+{
+	struct part *pt = arg;
+	struct jpeg_decompress_struct ci;
+	struct two_src src;
+	struct pjerr e;
+	JSAMPLE *volatile row = NULL;
+
+	pt->rc = -1;
+	ci.err = photo_jpeg_err(&e);
+	e.fatal_warnings = 1;
+	jpeg_create_decompress(&ci);
+	if (setjmp(e.jb) != 0)
+		goto done;
+	if (pt->head == NULL)
+		jpeg_mem_src(&ci, pt->jpeg, (unsigned long)pt->len);
+	else {
+		memset(&src, 0, sizeof(src));
+		src.pub.init_source = two_init;
+		src.pub.fill_input_buffer = two_fill;
+		src.pub.skip_input_data = two_skip;
+		src.pub.resync_to_restart = jpeg_resync_to_restart;
+		src.pub.term_source = two_term;
+		src.pub.next_input_byte = pt->head;
+		src.pub.bytes_in_buffer = pt->headlen;
+		src.second = pt->data;
+		src.second_len = pt->datalen;
+		ci.src = &src.pub;
+	}
+	jpeg_read_header(&ci, TRUE);
+	ci.out_color_space = JCS_RGB;
+	ci.scale_num = (unsigned)pt->num;
+	ci.scale_denom = 8;
+	jpeg_start_decompress(&ci);
+	if ((int)ci.output_width != pt->out->w ||
+	    ci.output_height < pt->skip + (pt->keep1 - pt->keep0))
+		goto done;
+	if (pt->skip > 0 && (row = malloc((size_t)ci.output_width * 3)) ==
+	    NULL)
+		goto done;
+	while (ci.output_scanline < pt->skip) {
+		JSAMPROW r = row;
+
+		jpeg_read_scanlines(&ci, &r, 1);
+	}
+	while (ci.output_scanline < pt->skip + (pt->keep1 - pt->keep0)) {
+		JSAMPROW dst = PIX(pt->out, 0, pt->keep0 + ci.output_scanline -
+		    pt->skip);
+
+		jpeg_read_scanlines(&ci, &dst, 1);
+	}
+	pt->rc = 0;
+done:
+	free(row);
+	jpeg_destroy_decompress(&ci);
+	return NULL;
+}
+
+/*
+ * The whole frame at num/8 into *out (RGB, stored orientation), cut at
+ * restart markers into one part per processor. 1 when done; 0 when the
+ * file cannot be cut or a part failed (the caller decodes it in one
+ * piece, which also names any error).
+ */
+static int
+decode_parallel(const unsigned char *jpeg, size_t len, int num, pimg *out)
+{
+	struct part pt[PAR_MAX];
+	pthread_t tid[PAR_MAX];
+	struct layout l;
+	size_t *rst = NULL;
+	long nrst;
+	unsigned mcux, mcuy, rpm, outh, outw, ctx_rows, b[PAR_MAX + 1];
+	int nparts = photo_cpus(), i, started = 0, ok = 0;
+
+	memset(pt, 0, sizeof(pt));
+	if (nparts > PAR_MAX)
+		nparts = PAR_MAX;
+	if (nparts < 2 || read_layout(jpeg, len, &l) == -1 ||
+	    (long)l.w * l.h < PAR_MIN_PIXELS)
+		return 0;
+	mcux = (l.w + 8 * l.hmax - 1) / (8 * l.hmax);
+	mcuy = (l.h + 8 * l.vmax - 1) / (8 * l.vmax);
+	rpm = 8 * l.vmax * (unsigned)num / 8;	/* output rows an MCU row */
+	outw = (l.w * (unsigned)num + 7) / 8;
+	outh = (l.h * (unsigned)num + 7) / 8;
+	ctx_rows = l.vmax > 1 ? 1 : 0;
+	if ((nrst = find_restarts(jpeg, len, l.data, &rst)) <= 0 ||
+	    (unsigned long)(nrst + 1) != ((unsigned long)mcux * mcuy + l.ri -
+	    1) / l.ri)
+		goto done;
+	/* each part's first MCU row: the usable cut nearest its share */
+	b[0] = 0;
+	for (i = 1; i < nparts; i++) {
+		unsigned long best = 0, j, row, target = (unsigned long)mcuy *
+		    (unsigned)i / (unsigned)nparts, d, bd = ~0UL;
+
+		for (j = 8; j <= (unsigned long)nrst; j += 8)
+			if ((j * l.ri) % mcux == 0) {
+				row = j * l.ri / mcux;
+				d = row > target ? row - target : target - row;
+				if (d < bd && row > b[i - 1] + ctx_rows + 1 &&
+				    row + ctx_rows < mcuy) {
+					bd = d;
+					best = j;
+				}
+			}
+		if (best == 0)
+			goto done;
+		b[i] = (unsigned)(best * l.ri / mcux);
+		pt[i].data = jpeg + rst[best - 1];
+		pt[i].datalen = len - rst[best - 1];
+	}
+	b[nparts] = mcuy;
+	if (pimg_alloc(out, (int)outw, (int)outh, 3) == -1)
+		goto done;
+	for (i = 0; i < nparts; i++) {
+		unsigned first = b[i] + (i > 0 ? ctx_rows : 0);
+
+		pt[i].jpeg = jpeg;
+		pt[i].len = len;
+		pt[i].num = num;
+		pt[i].out = out;
+		pt[i].head = NULL;
+		pt[i].skip = (first - b[i]) * rpm;
+		pt[i].keep0 = first * rpm;
+		pt[i].keep1 = i + 1 < nparts ? (b[i + 1] + ctx_rows) * rpm :
+		    outh;
+		pt[i].rc = -1;
+		if (i == 0)
+			continue;
+		pt[i].headlen = l.data;
+		if ((pt[i].head = malloc(l.data)) == NULL)
+			goto join;
+		memcpy(pt[i].head, jpeg, l.data);
+		pt[i].head[l.sof + 5] = (unsigned char)((l.h - b[i] * 8 *
+		    l.vmax) >> 8);
+		pt[i].head[l.sof + 6] = (unsigned char)(l.h - b[i] * 8 * l.vmax);
+	}
+	for (i = 1; i < nparts; i++) {
+		if (pthread_create(&tid[i], NULL, decode_part, &pt[i]) != 0)
+			break;
+		started = i;
+	}
+	decode_part(&pt[0]);
+join:
+	for (i = 1; i <= started; i++)
+		pthread_join(tid[i], NULL);
+	ok = started == nparts - 1;
+	for (i = 0; i < nparts; i++)
+		ok = ok && pt[i].rc == 0;
+	for (i = 1; i < nparts; i++)
+		free(pt[i].head);
+	if (!ok)
+		pimg_free(out);
+done:
+	free(rst);
+	return ok;
+}
+
 /* The frame's stored size and its EXIF orientation, from the headers. */
 static int
 read_header(photo_ctx *ctx, const unsigned char *jpeg, size_t len,
@@ -375,7 +731,8 @@ photo_decode(photo_ctx *ctx, const void *jpeg, size_t len)
 		if (((long)lng * num + 7) / 8 >= ctx->p.analysis_long)
 			break;
 	im->scale_num = num;
-	if (decode_raw(ctx, jpeg, len, num, 0, 0, 0, 0, &im->rgb, &xoff) == -1)
+	if (!decode_parallel(jpeg, len, num, &im->rgb) &&
+	    decode_raw(ctx, jpeg, len, num, 0, 0, 0, 0, &im->rgb, &xoff) == -1)
 		goto fail;
 	if (orient(&im->rgb, im->orientation) == -1) {
 		photo_seterr(ctx, "out of memory");

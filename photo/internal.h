@@ -61,6 +61,17 @@ int	pcascade_detect(const pcascade *c, const pimg *grey,
 	    double scale_factor, int min_neighbors, int min_w, int min_h,
 	    int max_w, int max_h, prect_i **out, int **neighbors);
 
+/*
+ * The same as pcascade_detect(c, grey, scale_factor, min_neighbors,
+ * *smallest, *smallest, 0, 0, out, neighbors), where *smallest is the
+ * larger of min_w and ratio times the width of the largest object among
+ * windows of first_w and wider (min_w when there is none): objects much
+ * smaller than the largest are not looked for.
+ */
+int	pcascade_detect_big_first(const pcascade *c, const pimg *grey,
+	    double scale_factor, int min_neighbors, int min_w, int first_w,
+	    double ratio, prect_i **out, int **neighbors, int *smallest);
+
 /* grey.c: OpenCV's RGB->grey (cvtColor COLOR_RGB2GRAY, fixed point). */
 int	pimg_grey(const pimg *rgb, pimg *grey);
 /* OpenCV's resize(INTER_LINEAR_EXACT) for grey images, dst->w/h set. */
@@ -85,6 +96,9 @@ struct photo_ctx {
 	char	glasses_path[2 * PHOTO_PATH_MAX];
 	char	err[512];
 };
+
+/* core.c: the processors this thread may use (sched_getaffinity). */
+int	photo_cpus(void);
 
 /* Sets the handle's error string; always returns -1. */
 int	photo_seterr(photo_ctx *ctx, const char *fmt, ...)

@@ -212,6 +212,14 @@ const char *photo_error(const photo_ctx *ctx);
 int	photo_configure(photo_ctx *ctx, const photo_params *p);
 
 /*
+ * The parameters alone, without the cascades: for a handle that checks ID
+ * numbers, reads headers and saves files but never analyzes (the daemon's
+ * main loop), so that a process loads the cascades once, in the handle
+ * that detects. photo_analyze() on such a handle fails.
+ */
+int	photo_configure_ids(photo_ctx *ctx, const photo_params *p);
+
+/*
  * A decoded frame. photo_decode() borrows the JPEG bytes: the caller keeps
  * them alive and unchanged until photo_image_destroy(), because rendering
  * may decode a region of the frame again at a larger scale.

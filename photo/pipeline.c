@@ -45,6 +45,24 @@ detect_image(photo_ctx *ctx, photo_image *im, pimg *det, double *ds)
 }
 
 /*
+ * Where the face search starts (detector px, s: detector px per source
+ * px): faces this wide and wider are looked for first, and smaller ones
+ * then only down to the size that can count as a second person beside
+ * the largest (is_person). A finished photo's face is at least fw.min
+ * wide (R-GEO-4), and its detector box wider still (1.1-1.5 times on the
+ * shared photos); a station's camera frame shows the face at a fifth of
+ * its short side or more. Only the time depends on this: when nothing
+ * that wide is found, the search goes down to min_face.
+ */
+static int
+main_face_px(const photo_params *p, const pimg *det, double s, int plan)
+{
+	if (!plan)
+		return (int)(0.9 * p->fw.min * s);
+	return (det->w < det->h ? det->w : det->h) / 5;
+}
+
+/*
  * Does detection j count as a second person next to the main face m?
  * A face at least `limit` of the main one's width does. A smaller one
  * counts only at half that size and only off the subject's own body: the
@@ -195,8 +213,10 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 		goto done;
 	}
 	minsz = (int)(p->min_face * (det.w < det.h ? det.w : det.h));
-	n = pcascade_detect(ctx->face, &det, p->detect_scale,
-	    p->detect_neighbors, minsz, minsz, 0, 0, &hits, &nb);
+	n = pcascade_detect_big_first(ctx->face, &det, p->detect_scale,
+	    p->detect_neighbors, minsz, main_face_px(p, &det, im->scale * ds,
+	    plan), p->check[PHOTO_CK_PERSONS].limit / 2 * 0.9, &hits, &nb,
+	    &minsz);
 	if (n < 0) {
 		photo_seterr(ctx, "out of memory");
 		goto done;

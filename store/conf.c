@@ -202,6 +202,7 @@ static const struct key sim_keys[] = {
 	{ "cycle", K_BOOL, OFF(cam.sim_cycle), 0, 0, NULL },
 	{ "latency_ms", K_INT, OFF(cam.sim_latency_ms), 0, 60000, NULL },
 	{ "fail_every", K_INT, OFF(cam.sim_fail_every), 0, 1000000, NULL },
+	{ "hold_ms", K_INT, OFF(cam.sim_hold_ms), 0, 600000, NULL },
 	{ "lamps", K_BOOL, OFF(cam.sim_lamps), 0, 0, NULL },
 	{ "lamp_left", K_DOUBLE, OFF(cam.sim_lamp_eff[0]), 0, 4, NULL },
 	{ "lamp_right", K_DOUBLE, OFF(cam.sim_lamp_eff[1]), 0, 4, NULL },

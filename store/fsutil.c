@@ -1,10 +1,12 @@
 /*
  * fsutil.c — small file-system helpers shared by idphotod and idphotoctl:
  * creating the folders the station writes into, listing one, reading a
- * whole file, writing a file that may be replaced freely (a preview, an
- * annotation, the roster), and the SHA-256 that the journal and the
- * export manifest record. Photos themselves go through photo_save(), which never
- * replaces silently.
+ * whole file, the one atomic write (temporary file, fsync, rename, fsync
+ * of the folder) of everything that may be replaced (a preview, an
+ * annotation, the roster, the journal rewritten by a purge, a calibrated
+ * configuration), the sweep of the temporary files a crash leaves, and
+ * the SHA-256 that the journal and the export manifest record. Photos
+ * themselves go through photo_save(), which never replaces silently.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -52,39 +54,114 @@ store_mkdirs(const char *path, mode_t mode)
 	return 0;
 }
 
+/* The folder of path, for its fsync. */
+static int
+open_dir_of(const char *path)
+{
+	char dir[PATH_MAX], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/*
+ * The one atomic write of both programs. The bytes go to a temporary file
+ * beside path, named ".<name>.tmpXXXXXX" (the pattern store_sweep_tmp()
+ * removes after a crash, and photo_save() uses too), which gets exactly
+ * mode and is fsync'd; check may then refuse it; it is renamed over path
+ * and the folder is fsync'd, so that after a crash or a power cut path
+ * is either the old file or the new one, whole. One cleanup path: the
+ * temporary file never outlives a failure.
+ */
 int
-store_write_file(const char *path, const void *buf, size_t len, mode_t mode)
+store_write_file_checked(const char *path, const void *buf, size_t len,
+    mode_t mode, int (*check)(const char *tmp, void *arg), void *arg)
 {
 	char tmp[PATH_MAX];
-	FILE *f = NULL;
-	int fd, rc = -1, saved;
+	const char *name = strrchr(path, '/');
+	size_t off = 0;
+	ssize_t n;
+	int fd, dfd = -1, rc = -1, saved;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+	name = name ? name + 1 : path;
+	if (snprintf(tmp, sizeof(tmp), "%.*s.%s.tmpXXXXXX", (int)(name - path),
+	    path, name) >= (int)sizeof(tmp)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode))
-	    == -1)
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
 		return -1;
-	if (fchmod(fd, mode) == -1 || (f = fdopen(fd, "w")) == NULL) {
-		saved = errno;
-		close(fd);
-		unlink(tmp);
-		errno = saved;
-		return -1;
+	if (fchmod(fd, mode) == -1)
+		goto done;
+	while (off < len) {
+		n = write(fd, (const char *)buf + off, len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto done;
+		off += (size_t)n;
 	}
-	if (fwrite(buf, 1, len, f) == len)
-		rc = 0;
-	if (fclose(f) == EOF)
+	if (fsync(fd) == -1 || (check != NULL && check(tmp, arg) == -1) ||
+	    rename(tmp, path) == -1)
+		goto done;
+	rc = 0;
+	/* the rename itself is durable once the folder is */
+	if ((dfd = open_dir_of(path)) == -1 || fsync(dfd) == -1)
 		rc = -1;
-	if (rc == 0 && rename(tmp, path) == -1)
-		rc = -1;
-	if (rc == -1) {
-		saved = errno;
+done:
+	saved = errno;
+	close(fd);
+	if (dfd != -1)
+		close(dfd);
+	if (rc == -1 && access(tmp, F_OK) == 0)
 		unlink(tmp);
-		errno = saved;
-	}
+	errno = saved;
 	return rc;
+}
+
+int
+store_write_file(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	return store_write_file_checked(path, buf, len, mode, NULL, NULL);
+}
+
+/* Whether name is a temporary file of an atomic write (".x.tmpXXXXXX"). */
+static int
+is_tmp(const char *name)
+{
+	return name[0] == '.' && strstr(name, ".tmp") != NULL;
+}
+
+int
+store_sweep_tmp(const char *dir, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	char path[PATH_MAX];
+	struct stat sb;
+	int n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
+		    (int)sizeof(path) || lstat(path, &sb) == -1)
+			continue;
+		if (S_ISREG(sb.st_mode) && is_tmp(e->d_name))
+			n += unlink(path) == 0;
+		else if (S_ISDIR(sb.st_mode) && depth > 0 &&
+		    e->d_name[0] != '.')
+			n += store_sweep_tmp(path, depth - 1);
+	}
+	closedir(d);
+	return n;
 }
 
 unsigned char *

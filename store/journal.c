@@ -130,3 +130,12 @@ store_time_iso(double t, char *out, size_t len)
 	    strftime(out, len, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
 		snprintf(out, len, "%s", "");
 }
+
+long long
+store_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

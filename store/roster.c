@@ -19,16 +19,6 @@
 
 #define _(s)		gettext(s)
 
-static int
-roster_path(const char *state_dir, char *path, size_t len)
-{
-	if (snprintf(path, len, "%s/roster.json", state_dir) >= (int)len) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
-
 int
 store_roster_save(const char *state_dir, json_t *roster, char *err,
     size_t errlen)
@@ -36,7 +26,7 @@ store_roster_save(const char *state_dir, json_t *roster, char *err,
 	char path[PATH_MAX], *s = NULL;
 	int rc = -1;
 
-	if (roster_path(state_dir, path, sizeof(path)) == -1 ||
+	if (store_path_roster(path, state_dir) == -1 ||
 	    store_mkdirs(state_dir, 0750) == -1 ||
 	    (s = json_dumps(roster, JSON_INDENT(1))) == NULL ||
 	    store_write_file(path, s, strlen(s), 0600) == -1)
@@ -55,7 +45,7 @@ store_roster_load(const char *state_dir, char *err, size_t errlen)
 	json_error_t je;
 	json_t *r;
 
-	if (roster_path(state_dir, path, sizeof(path)) == -1) {
+	if (store_path_roster(path, state_dir) == -1) {
 		snprintf(err, errlen, "%s: %s", state_dir, strerror(errno));
 		return NULL;
 	}

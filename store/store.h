@@ -10,7 +10,13 @@
  *              its replay, and the time format of its events;
  *   resjson.c  a photo_result as JSON: the one result schema of the
  *              journal, the control socket and idphotoctl --json;
- *   roster.c   the stored roster (state_dir/roster.json).
+ *   roster.c   the stored roster (state_dir/roster.json);
+ *   layout.c   every path under state_dir and output_dir;
+ *   frame.c    the one process_frame(): a camera JPEG to its analysis and
+ *              <ID>.jpg, for the daemon's worker and idphotoctl process;
+ *   proto.h    the control protocol: every command, event and field by
+ *              name, and the table of commands (a plain C header, for
+ *              any client).
  *
  * The configuration is one plain struct with fixed-size buffers, so that
  * a reload can parse into a fresh struct and swap it in only when the
@@ -29,11 +35,11 @@
 #include "drivers/cam.h"
 #include "lighting/rig.h"
 #include "photo/photo.h"
+#include "store/proto.h"
 
 #define STORE_VERSION		IDPHOTOD_VERSION	/* VERSION, via the Makefile */
 #define STORE_DEFAULT_CONFIG	SYSCONFDIR "/idphotod/idphotod.conf"
 #define STORE_DEFAULT_SOCKET	"/run/idphotod/idphotod.sock"
-#define STORE_MAX_LINE		65536	/* a control message, bytes */
 #define STORE_MAX_PHOTO		(256L << 20)	/* a larger file is no photo */
 
 /* Marks a string for xgettext (keyword N_) where it is sent untranslated:
@@ -101,12 +107,23 @@ void	store_mask_id(const char *id, char *out, size_t outlen);
 int	store_mkdirs(const char *path, mode_t mode);
 
 /*
- * Writes buf to path through path.tmp and a rename, so that a reader
- * never sees half a file; an existing path is replaced. The file gets
- * exactly mode (0600 for personal data). 0, or -1 with errno.
+ * The one atomic write: buf to a temporary file beside path (".<name>.
+ * tmpXXXXXX"), exactly mode (0600 for personal data), fsync, rename over
+ * path, fsync of the folder: a reader never sees half a file and a crash
+ * leaves the old file or the new one. An existing path is replaced.
+ * 0, or -1 with errno; the temporary file is gone either way.
  */
 int	store_write_file(const char *path, const void *buf, size_t len,
 	    mode_t mode);
+/* The same, with check(tmp, arg) called on the written, fsync'd
+ * temporary file before the rename: -1 from it refuses the write (path
+ * unchanged, errno as check left it). */
+int	store_write_file_checked(const char *path, const void *buf, size_t len,
+	    mode_t mode, int (*check)(const char *tmp, void *arg), void *arg);
+/* Removes the temporary files of atomic writes that a crash cut short,
+ * in dir and, depth levels down, its visible subfolders; returns how
+ * many. */
+int	store_sweep_tmp(const char *dir, int depth);
 
 /*
  * Reads the regular file path (at most max bytes) into a malloc'd buffer
@@ -151,6 +168,72 @@ json_t	*store_roster_load(const char *state_dir, char *err, size_t errlen);
 /* t (seconds since the epoch) as local ISO 8601 with the offset; "" for
  * no time. */
 void	store_time_iso(double t, char *out, size_t len);
+/* CLOCK_MONOTONIC in milliseconds: deadlines, back-offs, timeouts. */
+long long store_now_ms(void);
+
+/* ---- layout.c: where things are in the state and output folders ----
+ * Each writes a path into buf (PATH_MAX bytes): 0, or -1 with
+ * ENAMETOOLONG. id NULL: the folder itself. */
+int	store_path_journal(char *buf, const char *state_dir);
+int	store_path_roster(char *buf, const char *state_dir);
+int	store_path_archive(char *buf, const char *state_dir, const char *id);
+int	store_path_preview(char *buf, const char *state_dir, const char *id);
+int	store_path_versions(char *buf, const char *output_dir);
+
+/* ---- frame.c: the one process_frame() ------------------------------- */
+
+enum { STORE_PASS, STORE_WARN, STORE_FAIL, STORE_ERROR };	/* outcomes */
+enum { STORE_AT_DECODE = 1, STORE_AT_ANALYZE, STORE_AT_OUTPUT };
+
+/* What to make of a frame. */
+struct store_frame_job {
+	const char *dir;	/* the output folder (made 0750 if missing) */
+	const char *name;	/* <ID><ext> */
+	int	replace;	/* an accepted photo may be replaced (moved to
+				 * versions/ first) */
+	int	analyze_only;	/* measure, write nothing (calibration) */
+	/* called once the frame is analyzed (a preview, an annotation);
+	 * NULL: nothing */
+	void	(*analyzed)(photo_ctx *, photo_image *, const photo_result *,
+		    void *);
+	void	*arg;
+};
+
+/* The photo written. */
+struct store_output {
+	char	path[PATH_MAX];		/* dir/<ID>.jpg; "": none */
+	char	moved[PATH_MAX];	/* the earlier photo, in versions/ */
+	int	quality;
+	size_t	size;
+	int	size_ok;		/* within R-FILE-5's bounds */
+	char	sha256[65];
+};
+
+/* What came of it. */
+struct store_frame {
+	int	outcome;		/* STORE_PASS ... STORE_ERROR */
+	int	failed_at;		/* STORE_AT_, with STORE_ERROR */
+	int	analyzed;		/* r holds the analysis */
+	photo_result r;
+	struct store_output out;
+	char	err[1024];		/* STORE_ERROR: why */
+};
+
+/*
+ * Decodes and analyzes the camera JPEG (len bytes, borrowed), calls
+ * fj->analyzed, and when the frame does not fail (and fj->analyze_only is
+ * not set) renders and saves the photo into fj->dir. ctx must be
+ * configured. 0 with f->outcome pass, warn or fail; -1 with STORE_ERROR,
+ * f->failed_at and f->err.
+ */
+int	store_process_frame(photo_ctx *ctx, const void *jpeg, size_t len,
+	    const struct store_frame_job *fj, struct store_frame *f);
+/* "pass", "warn", "fail", "error" */
+const char *store_outcome_word(int outcome);
+/* The photo written, into a result object, in the one schema of the
+ * journal, the socket and idphotoctl --json: output, quality, size,
+ * size_ok, sha256, replaced. Nothing when no photo was written. */
+void	store_frame_json(json_t *o, const struct store_output *out);
 
 /* ---- journal.c: the capture journal --------------------------------- */
 struct store_journal {

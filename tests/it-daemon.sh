@@ -35,7 +35,8 @@ conf() {	# conf EXTRA-PHOTO-SETTINGS
 photo: { $1 };
 output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
 station: { socket = "$tmp/run/idphotod.sock"; };
-camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 50; }; };
+camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 50;
+  hold_ms = ${HOLD_MS:-0}; }; };
 pedal: { device = "$tmp/pedal"; };
 lighting: { driver = "sim"; device = "$tmp/dmx"; lamps = (
   { name = "left"; position = "left"; address = 1; level = ${LEFT:-0.8}; fade_ms = 100; },
@@ -197,12 +198,16 @@ kill $pid; wait $pid 2>/dev/null; pid=
 check "on exit the lamps go to the shutdown state (standby)" '[ "$(dmx 1)" = 61 ]'
 rm -f "$tmp/photos/$ID3.jpg"
 ID4=$(mkid 32010219950606003)
-IDPHOTOD_TEST_HOLD_MS=5000 start
+HOLD_MS=5000; conf 'checks: { yaw = { severity = "warn"; limit = 0.2; limit2 = 0.0; }; };'
+start
 "$C" id "$ID4" >/dev/null; "$C" shoot >/dev/null
 wait_state processing >/dev/null
+# the worker archives first, then holds the job (camera.sim.hold_ms)
+for i in $(seq 100); do [ -n "$(ls "$tmp/state/archive/$ID4/" 2>/dev/null)" ] && break; sleep 0.1; done
 sleep 0.3
 kill -9 $pid; wait $pid 2>/dev/null; pid=
 check "no output after kill -9 mid-processing" '[ ! -e "$tmp/photos/$ID4.jpg" ]'
+HOLD_MS=0; conf 'checks: { yaw = { severity = "warn"; limit = 0.2; limit2 = 0.0; }; };'
 start
 check "no temporary files left in the output" '[ -z "$(ls -A "$tmp/photos" | grep "^\.")" ]'
 check "the journal records the interrupted shot" 'grep -q "\"event\":\"interrupted\".*$ID4\|$ID4.*\"event\":\"interrupted\"" "$tmp/state/journal.jsonl"'

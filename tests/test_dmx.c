@@ -1,14 +1,14 @@
 /*
- * test_dmx.c — the DMX interfaces and the lamp rig.
+ * test_dmx.c — the DMX interfaces (drivers/dmx*): the Enttec USB Pro's
+ * messages, the Pro over a tty and over libusb, the uDMX; the lamp rig
+ * itself is tests/test_lighting.c.
  *
  * The Enttec Pro is driven over a pty pair: the test is the widget,
  * reading the byte stream on the master side and checking the framing,
  * the start code, the channel values and the refresh rate, and it pulls
  * the "device" away and plugs a new one in to see the rig restore the
  * levels. The libusb paths (Pro and uDMX) run against a recording
- * transport, so the exact control and bulk transfers are asserted. The
- * rig's fades, modes, live recalibration and shutdown are read back from
- * the simulated sink's recording.
+ * transport, so the exact control and bulk transfers are asserted.
  */
 #include <check.h>
 #include <errno.h>
@@ -34,63 +34,6 @@ now_s(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
-
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
-/* A rig of two lamps: left 16-bit dimmer + 8-bit CCT at 1, right 8-bit
- * dimmer without CCT at 10; no fades unless the test sets them. */
-static void
-two_lamps(struct rig_conf *c, const char *driver, const char *device)
-{
-	rig_conf_default(c);
-	snprintf(c->dmx.driver, sizeof(c->dmx.driver), "%s", driver);
-	snprintf(c->dmx.device, sizeof(c->dmx.device), "%s", device);
-	c->lamp[0].fade_ms = c->lamp[1].fade_ms = 0;
-	c->lamp[1].address = 10;
-	c->lamp[1].dimmer_bits = 8;
-	c->lamp[1].cct_bits = 0;
-	c->lamp[1].level = 0.6;
-}
-
-START_TEST(frame_values)
-{
-	struct rig_conf c;
-	uint8_t u[DMX_CHANNELS];
-	double lv[2] = { 0.8, 0.6 };
-	int lamp;
-	char err[256];
-
-	two_lamps(&c, "sim", "");
-	ck_assert_int_eq(rig_conf_check(&c, &lamp, err, sizeof(err)), 0);
-	rig_frame(&c, lv, u);
-	/* 0.8 of 65535 = 52428 = 0xCCCC, coarse then fine */
-	ck_assert_int_eq(u[0], 0xCC);
-	ck_assert_int_eq(u[1], 0xCC);
-	/* 5500 K on 2700..6500 K: 2800/3800 of 255 = 187.9 */
-	ck_assert_int_eq(u[2], 188);
-	ck_assert_int_eq(u[9], 153);		/* 0.6 of 255 */
-	ck_assert_int_eq(u[3] | u[8] | u[10], 0);
-	lv[0] = 1.0;
-	lv[1] = 0.0;
-	c.lamp[0].cct_bits = 16;
-	c.lamp[0].cct = 5600;
-	c.lamp[0].cct_min = 5500;
-	c.lamp[0].cct_max = 5600;
-	rig_frame(&c, lv, u);
-	ck_assert_int_eq(u[0], 0xFF);
-	ck_assert_int_eq(u[1], 0xFF);
-	ck_assert_int_eq(u[2], 0xFF);		/* CCT at the top of its range */
-	ck_assert_int_eq(u[3], 0xFF);
-	ck_assert_int_eq(u[9], 0);
-}
-END_TEST
 
 START_TEST(enttec_message)
 {
@@ -180,7 +123,7 @@ START_TEST(enttec_pty)
 	/* the daemon is configured with a stable name, as with by-id */
 	snprintf(link, sizeof(link), "%s/ttyUSB-pro", tu_dir);
 	ck_assert_int_eq(symlink(slave, link), 0);
-	two_lamps(&c, "enttec-tty", link);
+	tu_two_lamps(&c, "enttec-tty", link);
 	r = rig_start(&c, RIG_SHOOTING, NULL, NULL, NULL, err, sizeof(err));
 	ck_assert_msg(r != NULL, "%s", err);
 	read_frames(m, 0.2, last);		/* settle */
@@ -196,7 +139,7 @@ START_TEST(enttec_pty)
 	/* unplugged: writes fail, the status says so */
 	close(m);
 	unlink(link);
-	sleep_ms(300);
+	tu_sleep_ms(300);
 	rig_status(r, &st);
 	ck_assert_int_eq(st.connected, 0);
 	ck_assert_msg(st.error[0] != '\0', "no error reported");
@@ -418,137 +361,6 @@ START_TEST(udmx_usb)
 }
 END_TEST
 
-/* ---- the rig on the simulated sink ------------------------------------- */
-
-/* Channel ch (1-based) of each recorded frame, in order; returns the
- * count. */
-static int
-recorded(const char *path, int ch, int *out, int max)
-{
-	FILE *f = fopen(path, "r");
-	char line[4096];
-	int n = 0;
-
-	ck_assert_ptr_nonnull(f);
-	while (n < max && fgets(line, sizeof(line), f) != NULL) {
-		char *p = line, *end;
-		int i;
-
-		strtol(p, &end, 10);		/* frame number */
-		p = end;
-		strtol(p, &end, 10);		/* ms */
-		p = end;
-		out[n] = 0;
-		for (i = 1; i <= ch; i++) {
-			long v = strtol(p, &end, 10);
-
-			if (end == p)
-				break;		/* trailing zeros not written */
-			p = end;
-			if (i == ch)
-				out[n] = (int)v;
-		}
-		n++;
-	}
-	fclose(f);
-	return n;
-}
-
-START_TEST(rig_fades_and_modes)
-{
-	static int v[4096];
-	struct rig_conf c;
-	const char *rec = tu_path("%s/frames", tu_dir);
-	char err[256];
-	int n, i, mid = 0;
-	rig *r;
-
-	two_lamps(&c, "sim", rec);
-	c.lamp[1].fade_ms = 400;		/* right lamp, 8-bit at 10 */
-	r = rig_start(&c, RIG_STANDBY, NULL, NULL, NULL, err, sizeof(err));
-	ck_assert_msg(r != NULL, "%s", err);
-	sleep_ms(700);
-	rig_set_mode(r, RIG_SHOOTING);
-	sleep_ms(700);
-	rig_stop(r);				/* shutdown = standby */
-	n = recorded(rec, 10, v, 4096);
-	ck_assert_int_gt(n, 20);
-	/* standby first: 0.6 * 0.3 = 0.18 of 255 = 46 */
-	ck_assert_int_eq(v[n / 2 - 3], 46);
-	/* a fade up to 153 through values in between, never down */
-	for (i = 1; i < n - 1; i++) {
-		if (v[i] > 46 && v[i] < 153)
-			mid++;
-		if (v[i] > 46)
-			ck_assert_int_ge(v[i], v[i - 1]);
-	}
-	ck_assert_msg(mid >= 3, "only %d frames inside a 400 ms fade", mid);
-	ck_assert_int_eq(v[n - 2], 153);	/* shooting: 0.6 */
-	ck_assert_int_eq(v[n - 1], 46);		/* shutdown: standby, at once */
-}
-END_TEST
-
-START_TEST(rig_recalibrate_and_off)
-{
-	static int v[4096];
-	struct rig_conf c;
-	struct rig_status st;
-	const char *rec = tu_path("%s/frames", tu_dir);
-	char err[256];
-	int n;
-	rig *r;
-
-	two_lamps(&c, "sim", rec);
-	snprintf(c.shutdown, sizeof(c.shutdown), "off");
-	r = rig_start(&c, RIG_SHOOTING, NULL, NULL, NULL, err, sizeof(err));
-	ck_assert_msg(r != NULL, "%s", err);
-	sleep_ms(200);
-	c.lamp[1].level = 0.2;			/* a technician's edit */
-	c.lamp[1].fade_ms = 200;
-	rig_configure(r, &c);
-	sleep_ms(500);
-	rig_status(r, &st);
-	ck_assert_int_eq(st.connected, 1);
-	ck_assert_double_eq_tol(st.level[1], 0.2, 1e-9);
-	ck_assert_double_eq_tol(st.side[1], 0.2, 1e-9);
-	ck_assert_double_eq_tol(st.side[0], 0.8, 1e-9);
-	ck_assert_int_eq(st.settle_ms, 0);
-	rig_stop(r);
-	n = recorded(rec, 10, v, 4096);
-	ck_assert_int_eq(v[2], 153);
-	ck_assert_int_eq(v[n - 2], 51);		/* 0.2 of 255 */
-	ck_assert_int_eq(v[n - 1], 0);		/* shutdown = off */
-	n = recorded(rec, 1, v, 4096);
-	ck_assert_int_eq(v[n - 1], 0);
-}
-END_TEST
-
-START_TEST(propose)
-{
-	struct rig_conf c, out;
-
-	two_lamps(&c, "sim", "");
-	c.lamp[1].level = 0.8;
-	ck_assert_int_eq(rig_propose(&c, 1.02, 50, 0, &out), RIG_BALANCED);
-	ck_assert_double_eq(out.lamp[0].level, 0.8);
-	/* left cheek darker: left up, right down, by the same factor */
-	ck_assert_int_eq(rig_propose(&c, 0.8, 50, 0, &out), 0);
-	ck_assert_double_eq_tol(out.lamp[0].level, 1.0, 0.001);	/* 0.8/0.8 */
-	ck_assert_double_eq_tol(out.lamp[1].level, 0.64, 0.001);
-	/* brighter left: the mirror image */
-	ck_assert_int_eq(rig_propose(&c, 1.25, 50, 0, &out), 0);
-	ck_assert_double_eq_tol(out.lamp[0].level, 0.64, 0.001);
-	ck_assert_double_eq_tol(out.lamp[1].level, 1.0, 0.001);
-	/* exposure only: both scale by the ratio of light (L* 50 -> 60) */
-	ck_assert_int_eq(rig_propose(&c, 1.0, 50, 60, &out), RIG_AT_FULL);
-	ck_assert_double_eq_tol(out.lamp[0].level, 1.0, 0.001);
-	c.lamp[0].level = c.lamp[1].level = 0.4;
-	ck_assert_int_eq(rig_propose(&c, 1.0, 50, 60, &out), 0);
-	ck_assert_double_eq_tol(out.lamp[0].level, 0.4 * 1.527, 0.002);
-	ck_assert_double_eq_tol(out.lamp[1].level, out.lamp[0].level, 1e-9);
-}
-END_TEST
-
 START_TEST(unknown_driver)
 {
 	struct dmx_conf c = { "dmx4all", "" };
@@ -567,14 +379,10 @@ main(void)
 
 	tcase_add_checked_fixture(tc, tu_dir_setup, tu_dir_teardown);
 	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, frame_values);
 	tcase_add_test(tc, enttec_message);
 	tcase_add_test(tc, enttec_pty);
 	tcase_add_test(tc, enttec_usb);
 	tcase_add_test(tc, udmx_usb);
-	tcase_add_test(tc, rig_fades_and_modes);
-	tcase_add_test(tc, rig_recalibrate_and_off);
-	tcase_add_test(tc, propose);
 	tcase_add_test(tc, unknown_driver);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

@@ -3,14 +3,17 @@
  */
 #include <check.h>
 #include <math.h>
+#include <errno.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "lighting/rig.h"
 #include "tests/testutil.h"
 
 const char *
@@ -204,4 +207,28 @@ tu_metric(const photo_result *r, const char *name)
 
 	ck_assert_msg(!isnan(v), "no metric %s", name);
 	return v;
+}
+
+void
+tu_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* A rig of two lamps: left 16-bit dimmer + 8-bit CCT at 1, right 8-bit
+ * dimmer without CCT at 10; no fades unless the test sets them. */
+void
+tu_two_lamps(struct rig_conf *c, const char *driver, const char *device)
+{
+	rig_conf_default(c);
+	snprintf(c->dmx.driver, sizeof(c->dmx.driver), "%s", driver);
+	snprintf(c->dmx.device, sizeof(c->dmx.device), "%s", device);
+	c->lamp[0].fade_ms = c->lamp[1].fade_ms = 0;
+	c->lamp[1].address = 10;
+	c->lamp[1].dimmer_bits = 8;
+	c->lamp[1].cct_bits = 0;
+	c->lamp[1].level = 0.6;
 }

@@ -47,6 +47,13 @@ void		 tu_dir_teardown(void);
  * (weights as a table, (12 - sum mod 11) mod 11), and the whole ID. */
 char		 tu_id_check_char(const char *d17);
 void		 tu_make_id(const char *d17, char out[19]);
+/* Sleeps ms milliseconds (restarted after a signal). */
+void		 tu_sleep_ms(int ms);
+/* A rig of two lamps: left 16-bit dimmer + 8-bit CCT at 1, right 8-bit
+ * dimmer without CCT at 10; no fades. */
+struct rig_conf;
+void		 tu_two_lamps(struct rig_conf *c, const char *driver,
+		    const char *device);
 /* Runs a Check suite and returns the process exit status. */
 struct Suite;
 int		 tu_run(struct Suite *s);
