@@ -306,13 +306,13 @@ req_status(struct station *s, struct client *c, json_t *req)
 static json_t *
 req_shoot(struct station *s, struct client *c, json_t *req)
 {
+	const char *why, *code;
+
 	(void)c;
 	(void)req;
-	if (s->state != ST_ARMED && s->state != ST_REJECTED) {
-		station_pedal(s, "software");	/* says why not */
-		return st_refuse(s->state == ST_IDLE ? "NO_ID" :
-		    s->state == ST_ACCEPTED ? "DONE" : "BUSY",
-		    "not shooting in state %s", st_names[s->state]);
+	if ((why = st_pedal_ignored(s, &code)) != NULL) {
+		station_pedal(s, "software");	/* the notice */
+		return st_refuse(code, "%s", why);
 	}
 	station_pedal(s, "software");
 	return st_status_json(s);

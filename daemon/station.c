@@ -430,26 +430,40 @@ st_shoot(struct station *s, const char *source)
 	camthread_capture(s->cam, s->seq, rs.side_target, rs.settle_ms);
 }
 
-void
-station_pedal(struct station *s, const char *source)
+/* Why a pedal press is ignored in the station's state, with its code;
+ * NULL when it shoots. The same words for the pedal's notice and for
+ * the refusal of a software pedal (the catalogue has them). */
+const char *
+st_pedal_ignored(const struct station *s, const char **code)
 {
 	switch (s->state) {
 	case ST_IDLE:
-		st_notice(s, "NO_ID", N_("pedal ignored: key in the graduate's ID "
-		    "number first"));
-		break;
+		*code = "NO_ID";
+		return N_("pedal ignored: key in the graduate's ID number "
+		    "first");
 	case ST_CAPTURING:
 	case ST_PROCESSING:
-		st_notice(s, "BUSY", N_("pedal ignored: the last shot is still "
-		    "being taken or checked"));
-		break;
+		*code = "BUSY";
+		return N_("pedal ignored: the last shot is still being taken "
+		    "or checked");
 	case ST_ACCEPTED:
-		st_notice(s, "DONE", N_("pedal ignored: this graduate's photo is "
-		    "accepted; key in the next ID, or ask for a retake"));
-		break;
+		*code = "DONE";
+		return N_("pedal ignored: this graduate's photo is accepted; "
+		    "key in the next ID, or ask for a retake");
 	default:		/* armed, or rejected: shoot (again) */
-		st_shoot(s, source);
+		return NULL;
 	}
+}
+
+void
+station_pedal(struct station *s, const char *source)
+{
+	const char *why, *code;
+
+	if ((why = st_pedal_ignored(s, &code)) != NULL)
+		st_notice(s, code, why);
+	else
+		st_shoot(s, source);
 }
 
 
