@@ -20,10 +20,15 @@ DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
 LOCALEDIR  ?= $(DATADIR)/locale
 SYSCONFDIR ?= /etc
-SYSTEMDDIR ?= /lib/systemd/system
-UDEVDIR    ?= /lib/udev/rules.d
-SYSUSERSDIR ?= /usr/lib/sysusers.d
-TMPFILESDIR ?= /usr/lib/tmpfiles.d
+# systemd and udev say where they read units, rules, sysusers and tmpfiles
+# from (systemd.pc, udev.pc); a machine without them gets Debian 12's.
+pcvar = $(or $(shell pkg-config --variable=$(2) $(1) 2>/dev/null),$(3))
+SYSTEMDDIR  ?= $(call pcvar,systemd,systemdsystemunitdir,/lib/systemd/system)
+UDEVDIR     ?= $(call pcvar,udev,udevdir,/lib/udev)/rules.d
+SYSUSERSDIR ?= $(call pcvar,systemd,sysusersdir,/usr/lib/sysusers.d)
+TMPFILESDIR ?= $(call pcvar,systemd,tmpfilesdir,/usr/lib/tmpfiles.d)
+# The release, in one place: the VERSION file (make dist copies it).
+VERSION    := $(shell cat VERSION)
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -33,13 +38,14 @@ WARN    += -Werror
 endif
 
 # Debian 12 packages. Libraries first, then the tools the tests use as
-# oracles (python3-opencv) or to look inside outputs (unzip).
+# oracles (python3-opencv) or to look inside outputs (unzip), then what
+# CI needs to build, lint, install and verify the Debian package.
 DEB_PKGS = build-essential pkg-config gettext \
 	libgphoto2-dev libturbojpeg0-dev libjpeg62-turbo-dev libusb-1.0-0-dev \
 	libconfig-dev check opencv-data libsystemd-dev libevdev-dev libexif-dev \
 	libxml2-dev libjansson-dev libzip-dev libssl-dev libcsv-dev \
 	python3-opencv python3-numpy unzip umockdev libumockdev-dev gphoto2 \
-	clang
+	clang systemd debhelper devscripts lintian fakeroot dpkg-dev
 
 PKGS     = libturbojpeg libjpeg libexif libxml-2.0 libconfig jansson libcrypto \
 	   libgphoto2 libusb-1.0 libsystemd libevdev libzip
@@ -151,13 +157,10 @@ $(FAKEPTPIP): $(B)/tests/tools/fakeptpip.o
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
 # Translations: po/<lang>.po -> build/locale/<lang>/LC_MESSAGES/idphotod.mo
-PO_FILES = $(wildcard po/*.po)
-MO_FILES = $(patsubst po/%.po,$(B)/locale/%/LC_MESSAGES/idphotod.mo,$(PO_FILES))
+# po/LINGUAS names the catalogues that are built and installed.
+LINGUAS  = $(shell sed 's/\#.*//' po/LINGUAS)
+MO_FILES = $(patsubst %,$(B)/locale/%/LC_MESSAGES/idphotod.mo,$(LINGUAS))
 po: $(MO_FILES)
-# maintainers: refresh the template, then msgmerge each po/<lang>.po
-pot:
-	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --package-name=idphotod \
-		-o po/idphotod.pot daemon/*.c ctl/*.c store/*.c photo/*.c drivers/*.c lighting/*.c
 $(B)/locale/%/LC_MESSAGES/idphotod.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
@@ -213,23 +216,48 @@ soak: all
 run: all
 	@BUILD='$(abspath $(B))' SRCDIR='$(CURDIR)' demo/run-demo
 
+# --- Installing, releasing and packaging ---------------------------------
+# The paths and the version compiled in: every object is rebuilt when one
+# changes, so `make && sudo make install PREFIX=/usr` looks for its
+# catalogues where it installs them (the stamp changes only with them).
+PATHS_STAMP = $(B)/paths.stamp
+PATHS_SEEN  = LOCALEDIR=$(LOCALEDIR) SYSCONFDIR=$(SYSCONFDIR) VERSION=$(VERSION)
+$(PATHS_STAMP): FORCE
+	@mkdir -p $(B)
+	@echo '$(PATHS_SEEN)' | cmp -s - $@ || echo '$(PATHS_SEEN)' > $@
+$(call objs,$(wildcard */*.c */*/*.c)): $(PATHS_STAMP)
+CPPFLAGS += -DIDPHOTOD_VERSION='"$(VERSION)"'
+FORCE:
+
+# make install puts in place exactly what make uninstall removes: the
+# programs, their manuals, the unit, the udev rules, the sysusers and
+# tmpfiles snippets, the catalogues, and the config unless one exists.
+# The config is the real camera's; the demo (make run) writes its own.
+CONF_DIR = $(DESTDIR)$(SYSCONFDIR)/idphotod
+INSTALLED = $(BINDIR)/idphotoctl $(SBINDIR)/idphotod \
+	$(MANDIR)/man1/idphotoctl.1 $(MANDIR)/man8/idphotod.8 \
+	$(SYSTEMDDIR)/idphotod.service $(UDEVDIR)/70-idphotod.rules \
+	$(SYSUSERSDIR)/idphotod.conf $(TMPFILESDIR)/idphotod.conf \
+	$(patsubst $(B)/locale/%,$(LOCALEDIR)/%,$(MO_FILES))
+MAN_OS = sed 's/^\.Os.*/.Os idphotod $(VERSION)/'
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(SYSCONFDIR)/idphotod $(DESTDIR)$(DATADIR)/idphotod/frames \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 $(CONF_DIR) \
 		$(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(UDEVDIR) \
 		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 755 $(B)/idphotoctl $(DESTDIR)$(BINDIR)/idphotoctl
 	install -m 755 $(B)/idphotod $(DESTDIR)$(SBINDIR)/idphotod
-	install -m 644 man/idphotoctl.1 $(DESTDIR)$(MANDIR)/man1/idphotoctl.1
-	install -m 644 man/idphotod.8 $(DESTDIR)$(MANDIR)/man8/idphotod.8
-	sed 's|/usr/share/idphotod/frames|$(DATADIR)/idphotod/frames|' \
-		conf/idphotod.conf > $(DESTDIR)$(SYSCONFDIR)/idphotod/idphotod.conf.example
-	[ -e $(DESTDIR)$(SYSCONFDIR)/idphotod/idphotod.conf ] || \
-		cp $(DESTDIR)$(SYSCONFDIR)/idphotod/idphotod.conf.example \
-		$(DESTDIR)$(SYSCONFDIR)/idphotod/idphotod.conf
-	install -m 644 demo/frames/*.jpg demo/frames/README.md \
-		$(DESTDIR)$(DATADIR)/idphotod/frames/
+	$(MAN_OS) man/idphotoctl.1 > $(DESTDIR)$(MANDIR)/man1/idphotoctl.1
+	$(MAN_OS) man/idphotod.8 > $(DESTDIR)$(MANDIR)/man8/idphotod.8
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/idphotoctl.1 \
+		$(DESTDIR)$(MANDIR)/man8/idphotod.8
+	@if [ -e $(CONF_DIR)/idphotod.conf ]; then \
+		echo "$(CONF_DIR)/idphotod.conf exists: kept as it is"; \
+	else \
+		echo install -m 644 conf/idphotod.conf $(CONF_DIR)/idphotod.conf; \
+		install -m 644 conf/idphotod.conf $(CONF_DIR)/idphotod.conf; \
+	fi
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		systemd/idphotod.service > $(DESTDIR)$(SYSTEMDDIR)/idphotod.service
 	chmod 644 $(DESTDIR)$(SYSTEMDDIR)/idphotod.service
@@ -241,20 +269,82 @@ install: all
 		install -D -m 644 $$mo $(DESTDIR)$(LOCALEDIR)/$$l; \
 	done
 
+# The config goes only if it is still the one installed (an edited config
+# is the studio's calibration, and stays). The station's state under
+# /var/lib/idphotod is never make's to remove.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/idphotoctl $(DESTDIR)$(SBINDIR)/idphotod \
-		$(DESTDIR)$(MANDIR)/man1/idphotoctl.1 $(DESTDIR)$(MANDIR)/man8/idphotod.8 \
-		$(DESTDIR)$(SYSTEMDDIR)/idphotod.service \
-		$(DESTDIR)$(UDEVDIR)/70-idphotod.rules \
-		$(DESTDIR)$(SYSUSERSDIR)/idphotod.conf $(DESTDIR)$(TMPFILESDIR)/idphotod.conf \
-		$(DESTDIR)$(SYSCONFDIR)/idphotod/idphotod.conf.example
-	rm -rf $(DESTDIR)$(DATADIR)/idphotod
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	@if [ -e $(CONF_DIR)/idphotod.conf ] && \
+	    ! cmp -s conf/idphotod.conf $(CONF_DIR)/idphotod.conf; then \
+		echo "$(CONF_DIR)/idphotod.conf was edited: kept"; \
+	else \
+		echo rm -f $(CONF_DIR)/idphotod.conf; \
+		rm -f $(CONF_DIR)/idphotod.conf; \
+	fi
+	-rmdir $(CONF_DIR) 2>/dev/null
+
+# make dist: build/idphotod-VERSION.tar.gz, the files git tracks (from
+# the working tree, so uncommitted edits go too), under idphotod-VERSION/.
+DIST = idphotod-$(VERSION)
+dist:
+	@mkdir -p $(B)
+	git ls-files -z | tar --null -T - --transform 's|^|$(DIST)/|' \
+		--owner=0 --group=0 --sort=name -czf $(B)/$(DIST).tar.gz
+	@echo $(B)/$(DIST).tar.gz
+
+# make deb: the Debian package, built from the dist tarball in build/deb
+# (so the tarball is known to build, and dpkg-buildpackage's outputs land
+# there rather than beside the source folder). DEB_BUILD_OPTIONS=nocheck
+# skips the test suite inside the package build.
+deb: dist
+	rm -rf $(B)/deb && mkdir -p $(B)/deb
+	tar -xzf $(B)/$(DIST).tar.gz -C $(B)/deb
+	cd $(B)/deb/$(DIST) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning $(B)/deb/*.changes
+	@ls $(B)/deb/*.deb
+
+# The message template, extracted in the build: po/idphotod.pot is stale
+# when its msgids differ from $(B)/po/idphotod.pot. `make pot` refreshes
+# it (then msgmerge each po/<lang>.po); `make pot-check` fails when stale.
+POT_SRC = $(sort $(wildcard daemon/*.c ctl/*.c store/*.c photo/*.c \
+	drivers/*.c lighting/*.c))
+POT_IDS = msgcat --no-location --no-wrap --sort-output $(1) | \
+	grep -v '^"POT-Creation-Date:'
+$(B)/po/idphotod.pot: $(POT_SRC)
+	@mkdir -p $(dir $@)
+	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 \
+		--package-name=idphotod --package-version=$(VERSION) \
+		--msgid-bugs-address= -o $@ $(POT_SRC)
+pot: $(B)/po/idphotod.pot
+	cp $< po/idphotod.pot
+pot-check: $(B)/po/idphotod.pot
+	@$(call POT_IDS,po/idphotod.pot) > $(B)/po/shipped.ids
+	@$(call POT_IDS,$<) > $(B)/po/built.ids
+	@n=$$(grep -c '^msgid' $(B)/po/shipped.ids); \
+	m=$$(grep -c '^msgid' $(B)/po/built.ids); \
+	if ! diff -u $(B)/po/shipped.ids $(B)/po/built.ids; then \
+		echo "po/idphotod.pot is stale ($$n msgids; the sources have $$m): make pot"; \
+		exit 1; \
+	fi; echo "po/idphotod.pot: $$n msgids, up to date"
+	@for l in $(LINGUAS); do \
+		u=$$(msgmerge --quiet -o - po/$$l.po $< | \
+		    msgattrib --untranslated --no-obsolete | grep -c '^msgid' || :); \
+		echo "po/$$l.po: $${u:-0} msgids untranslated (the header counts 1 when any)"; \
+	done
+
+# For tests/it-install.sh: where make install puts things, as sh.
+print-install-paths:
+	@$(foreach v,BINDIR SBINDIR MANDIR LOCALEDIR SYSCONFDIR SYSTEMDDIR \
+		UDEVDIR SYSUSERSDIR TMPFILESDIR,echo '$(v)=$($(v))';)
+
+.PHONY: dist deb pot-check print-install-paths FORCE
 
 clean:
 	rm -rf $(B) $(ASAN_B)
 
 include tests/fuzz/fuzz.mk
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# (not inside build/deb, the package's own build tree)
+-include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
 
 # --- accuracy (issue 16): the validator's verdicts on real photos with
 # known verdicts: ../shared/testdata/devset/expect.tsv and the labelled

@@ -23,7 +23,7 @@
 /* The statuses of the report, for xgettext. */
 static const char *const words[] __attribute__((unused)) = {
 	N_("ok"), N_("missing"), N_("rejected"), N_("lost"), N_("fails"),
-	N_("changed"), N_("extra"),
+	N_("changed"), N_("extra"), N_("duplicate"),
 };
 
 /* s, then spaces up to width terminal columns (CJK counts two). */
@@ -178,6 +178,15 @@ print_table(json_t *rep)
 			    "accepted"), stdout);
 		if (strcmp(s, "lost") == 0)
 			fputs(_(" accepted, but the file is gone"), stdout);
+		if (strcmp(s, "duplicate") == 0) {
+			json_t *d;
+			size_t di;
+
+			fputs(_(" the same photo as"), stdout);
+			json_array_foreach(json_object_get(e, "duplicate_of"),
+			    di, d)
+				printf(" %s", json_string_value(d));
+		}
 		putchar('\n');
 	}
 	json_array_foreach(json_object_get(rep, "extra"), i, e)

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ctl/ctl.h"
 #include "photo/photo.h"
@@ -42,6 +43,7 @@ struct opts {
 	int	json;
 	int	replace;
 	int	quiet;
+	int	verbose;	/* check, process: every measurement */
 	const char *socket;
 	int	apply;
 	double	lightness;
@@ -116,6 +118,7 @@ usage(FILE *f)
 "                      check: a folder for <name>.annotated.jpg)\n"
 "      --json          JSON output (check: one object per line)\n"
 "  -q, --quiet         print failures only\n"
+"  -v, --verbose       check, process: every measurement and finding\n"
 "      --apply         calibrate: write the proposed levels and reload\n"
 "      --lightness L   calibrate: the face lightness (L*) to aim for\n"
 "      --encoding ENC  roster import: auto (default), UTF-8, GBK, GB18030\n"
@@ -142,8 +145,53 @@ print_num(FILE *f, double v)
 		fputs("-", f);
 	else if (fabs(v - lround(v)) < 1e-9)
 		fprintf(f, "%ld", lround(v));
+	else if (fabs(v) >= 100)
+		fprintf(f, "%.0f", v);
+	else if (fabs(v) >= 1)
+		fprintf(f, "%.2f", v);
 	else
 		fprintf(f, "%.3g", v);
+}
+
+/*
+ * A finding's value or limit in the unit a person reads: the file's
+ * pixels as WxH px, its density in dpi, its size in KB; a yes/no check
+ * (a name, metadata) prints nothing.
+ */
+static void
+print_in_unit(FILE *f, const char *code, double v)
+{
+	if (isnan(v))
+		fputs("-", f);
+	else if (strcmp(code, "FILE_SIZE_PX") == 0)	/* W * 10000 + H */
+		fprintf(f, "%ldx%ld px", lround(v) / 10000,
+		    lround(v) % 10000);
+	else if (strcmp(code, "FILE_DPI") == 0)
+		fprintf(f, "%ld dpi", lround(v));
+	else if (strcmp(code, "FILE_BYTES") == 0)
+		fprintf(f, "%.1f KB", v / 1024);
+	else if (strcmp(code, "FILE_QUALITY") == 0)
+		fprintf(f, "quality %ld", lround(v));
+	else if (strncmp(code, "GEO_", 4) == 0) {	/* photo pixels */
+		print_num(f, v);
+		fputs(" px", f);
+	} else
+		print_num(f, v);
+}
+
+/* A finding that is a yes or no: its value and limit say nothing. */
+static int
+yes_no_finding(const photo_finding *fd)
+{
+	static const char *const codes[] = { "FILE_NAME_ID", "FILE_EXT",
+	    "FILE_METADATA", "FILE_NOT_BASELINE", "FILE_COLOUR",
+	    "FILE_ADDED_CONTENT", NULL };
+	int i;
+
+	for (i = 0; codes[i] != NULL; i++)
+		if (strcmp(fd->code, codes[i]) == 0)
+			return 1;
+	return 0;
 }
 
 static void
@@ -154,11 +202,14 @@ print_findings(const photo_result *r)
 	for (i = 0; i < r->nfindings; i++) {
 		const photo_finding *fd = &r->findings[i];
 
-		printf("  %-4s %-16s %-18s ", store_severity_word(fd->severity), fd->req,
-		    fd->code);
-		print_num(stdout, fd->value);
-		fputs(" / ", stdout);
-		print_num(stdout, fd->limit);
+		printf("  %-4s %-16s %-18s ",
+		    _(store_severity_word(fd->severity)), fd->req, fd->code);
+		if (!yes_no_finding(fd)) {
+			print_in_unit(stdout, fd->code, fd->value);
+			fputs(_(" (limit "), stdout);
+			print_in_unit(stdout, fd->code, fd->limit);
+			fputs(")", stdout);
+		}
 		printf("\n       %s\n", _(fd->advice));
 	}
 }
@@ -189,7 +240,7 @@ print_error(const struct opts *o, const char *path, const char *msg)
 		ctl_print_json(j, JSON_COMPACT);
 		json_decref(j);
 	} else
-		printf("%-4s %s\n  %s\n", "FAIL", path, msg);
+		printf("FAIL %s: %s\n", path, _(msg));
 }
 
 /* Writes buf to path (plainly: annotations are not deliverables). */
@@ -239,16 +290,20 @@ cmd_process(photo_ctx *ctx, const struct store_conf *conf,
 	int rc = 1;
 
 	if (photo_id_check(ctx, o->id, id, 0) == -1) {
-		fprintf(stderr, "%s: %s\n", progname, photo_error(ctx));
+		fprintf(stderr, "%s: %s\n", progname, _(photo_error(ctx)));
 		return 1;
 	}
 	if ((buf = store_read_file(path, STORE_MAX_PHOTO, &len, err,
 	    sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, err);
+		if (o->json)	/* a bad file is a line of the output too */
+			print_error(o, path, err);
 		goto done;
 	}
 	if ((f = malloc(sizeof(*f))) == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, strerror(ENOMEM));
+		if (o->json)
+			print_error(o, path, strerror(ENOMEM));
 		goto done;
 	}
 	snprintf(name, sizeof(name), "%s%s", id, conf->ext);
@@ -257,8 +312,11 @@ cmd_process(photo_ctx *ctx, const struct store_conf *conf,
 			fprintf(stderr, "%s: %s\n", progname, f->err);
 		else
 			fprintf(stderr, "%s: %s: %s\n", progname, path, f->err);
-		if (!f->analyzed)
+		if (!f->analyzed) {
+			if (o->json)	/* the --json error object */
+				print_error(o, path, f->err);
 			goto done;
+		}
 	}
 	rc = f->out.path[0] != '\0' ? 0 : 1;
 	if (o->json) {	/* the schema of the daemon's result event */
@@ -274,7 +332,7 @@ cmd_process(photo_ctx *ctx, const struct store_conf *conf,
 	} else {
 		printf("%s %s\n", rc == 0 ? (f->r.verdict == PHOTO_WARN ?
 		    "WARN" : "PASS") : "FAIL", path);
-		if (!o->quiet)
+		if (o->verbose)
 			print_metrics(&f->r);
 		print_findings(&f->r);
 		if (rc == 0) {
@@ -296,17 +354,61 @@ done:
 	return rc;
 }
 
-/* Checks one file; returns 0 pass/warn, 1 fail or unreadable. */
-static int
-check_one(photo_ctx *ctx, const struct opts *o, const char *path)
+/* What check found in a set: the summary line's counts. */
+struct check_tally {
+	int	checked, passed, warned, failed, skipped;
+};
+
+/* The first finding of the verdict's severity: the one line's reason. */
+static const photo_finding *
+first_reason(const photo_result *r)
 {
-	char err[512];
+	int i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].severity == r->verdict)
+			return &r->findings[i];
+	return r->nfindings > 0 ? &r->findings[0] : NULL;
+}
+
+/*
+ * A file check could not read as a photo, in the words process uses: a
+ * PNG or WebP is named as such (photo_decode names the format; the file
+ * checks only see that it is not a JPEG).
+ */
+static const char *
+unreadable_why(photo_ctx *ctx, const unsigned char *buf, size_t len,
+    const char *err, char *why, size_t whylen)
+{
+	photo_image *im;
+
+	snprintf(why, whylen, "%s", err);
+	if ((im = photo_decode(ctx, buf, len)) == NULL)
+		snprintf(why, whylen, "%s", photo_error(ctx));
+	photo_image_destroy(im);
+	return why;
+}
+
+/*
+ * Checks one file; returns 0 pass/warn, 1 fail or unreadable. One line
+ * for people: the verdict, the file and the first reason in words (or,
+ * for a good photo, what it is); --verbose adds every measurement and
+ * finding; --json is one object per file.
+ */
+static int
+check_one(photo_ctx *ctx, const struct opts *o, const char *path,
+    struct check_tally *t)
+{
+	char err[512], why[512];
 	unsigned char *buf;
 	photo_fileinfo fi;
 	photo_result *r = NULL;
+	const photo_finding *fd;
 	size_t len;
 	int rc = 1;
 
+	t->checked++;
+	t->failed++;		/* until it is known to pass */
 	if ((buf = store_read_file(path, STORE_MAX_PHOTO, &len, err,
 	    sizeof(err))) == NULL) {
 		print_error(o, path, err);
@@ -317,10 +419,17 @@ check_one(photo_ctx *ctx, const struct opts *o, const char *path)
 		goto done;
 	}
 	if (photo_check_file(ctx, path, buf, len, &fi, r) == -1) {
-		print_error(o, path, photo_error(ctx));
+		snprintf(err, sizeof(err), "%s", photo_error(ctx));
+		print_error(o, path, unreadable_why(ctx, buf, len, err, why,
+		    sizeof(why)));
 		goto done;
 	}
 	rc = r->verdict >= PHOTO_FAIL;
+	if (!rc) {
+		t->failed--;
+		t->passed++;
+		t->warned += r->verdict == PHOTO_WARN;
+	}
 	if (o->json) {
 		json_t *j = store_result_json(path, r, 1), *fj = json_object();
 
@@ -341,14 +450,28 @@ check_one(photo_ctx *ctx, const struct opts *o, const char *path)
 		json_object_set_new(j, "jpeg", fj);
 		ctl_print_json(j, JSON_COMPACT);
 		json_decref(j);
-	} else if (!o->quiet || rc) {
-		printf("%s %s  (%dx%d, q%d, %zu bytes)\n",
+	} else if (o->verbose) {
+		printf(_("%s %s  (%dx%d px, %d dpi, quality %d, %.1f KB)\n"),
 		    r->verdict >= PHOTO_FAIL ? "FAIL" :
 		    r->verdict == PHOTO_WARN ? "WARN" : "PASS", path, fi.width,
-		    fi.height, fi.quality, fi.size);
-		if (!o->quiet)
-			print_metrics(r);
+		    fi.height, fi.density_unit == 1 ? fi.xdensity : 0,
+		    fi.quality, (double)fi.size / 1024);
+		print_metrics(r);
 		print_findings(r);
+	} else if (!o->quiet || rc) {
+		fd = r->verdict >= PHOTO_WARN ? first_reason(r) : NULL;
+		if (fd == NULL)
+			printf(_("PASS %s  (%dx%d px, %d dpi, %.1f KB)\n"), path,
+			    fi.width, fi.height, fi.density_unit == 1 ?
+			    fi.xdensity : 0, (double)fi.size / 1024);
+		else if (r->nfindings > 1)
+			printf(_("%s %s: %s (%s; %d more with --verbose)\n"),
+			    r->verdict >= PHOTO_FAIL ? "FAIL" : "WARN", path,
+			    _(fd->advice), fd->req, r->nfindings - 1);
+		else
+			printf(_("%s %s: %s (%s)\n"), r->verdict >=
+			    PHOTO_FAIL ? "FAIL" : "WARN", path,
+			    _(fd->advice), fd->req);
 	}
 	if (o->annotate != NULL) {
 		photo_image *im = photo_decode(ctx, buf, len);
@@ -369,27 +492,69 @@ done:
 }
 
 /*
- * A folder: every visible regular file in it, in name order (a file that
- * is not a JPEG fails with its reason: nothing but photos belongs in the
- * set). Sub-folders are not entered: the versions/ of replaced photos
- * are not part of the set.
+ * Whether a file in a folder is meant as a photo: an image's name
+ * (.jpg, .jpeg, .png, .webp, ...) or an image's first bytes. A README or
+ * a CSV beside the photos is not one of them: skipped, with a note.
  */
 static int
-check_dir(photo_ctx *ctx, const struct opts *o, const char *dir)
+looks_like_photo(const char *path)
+{
+	static const char *const exts[] = { ".jpg", ".jpeg", ".jpe", ".png",
+	    ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", NULL };
+	const char *dot = strrchr(path, '.');
+	unsigned char b[12];
+	size_t n = 0;
+	FILE *f;
+	int i;
+
+	for (i = 0; dot != NULL && exts[i] != NULL; i++)
+		if (strcasecmp(dot, exts[i]) == 0)
+			return 1;
+	if ((f = fopen(path, "rb")) != NULL) {
+		n = fread(b, 1, sizeof(b), f);
+		fclose(f);
+	}
+	return (n >= 2 && b[0] == 0xff && b[1] == 0xd8) ||
+	    (n >= 8 && memcmp(b, "\x89PNG", 4) == 0) ||
+	    (n >= 12 && memcmp(b, "RIFF", 4) == 0 &&
+	    memcmp(b + 8, "WEBP", 4) == 0);
+}
+
+/*
+ * A folder: every visible regular file in it that is meant as a photo,
+ * in name order; a photo that is not a good JPEG fails with its reason.
+ * Other files are skipped and named. Sub-folders are not entered: the
+ * versions/ of replaced photos are not part of the set.
+ */
+static int
+check_dir(photo_ctx *ctx, const struct opts *o, const char *dir,
+    struct check_tally *t)
 {
 	struct dirent **ents;
 	struct stat st;
 	char path[PATH_MAX];
+	size_t dl = strlen(dir);
 	int n, i, rc = 0;
 
 	if ((n = store_list_dir(dir, &ents)) == -1) {
 		print_error(o, dir, strerror(errno));
 		return 1;
 	}
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
 	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-			rc |= check_one(ctx, o, path);
+		snprintf(path, sizeof(path), "%.*s/%s", (int)dl, dir,
+		    ents[i]->d_name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (looks_like_photo(path))
+				rc |= check_one(ctx, o, path, t);
+			else {
+				t->skipped++;
+				if (!o->json && !o->quiet)
+					printf(_("skip %s: not a photo\n"),
+					    path);
+			}
+		}
 		free(ents[i]);
 	}
 	free(ents);
@@ -399,16 +564,48 @@ check_dir(photo_ctx *ctx, const struct opts *o, const char *dir)
 static int
 cmd_check(photo_ctx *ctx, const struct opts *o, int argc, char **argv)
 {
+	struct check_tally t = { 0, 0, 0, 0, 0 };
 	struct stat st;
 	int i, rc = 0;
 
 	for (i = 0; i < argc; i++) {
 		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
-			rc |= check_dir(ctx, o, argv[i]);
+			rc |= check_dir(ctx, o, argv[i], &t);
 		else
-			rc |= check_one(ctx, o, argv[i]);
+			rc |= check_one(ctx, o, argv[i], &t);
 	}
+	/* --json stays one object per file, nothing else */
+	if (!o->json)
+		printf(_("checked %d: %d passed (%d with warnings), %d failed, "
+		    "%d skipped (not photos)\n"), t.checked, t.passed,
+		    t.warned, t.failed, t.skipped);
 	return rc;
+}
+
+/*
+ * Where the catalogues are: a locale/ folder beside the program (the
+ * build's build/locale, for build/idphotoctl and make run), else the
+ * LOCALEDIR compiled in (an installed idphotoctl). $IDPHOTOD_LOCALEDIR
+ * overrides both. The result is static.
+ */
+static const char *
+locale_dir(void)
+{
+	static char dir[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	char *slash;
+
+	if ((n = readlink("/proc/self/exe", dir, sizeof(dir) - 8)) <= 0)
+		return LOCALEDIR;
+	dir[n] = '\0';
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return LOCALEDIR;
+	strcpy(slash + 1, "locale");
+	if (strcmp(dir, LOCALEDIR) != 0 && stat(dir, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		return dir;
+	return LOCALEDIR;
 }
 
 int
@@ -422,6 +619,7 @@ main(int argc, char **argv)
 		{ "json",     no_argument,       NULL, 'j' },
 		{ "replace",  no_argument,       NULL, 'r' },
 		{ "quiet",    no_argument,       NULL, 'q' },
+		{ "verbose",  no_argument,       NULL, 'v' },
 		{ "help",     no_argument,       NULL, 'h' },
 		{ "version",  no_argument,       NULL, 'V' },
 		{ "socket",   required_argument, NULL, 's' },
@@ -446,12 +644,12 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	ldir = getenv("IDPHOTOD_LOCALEDIR");
-	bindtextdomain("idphotod", ldir && ldir[0] ? ldir : LOCALEDIR);
+	bindtextdomain("idphotod", ldir && ldir[0] ? ldir : locale_dir());
 	textdomain("idphotod");
 
 	/* GNU getopt permutes: options may come before or after the
 	 * command and its operands */
-	while ((ch = getopt_long(argc, argv, "c:o:s:qhV", longopts, NULL))
+	while ((ch = getopt_long(argc, argv, "c:o:s:qvhV", longopts, NULL))
 	    != -1) {
 		switch (ch) {
 		case 'c': o.config = optarg; break;
@@ -461,6 +659,7 @@ main(int argc, char **argv)
 		case 'j': o.json = 1; break;
 		case 'r': o.replace = 1; break;
 		case 'q': o.quiet = 1; break;
+		case 'v': o.verbose = 1; break;
 		case 's': o.socket = optarg; break;
 		case 'A': o.apply = 1; break;
 		case 'C': o.batch.csv = 1; break;

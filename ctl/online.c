@@ -8,11 +8,13 @@
  * gettext, following the client's locale.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <libintl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -30,9 +32,11 @@ static const char *const words[] __attribute__((unused)) = {
 	N_("accepted"), N_("rejected"), N_("off"), N_("standby"),
 	N_("shooting"), N_("left"), N_("right"), N_("calibration"),
 	N_("retake"), N_("replacing the accepted photo"),
+	N_("fail"), N_("warn"),		/* a finding's severity */
 };
 
 struct conn {
+	const char *path;	/* the socket, to reconnect to */
 	int	fd;
 	char	buf[PROTO_MAX_LINE + 1];
 	size_t	len;
@@ -46,6 +50,7 @@ conn_open(struct conn *c, const char *path)
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
+	c->path = path;
 	c->len = 0;
 	c->deadline = 0;
 	if (strlen(path) >= sizeof(sun.sun_path)) {
@@ -153,7 +158,7 @@ print_findings(json_t *checks)
 	size_t i;
 
 	json_array_foreach(json_object_get(checks, "findings"), i, f) {
-		printf("    %-4s %-10s %-18s %s\n", str(f, "severity"),
+		printf("    %-4s %-10s %-18s %s\n", _(str(f, "severity")),
 		    str(f, "requirement"), str(f, "code"),
 		    _(str(f, "advice")));
 	}
@@ -307,6 +312,10 @@ re_status(json_t *o)
 		printf(_("  graduate: %s %s %s\n"), str(o, "name"),
 		    str(o, "centre"), str(o, "class"));
 	print_lamps(json_object_get(o, "lamps"));
+	if (str(o, "simulated")[0])
+		printf(_("  SIMULATED: %s (the demo's or the tests' "
+		    "drivers: this station photographs nobody)\n"),
+		    str(o, "simulated"));
 	if (json_is_object(json_object_get(o, "last_shot")))
 		printf(_("  last shot: %lld ms to trigger and download "
 		    "%lld bytes from the camera\n"), json_integer_value(
@@ -356,9 +365,15 @@ re_history(json_t *o)
 	size_t i;
 
 	json_array_foreach(json_object_get(o, "history"), i, e) {
-		printf("%.0f %s %s %s\n", json_number_value(
-		    json_object_get(e, "time")), str(e, "id"),
-		    str(e, "event"), str(e, "outcome"));
+		time_t t = (time_t)json_number_value(
+		    json_object_get(e, "time"));
+		char when[32];
+		struct tm tm;
+
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
+		    localtime_r(&t, &tm));
+		printf("%s %s %s %s\n", when, str(e, "id"),
+		    str(e, "event"), _(str(e, "outcome")));
 		if (json_object_get(e, "output"))
 			printf("    %s\n", str(e, "output"));
 		print_findings(json_object_get(e, "checks"));
@@ -398,9 +413,15 @@ print_human(json_t *o)
 			if (strcmp(proto_events[k], ev) == 0 &&
 			    event_printers[k] != NULL)
 				event_printers[k](o);
-	} else if (!json_is_true(json_object_get(o, PROTO_F_OK)))
+	} else if (strcmp(str(o, PROTO_F_CODE), "NEEDS_CONFIRM") == 0)
+		printf(_("%s already has an accepted photo: %s\n"
+		    "To take a new one, confirm the replacement (the old "
+		    "photo is kept in versions/).\n"), str(o, "id"),
+		    str(o, "output"));
+	else if (!json_is_true(json_object_get(o, PROTO_F_OK)))
+		/* the daemon's fixed sentences are in the catalogue */
 		printf(_("refused (%s): %s\n"), str(o, PROTO_F_CODE),
-		    str(o, PROTO_F_ERROR));
+		    _(str(o, PROTO_F_ERROR)));
 	else if ((k = proto_command_find(str(o, PROTO_F_REPLY))) >= 0 &&
 	    reply_printers[k] != NULL)
 		reply_printers[k](o);
@@ -533,10 +554,103 @@ stdin_line(char *buf, size_t *len, size_t cap, char *line, size_t lcap,
 
 static int handle_input(struct conn *, const char *, char *, size_t);
 
+/*
+ * The console's copy of the station's events. A result (the verdict) is
+ * held back until the events it sets off (the new state, the lamps) have
+ * been printed, then printed last, set apart by blank lines, so that it
+ * is the last thing on the screen.
+ */
+struct console_out {
+	json_t	*verdict;	/* a result event not printed yet */
+};
+
+static void
+console_flush(struct console_out *co)
+{
+	if (co->verdict == NULL)
+		return;
+	printf("\n");
+	print_human(co->verdict);
+	printf("\n");
+	fflush(stdout);
+	json_decref(co->verdict);
+	co->verdict = NULL;
+}
+
+static void
+console_event(struct console_out *co, json_t *o)
+{
+	if (strcmp(str(o, "event"), "result") == 0) {
+		console_flush(co);
+		co->verdict = json_incref(o);
+		return;
+	}
+	print_human(o);
+}
+
+/*
+ * Waits for idphotod to come back after it went away (a restart, an
+ * upgrade), trying every second, and subscribes again. 0 once it is
+ * back; 1 if the operator typed q (or stdin ended) meanwhile. Other
+ * lines typed meanwhile are not sent: the operator is told to type
+ * them again.
+ */
+static int
+console_reconnect(struct conn *c, char *in, size_t *inlen, size_t cap)
+{
+	struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+	char line[256];
+	json_t *o;
+	int got, fd = -1, saved;
+
+	close(c->fd);
+	c->fd = -1;
+	printf(_("idphotod went away: waiting for it to come back "
+	    "(q quits)\n"));
+	fflush(stdout);
+	for (;;) {
+		if (poll(&pfd, 1, 1000) > 0) {
+			got = stdin_line(in, inlen, cap, line, sizeof(line), 1);
+			if (got == -1)
+				return 1;
+			while (got == 1) {
+				if (strcmp(line, "q") == 0)
+					return 1;
+				printf(_("not sent (idphotod is not back "
+				    "yet): %s\n"), line);
+				got = stdin_line(in, inlen, cap, line,
+				    sizeof(line), 0);
+			}
+		}
+		/* quietly: the first failure was said above */
+		saved = dup(STDERR_FILENO);
+		if ((fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) != -1) {
+			dup2(fd, STDERR_FILENO);
+			close(fd);
+		}
+		got = conn_open(c, c->path);
+		if (saved != -1) {
+			dup2(saved, STDERR_FILENO);
+			close(saved);
+		}
+		if (got == 0)
+			break;
+	}
+	o = json_pack("{s:s}", "cmd", "subscribe");
+	got = conn_send(c, o);
+	json_decref(o);
+	if (got == -1)
+		return console_reconnect(c, in, inlen, cap);
+	printf(_("idphotod is back\n"));
+	fflush(stdout);
+	return 0;
+}
+
 static int
 console(struct conn *c)
 {
 	struct pollfd pfd[2];
+	struct console_out co = { NULL };
 	char line[256], confirm[PHOTO_ID_LEN + 1] = "", in[1024];
 	size_t inlen = 0;
 	json_t *o;
@@ -551,36 +665,52 @@ console(struct conn *c)
 		return 1;
 	pfd[0].fd = STDIN_FILENO;
 	pfd[0].events = POLLIN;
-	pfd[1].fd = c->fd;
 	pfd[1].events = POLLIN;
 	for (;;) {
-		/* after stdin ends, events still come: stop after 3 s of
+		/* a held verdict goes out after 300 ms without events;
+		 * after stdin ends, events still come: stop after 3 s of
 		 * silence */
-		int n = poll(pfd, 2, eof ? 3000 : -1);
+		int n;
 
+		pfd[1].fd = c->fd;
+		n = poll(pfd, 2, co.verdict ? 300 : eof ? 3000 : -1);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
-			return 1;
+			break;
+		if (n == 0 && co.verdict != NULL) {
+			console_flush(&co);
+			continue;
+		}
 		if (n == 0)
-			return 0;
+			break;
 		if (pfd[1].revents) {
 			/* events, possibly several lines */
 			do {
 				if ((o = conn_recv(c)) == NULL) {
-					printf(_("idphotod went away\n"));
-					return 1;
+					console_flush(&co);
+					if (eof || console_reconnect(c, in,
+					    &inlen, sizeof(in)))
+						goto done;
+					break;
 				}
-				print_human(o);
+				/* a response: from the subscription again */
+				if (json_object_get(o, "event") != NULL)
+					console_event(&co, o);
 				json_decref(o);
 			} while (memchr(c->buf, '\n', c->len) != NULL);
 		}
 		if (!pfd[0].revents || eof)
 			continue;
+		console_flush(&co);
 		got = stdin_line(in, &inlen, sizeof(in), line, sizeof(line), 1);
 		while (got == 1) {
-			if (handle_input(c, line, confirm, sizeof(confirm)))
-				return 0;
+			rc = handle_input(c, line, confirm, sizeof(confirm));
+			if (rc == 1)
+				goto done;
+			if (rc == -1 && console_reconnect(c, in, &inlen,
+			    sizeof(in)))
+				goto done;
 			got = stdin_line(in, &inlen, sizeof(in), line,
 			    sizeof(line), 0);
 		}
@@ -589,24 +719,86 @@ console(struct conn *c)
 			pfd[0].fd = -1;
 		}
 	}
+done:
+	console_flush(&co);
+	return 0;
 }
 
-/* One line typed by the operator; 1 to quit. */
+/*
+ * Sends the console's request and prints what comes back: the events
+ * before the response, then the response when it says something the
+ * events did not: a refusal (except a refused pedal: the station's
+ * "pedal ignored" notice has said it once already), a note, or the
+ * status asked for. An accepted command's new state is its state event.
+ * The response in *resp. -1 when the connection ends.
+ */
+static int
+console_request(struct conn *c, json_t *req, json_t **resp)
+{
+	json_t *o;
+	int noticed = 0;
+
+	*resp = NULL;
+	if (conn_send(c, req) == -1)
+		return -1;
+	while ((o = conn_recv(c)) != NULL) {
+		if (json_object_get(o, "ok") != NULL &&
+		    json_object_get(o, "event") == NULL) {
+			int ok = json_is_true(json_object_get(o, "ok"));
+
+			if (ok ? strcmp(str(req, "cmd"), "status") == 0 ||
+			    str(o, "note")[0] || str(o, "warning")[0] :
+			    !(noticed && strcmp(str(req, "cmd"), "shoot") == 0))
+				print_human(o);
+			*resp = o;
+			return 0;
+		}
+		noticed |= strcmp(str(o, "event"), "notice") == 0;
+		print_human(o);
+		json_decref(o);
+	}
+	return -1;
+}
+
+/* A y/N answer: 1 yes, 0 no, -1 neither (a scanned ID, a command). */
+static int
+yes_no(const char *line)
+{
+	if (strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0)
+		return 1;
+	if (line[0] == '\0' || strcasecmp(line, "n") == 0 ||
+	    strcasecmp(line, "no") == 0)
+		return 0;
+	return -1;
+}
+
+/*
+ * One line typed by the operator; 1 to quit, -1 when idphotod went
+ * away. While a replacement waits for y/N, only y or n (or an empty
+ * line, no) answers it: anything else, such as the next graduate's ID
+ * from the scanner, leaves the photo as it is and is taken as typed.
+ */
 static int
 handle_input(struct conn *c, const char *line, char *confirm, size_t clen)
 {
 	json_t *o, *resp = NULL;
+	int yn;
 
 	if (confirm[0] != '\0') {
-		if (line[0] == 'y' || line[0] == 'Y') {
+		yn = yes_no(line);
+		if (yn == 1) {
 			o = json_pack("{s:s, s:s, s:b}", "cmd", "id", "id",
 			    confirm, "replace", 1);
-			roundtrip(c, o, 0, NULL);
+			confirm[0] = '\0';
+			yn = console_request(c, o, &resp);
+			json_decref(resp);
 			json_decref(o);
-		} else
-			printf(_("not replaced\n"));
+			return yn == -1 ? -1 : 0;
+		}
+		printf(_("not replaced: %s keeps its photo\n"), confirm);
 		confirm[0] = '\0';
-		return 0;
+		if (yn == 0)
+			return 0;
 	}
 	if (strcmp(line, "q") == 0)
 		return 1;
@@ -624,12 +816,13 @@ handle_input(struct conn *c, const char *line, char *confirm, size_t clen)
 		o = json_pack("{s:s}", "cmd", "status");
 	else
 		o = json_pack("{s:s, s:s}", "cmd", "id", "id", line);
-	if (roundtrip(c, o, 0, &resp) == -1) {
+	if (console_request(c, o, &resp) == -1) {
 		json_decref(o);
-		return 1;
+		return -1;
 	}
 	if (resp != NULL && strcmp(str(resp, "code"), "NEEDS_CONFIRM") == 0) {
-		snprintf(confirm, clen, "%s", str(o, "id"));
+		snprintf(confirm, clen, "%s", str(resp, "id")[0] ?
+		    str(resp, "id") : str(o, "id"));
 		printf(_("Replace the accepted photo? [y/N] "));
 		fflush(stdout);
 	}

@@ -185,6 +185,90 @@ extras(const struct store_conf *c, json_t *entries, json_t *list, char *err,
 	return 0;
 }
 
+/*
+ * The same bytes under two IDs: entries that are "ok" whose photo file,
+ * or whose accepted camera original (the journal's original_sha256), is
+ * byte-identical to another's become "duplicate", naming the others in
+ * "duplicate_of". One frame cannot be two graduates.
+ */
+static void
+mark_duplicates(json_t *list, json_t *ids, json_t *counts, int *problems)
+{
+	static const char *const keys[] = { "sha256", "original_sha256" };
+	json_t *seen, *e, *f, *ids_of, *x;
+	const char *h, *hash;
+	size_t i, j;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		seen = json_object();	/* hash -> [index, ...] */
+		json_array_foreach(list, i, e) {
+			if (strcmp(json_string_value(json_object_get(e,
+			    "status")), "ok") != 0 && strcmp(json_string_value(
+			    json_object_get(e, "status")), "duplicate") != 0)
+				continue;
+			h = k == 0 ? json_string_value(json_object_get(e,
+			    keys[k])) : json_string_value(json_object_get(
+			    json_object_get(json_object_get(ids,
+			    json_string_value(json_object_get(e, "id"))),
+			    "accepted"), keys[k]));
+			if (h == NULL)
+				continue;
+			if ((ids_of = json_object_get(seen, h)) == NULL) {
+				ids_of = json_array();
+				json_object_set_new(seen, h, ids_of);
+			}
+			json_array_append_new(ids_of, json_integer(
+			    (json_int_t)i));
+		}
+		json_object_foreach(seen, hash, ids_of) {
+			if (json_array_size(ids_of) < 2)
+				continue;
+			json_array_foreach(ids_of, i, x) {
+				e = json_array_get(list, (size_t)
+				    json_integer_value(x));
+				if (strcmp(json_string_value(json_object_get(e,
+				    "status")), "ok") == 0) {
+					json_object_set_new(e, "status",
+					    json_string("duplicate"));
+					json_object_set_new(counts, "ok",
+					    json_integer(json_integer_value(
+					    json_object_get(counts, "ok")) - 1));
+					json_object_set_new(counts, "duplicate",
+					    json_integer(json_integer_value(
+					    json_object_get(counts,
+					    "duplicate")) + 1));
+					(*problems)++;
+				}
+				if (json_object_get(e, "duplicate_of") == NULL)
+					json_object_set_new(e, "duplicate_of",
+					    json_array());
+				json_array_foreach(ids_of, j, f) {
+					json_t *o = json_array_get(list,
+					    (size_t)json_integer_value(f));
+					const char *oid = json_string_value(
+					    json_object_get(o, "id"));
+					json_t *d = json_object_get(e,
+					    "duplicate_of");
+					size_t n;
+					json_t *y;
+					int have = 0;
+
+					if (j == i)
+						continue;
+					json_array_foreach(d, n, y)
+						have |= strcmp(json_string_value(
+						    y), oid) == 0;
+					if (!have)
+						json_array_append_new(d,
+						    json_string(oid));
+				}
+			}
+		}
+		json_decref(seen);
+	}
+}
+
 json_t *
 ctl_report(const struct store_conf *c, photo_ctx *ctx, json_t *roster,
     char *err, size_t errlen)
@@ -216,6 +300,7 @@ ctl_report(const struct store_conf *c, photo_ctx *ctx, json_t *roster,
 		problems += strcmp(st, "ok") != 0;
 		json_array_append_new(list, e);
 	}
+	mark_duplicates(list, ids, counts, &problems);
 	if (extras(c, json_object_get(roster, "entries"), extra, err,
 	    errlen) == -1)
 		goto done;

@@ -221,7 +221,7 @@ drain(int fd)
 static void
 setup(void)
 {
-	char err[1024], sockdir[sizeof(d.conf.socket)];
+	char err[1024], sim[64], sockdir[sizeof(d.conf.socket)];
 	int lfd;
 
 	setup_signals();
@@ -276,6 +276,10 @@ setup(void)
 		d.wd_next = store_now_ms();
 	log_info("idphotod %s ready on %s (config %s)", STORE_VERSION,
 	    d.conf.socket, d.path ? d.path : "defaults");
+	if (store_conf_simulated(&d.conf, sim, sizeof(sim)) > 0)
+		log_warnx("SIMULATED %s: the demo's or the tests' drivers; this "
+		    "station photographs nobody (set camera.driver and "
+		    "lighting.driver for a studio)", sim);
 	sd_notifyf(0, "READY=1\nSTATUS=%s", station_status_line(d.st));
 }
 
@@ -405,7 +409,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char err[1024];
+	char err[1024], sim[64];
 	int ch, check_only = 0, verbose = 0;
 	struct stat sb;
 
@@ -431,6 +435,9 @@ main(int argc, char **argv)
 	if (check_only) {
 		printf("idphotod: %s: configuration OK\n", d.path ? d.path :
 		    "(no file: the defaults)");
+		if (store_conf_simulated(&d.conf, sim, sizeof(sim)) > 0)
+			printf("idphotod: note: SIMULATED %s (the demo's or "
+			    "the tests' drivers, not a studio's)\n", sim);
 		return 0;
 	}
 	log_init(verbose);

@@ -169,6 +169,8 @@ struct msg_result {
 	char	id[PHOTO_ID_LEN + 1];
 	int	outcome;	/* RES_ */
 	char	archive[PATH_MAX];	/* the camera original, kept */
+	char	original_sha256[65];	/* of the camera original: the
+					 * same frame under two IDs */
 	char	preview[PATH_MAX];	/* the annotated frame */
 	char	err[1024];	/* RES_ERROR: what went wrong */
 	struct store_output out;	/* <ID>.jpg, when written; its

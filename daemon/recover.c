@@ -44,8 +44,11 @@ replay_one(json_t *ev, void *arg)
 		outcome = json_string_value(json_object_get(ev, "outcome"));
 		if (store_event_accepted(ev)) {
 			json_object_set_new(s->accepted, id, json_pack(
-			    "{s:O?, s:O?}", "output", json_object_get(ev,
-			    "output"), "time", json_object_get(ev, "time")));
+			    "{s:O?, s:O?, s:O?, s:O?}", "output",
+			    json_object_get(ev, "output"), "time",
+			    json_object_get(ev, "time"), "sha256",
+			    json_object_get(ev, "sha256"), "original_sha256",
+			    json_object_get(ev, "original_sha256")));
 			s->passed++;
 		} else if (outcome != NULL && strcmp(outcome, "fail") == 0)
 			s->failed++;

@@ -54,6 +54,8 @@ st_status_json(struct station *s)
 	    "shots", (json_int_t)s->shots, "accepted", (json_int_t)s->passed,
 	    "rejected", (json_int_t)s->failed, "errors",
 	    (json_int_t)s->errors));
+	if (s->simulated[0] != '\0')
+		json_object_set_new(o, "simulated", json_string(s->simulated));
 	json_object_set_new(o, "accepted_ids", json_integer(
 	    (json_int_t)json_object_size(s->accepted)));
 	if (s->rig != NULL)
@@ -130,12 +132,20 @@ req_id(struct station *s, struct client *c __attribute__((unused)),
 		    "or checked; wait for its result", s->id);
 	if (photo_id_check(s->ctx, in, id, 0) == -1)
 		return st_refuse("BAD_ID", "%s", photo_error(s->ctx));
-	if ((acc = json_object_get(s->accepted, id)) != NULL && !replace)
-		return st_refuse("NEEDS_CONFIRM", "%s already has an accepted "
+	if ((acc = json_object_get(s->accepted, id)) != NULL && !replace) {
+		const char *out = json_string_value(json_object_get(acc,
+		    "output"));
+
+		/* a question to the operator: the client words it from
+		 * id and output; error is for logs and scripts */
+		o = st_refuse("NEEDS_CONFIRM", "%s already has an accepted "
 		    "photo (%s); to take a new one, confirm the replacement "
-		    "(the old photo is kept in versions/)", id,
-		    json_string_value(json_object_get(acc, "output")) ?
-		    json_string_value(json_object_get(acc, "output")) : "?");
+		    "(the old photo is kept in versions/)", id, out ? out :
+		    "?");
+		json_object_set_new(o, "id", json_string(id));
+		json_object_set_new(o, "output", json_string(out ? out : ""));
+		return o;
+	}
 	if (strcmp(id, s->id) == 0 && s->state == ST_ARMED &&
 	    s->replace == replace) {
 		o = st_status_json(s);
@@ -172,7 +182,8 @@ req_retake(struct station *s, struct client *c, json_t *req)
 	json_t *r;
 
 	if (s->id[0] == '\0' || s->state == ST_IDLE)
-		return st_refuse("NO_ID", "nothing to retake: key in an ID first");
+		return st_refuse("NO_ID", "%s", N_("nothing to retake: key in "
+		    "an ID first"));
 	if (st_busy(s))
 		return st_refuse("BUSY", "the shot is still being taken or "
 		    "checked");
@@ -295,13 +306,13 @@ req_status(struct station *s, struct client *c, json_t *req)
 static json_t *
 req_shoot(struct station *s, struct client *c, json_t *req)
 {
+	const char *why, *code;
+
 	(void)c;
 	(void)req;
-	if (s->state != ST_ARMED && s->state != ST_REJECTED) {
-		station_pedal(s, "software");	/* says why not */
-		return st_refuse(s->state == ST_IDLE ? "NO_ID" :
-		    s->state == ST_ACCEPTED ? "DONE" : "BUSY",
-		    "not shooting in state %s", st_names[s->state]);
+	if ((why = st_pedal_ignored(s, &code)) != NULL) {
+		station_pedal(s, "software");	/* the notice */
+		return st_refuse(code, "%s", why);
 	}
 	station_pedal(s, "software");
 	return st_status_json(s);

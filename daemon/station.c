@@ -104,6 +104,9 @@ st_update_status(struct station *s)
 	    cam_state_names[s->cam_state],
 	    s->rig == NULL ? "none" : s->lamps_connected ? "on" : "absent",
 	    s->passed, s->failed, s->errors);
+	if (s->simulated[0] != '\0')	/* a demo or a test, never a studio */
+		snprintf(s->status + strlen(s->status), sizeof(s->status) -
+		    strlen(s->status), "; SIMULATED %s", s->simulated);
 }
 
 /* Lamps at the calibrated level while a graduate is in the chair (an ID
@@ -276,6 +279,8 @@ station_new(const struct store_conf *conf, struct store_journal *j,
 	s->conf = *conf;
 	if (photo_configure_ids(s->ctx, &conf->photo) == -1)
 		log_warnx("%s", photo_error(s->ctx));
+	/* the drivers are restart keys: what runs now runs until then */
+	store_conf_simulated(conf, s->simulated, sizeof(s->simulated));
 	s->j = j;
 	s->cam = ct;
 	s->w = w;
@@ -425,26 +430,40 @@ st_shoot(struct station *s, const char *source)
 	camthread_capture(s->cam, s->seq, rs.side_target, rs.settle_ms);
 }
 
-void
-station_pedal(struct station *s, const char *source)
+/* Why a pedal press is ignored in the station's state, with its code;
+ * NULL when it shoots. The same words for the pedal's notice and for
+ * the refusal of a software pedal (the catalogue has them). */
+const char *
+st_pedal_ignored(const struct station *s, const char **code)
 {
 	switch (s->state) {
 	case ST_IDLE:
-		st_notice(s, "NO_ID", N_("pedal ignored: key in the graduate's ID "
-		    "number first"));
-		break;
+		*code = "NO_ID";
+		return N_("pedal ignored: key in the graduate's ID number "
+		    "first");
 	case ST_CAPTURING:
 	case ST_PROCESSING:
-		st_notice(s, "BUSY", N_("pedal ignored: the last shot is still "
-		    "being taken or checked"));
-		break;
+		*code = "BUSY";
+		return N_("pedal ignored: the last shot is still being taken "
+		    "or checked");
 	case ST_ACCEPTED:
-		st_notice(s, "DONE", N_("pedal ignored: this graduate's photo is "
-		    "accepted; key in the next ID, or ask for a retake"));
-		break;
+		*code = "DONE";
+		return N_("pedal ignored: this graduate's photo is accepted; "
+		    "key in the next ID, or ask for a retake");
 	default:		/* armed, or rejected: shoot (again) */
-		st_shoot(s, source);
+		return NULL;
 	}
+}
+
+void
+station_pedal(struct station *s, const char *source)
+{
+	const char *why, *code;
+
+	if ((why = st_pedal_ignored(s, &code)) != NULL)
+		st_notice(s, code, why);
+	else
+		st_shoot(s, source);
 }
 
 
@@ -639,6 +658,45 @@ on_framing(struct station *s, struct msg_result *r)
  * and counted too, its photo accepted, but the station stays where the
  * operator has since taken it.
  */
+/*
+ * The same bytes accepted under two IDs (the camera original, or the
+ * photo written) is an operator's mistake: the wrong graduate in the
+ * chair, a frame served twice. Said at the second acceptance, to the
+ * log and the operator; the report lists both IDs as duplicate.
+ */
+static void
+warn_duplicate(struct station *s, const char *id, json_t *ev)
+{
+	static const char *const keys[] = { "original_sha256", "sha256" };
+	const char *other, *h, *mine;
+	char m1[32], m2[32];
+	json_t *acc;
+	int k;
+
+	json_object_foreach(s->accepted, other, acc) {
+		if (strcmp(other, id) == 0)
+			continue;
+		for (k = 0; k < 2; k++) {
+			mine = json_string_value(json_object_get(ev, keys[k]));
+			h = json_string_value(json_object_get(acc, keys[k]));
+			if (mine == NULL || h == NULL || strcmp(mine, h) != 0)
+				continue;
+			log_warnx("DUPLICATE: %s was accepted with the same %s "
+			    "as %s: check who was photographed",
+			    st_masked(id, m1, sizeof(m1)), k == 0 ?
+			    "camera original" : "photo",
+			    st_masked(other, m2, sizeof(m2)));
+			json_object_set_new(ev, "duplicate_of",
+			    json_string(other));
+			st_notice(s, "DUPLICATE", N_("this photo is "
+			    "byte-identical to one accepted for another "
+			    "graduate: check who was photographed, and retake "
+			    "the wrong one"));
+			return;
+		}
+	}
+}
+
 static void
 on_result(struct station *s, struct msg_result *r)
 {
@@ -670,6 +728,9 @@ on_result(struct station *s, struct msg_result *r)
 	    "seq", (json_int_t)r->seq, "outcome", store_outcome_word(r->outcome));
 	if (r->archive[0])
 		json_object_set_new(ev, "archive", json_string(r->archive));
+	if (r->original_sha256[0])
+		json_object_set_new(ev, "original_sha256",
+		    json_string(r->original_sha256));
 	store_frame_json(ev, &r->out);	/* output, quality, size, ... */
 	if (r->preview[0])
 		json_object_set_new(ev, "preview", json_string(r->preview));
@@ -692,9 +753,12 @@ on_result(struct station *s, struct msg_result *r)
 			s->frame_w = r->pr.src_w;
 			s->frame_h = r->pr.src_h;
 		}
-		json_object_set_new(s->accepted, r->id, json_pack("{s:s, s:O?}",
-		    "output", r->out.path, "time", json_object_get(s->last,
-		    "time")));
+		warn_duplicate(s, r->id, ev);
+		json_object_set_new(s->accepted, r->id, json_pack(
+		    "{s:s, s:O?, s:O?, s:O?}", "output", r->out.path, "time",
+		    json_object_get(s->last, "time"), "sha256",
+		    json_object_get(ev, "sha256"), "original_sha256",
+		    json_object_get(ev, "original_sha256")));
 		log_info("%s: accepted, %s (quality %d, %zu bytes)",
 		    st_masked(r->id, m, sizeof(m)), mask_in(r->id, r->out.path, buf,
 		    sizeof(buf)), r->out.quality, r->out.size);

@@ -51,6 +51,7 @@ struct station {
 	int	(*reload)(char *, size_t);
 	char	confpath[PATH_MAX];
 	char	status[256];
+	char	simulated[64];	/* the simulated drivers running, "": none */
 	/* calibration: a test shot outside the ID workflow */
 	int	calibrating;
 	int	cal_prev;	/* the state to go back to */
@@ -81,6 +82,7 @@ void	st_update_status(struct station *s);
 void	st_set_state(struct station *s, int st, const char *note);
 /* An operator-facing notice: broadcast and logged. */
 void	st_notice(struct station *s, const char *code, const char *msg);
+const char *st_pedal_ignored(const struct station *, const char **);
 /* Journals ev (stolen). -1 when the journal cannot be written. */
 int	st_journal(struct station *s, json_t *ev);
 /* The graduate keyed in, from the roster, into o (name, centre...). */

@@ -96,6 +96,8 @@ archive(struct worker *w, const struct msg_job *j, struct msg_result *r)
 		return -1;
 	}
 	setf(r->archive, sizeof(r->archive), "%s/%s", dir, name);
+	if (store_sha256_hex(j->buf, j->len, r->original_sha256) == -1)
+		r->original_sha256[0] = '\0';
 	return 0;
 }
 

@@ -133,9 +133,12 @@ photo_id_check(photo_ctx *ctx, const char *in, char out[PHOTO_ID_LEN + 1],
 	if (strncmp(s + 6, today, 8) > 0)
 		return photo_seterr(ctx, "R-FILE-7: birth date %.8s is in the "
 		    "future", s + 6);
+	/* never the expected character: retyping only the last one gives
+	 * a valid number that is someone else's */
 	if (check_char(s) != s[17])
-		return photo_seterr(ctx, "R-FILE-7: check character should be "
-		    "%c, got %c", check_char(s), s[17]);
+		return photo_seterr(ctx, "%s", N_("R-FILE-7: the check "
+		    "character does not match: this is not a valid ID number; "
+		    "check every digit against the ID card"));
 	memcpy(out, s, PHOTO_ID_LEN + 1);
 	return 0;
 }

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <regex.h>
-#include <sys/stat.h>
 
 #include <libconfig.h>
 
@@ -489,9 +489,9 @@ store_conf_default(struct store_conf *c)
 	    "/var/lib/idphotod");
 	snprintf(c->ext, sizeof(c->ext), "%s", ".jpg");
 	snprintf(c->socket, sizeof(c->socket), "%s", STORE_DEFAULT_SOCKET);
-	snprintf(c->cam.driver, sizeof(c->cam.driver), "%s", "sim");
-	snprintf(c->cam.sim_dir, sizeof(c->cam.sim_dir), "%s",
-	    "/usr/share/idphotod/frames");
+	/* the real camera, the first one found; the simulated drivers are
+	 * the demo's and the tests', named in their own config files */
+	snprintf(c->cam.driver, sizeof(c->cam.driver), "%s", "gphoto2");
 	c->cam.sim_cycle = 1;
 	c->cam.busy_retries = 5;
 	c->cam.timeout_s = 30;
@@ -505,6 +505,27 @@ store_conf_default(struct store_conf *c)
 	rig_conf_default(&c->rig);
 	snprintf(c->web.listen, sizeof(c->web.listen), "%s",
 	    "127.0.0.1:8080");
+	/* a station's lamps: an Enttec DMX USB Pro, the first one found */
+	snprintf(c->rig.dmx.driver, sizeof(c->rig.dmx.driver), "%s", "enttec");
+}
+
+int
+store_conf_simulated(const struct store_conf *c, char *buf, size_t len)
+{
+	struct stat st;
+	int n = 0;
+
+	buf[0] = '\0';
+	if (strcmp(c->cam.driver, "sim") == 0)
+		snprintf(buf, len, "%scamera", n++ ? ", " : "");
+	if (c->rig.nlamps > 0 && strcmp(c->rig.dmx.driver, "sim") == 0)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%slamps",
+		    n++ ? ", " : "");
+	if (c->pedal_device[0] != '\0' && stat(c->pedal_device, &st) == 0 &&
+	    S_ISFIFO(st.st_mode))
+		snprintf(buf + strlen(buf), len - strlen(buf), "%spedal",
+		    n++ ? ", " : "");
+	return n;
 }
 
 /* Cross-key rules, after the whole file is read. */
@@ -546,6 +567,10 @@ validate(const struct store_conf *c, const config_t *cfg, char *err,
 		    "camera.driver") ? config_lookup(cfg, "camera.driver") :
 		    root, "camera.driver \"%s\" is not known (known: sim, "
 		    "gphoto2)", c->cam.driver);
+	if (strcmp(c->cam.driver, "sim") == 0 && c->cam.sim_dir[0] == '\0')
+		return conf_err(err, errlen, config_lookup(cfg,
+		    "camera.driver"), "camera.driver \"sim\" (the simulated "
+		    "camera) needs camera.sim.dir, the folder of its frames");
 	if ((c->cam.model[0] == '\0') != (c->cam.port[0] == '\0'))
 		return conf_err(err, errlen, root, "camera.model and "
 		    "camera.port go together: give both, or neither to take "

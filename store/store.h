@@ -37,7 +37,7 @@
 #include "photo/photo.h"
 #include "store/proto.h"
 
-#define STORE_VERSION		"0.1"
+#define STORE_VERSION		IDPHOTOD_VERSION	/* VERSION, via the Makefile */
 #define STORE_DEFAULT_CONFIG	SYSCONFDIR "/idphotod/idphotod.conf"
 #define STORE_DEFAULT_SOCKET	"/run/idphotod/idphotod.sock"
 #define STORE_MAX_PHOTO		(256L << 20)	/* a larger file is no photo */
@@ -84,6 +84,13 @@ struct store_conf {
 
 /* Fills *c with the defaults documented in conf/idphotod.conf. */
 void	store_conf_default(struct store_conf *c);
+/*
+ * The simulated drivers c runs (the demo's and the tests'), named into buf
+ * as "camera, lamps, pedal" (a FIFO pedal counts). Returns how many; 0 is
+ * a real station. A station says so wherever it reports its state.
+ */
+int	store_conf_simulated(const struct store_conf *c, char *buf,
+	    size_t len);
 
 /* A configuration file larger than this is refused unparsed. */
 #define STORE_CONF_MAX	(64 * 1024)

@@ -32,14 +32,20 @@ has() {
 A=$(mkid 11010519800101001) B=$(mkid 31010419900315002)
 N=$(mkid 44030519851120003) X=$(mkid 32010219950606004)
 
-mkdir -p "$tmp/run"
+mkdir -p "$tmp/run" "$tmp/frames"
 mkfifo "$tmp/pedal"
+# the camera serves an accepted frame, a turned head, then another good
+# frame (the first on a slightly other blue: not the same bytes), and
+# then the first again: one frame accepted for two graduates
+cp "$SRCDIR/demo/frames/01-ppp-008.jpg" "$SRCDIR/demo/frames/02-ppp-yaw-L1.jpg" "$tmp/frames/"
+"$BUILD/tests/tools/mkvariant" backdrop 104 197 255 "$SRCDIR/demo/frames/01-ppp-008.jpg" \
+	"$tmp/frames/03-ppp-008-b.jpg" || bad "mkvariant"
 cat > "$tmp/idphotod.conf" <<CONF
 output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
 station: { socket = "$tmp/run/idphotod.sock"; };
-camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 20; }; };
+camera: { driver = "sim"; sim: { dir = "$tmp/frames"; latency_ms = 20; }; };
 pedal: { device = "$tmp/pedal"; };
-lighting: { device = "$tmp/dmx"; };
+lighting: { driver = "sim"; device = "$tmp/dmx"; };
 CONF
 export IDPHOTOD_SOCKET="$tmp/run/idphotod.sock" IDPHOTOD_LOG_STDERR=1
 ctl() { "$C" -c "$tmp/idphotod.conf" "$@"; }
@@ -149,6 +155,16 @@ rm "$tmp/photos/$A.jpg"
 check "a deleted accepted photo is 'lost'" '[ "$(status_of "$A")" = lost ]'
 cp "$tmp/A.orig" "$tmp/photos/$A.jpg"
 check "restored, it is ok again" '[ "$(status_of "$A")" = ok ]'
+
+echo "-- the same frame under two IDs"
+r=$(shoot "$N"); check "N: accepted ($r), with the frame A had" '[ "$r" = accepted ]'
+check "the daemon warned at the second acceptance" \
+	'grep -q "DUPLICATE: 440305\*\*\*\*\*\*\*\*[0-9X]* was accepted with the same camera original as 110105" "$tmp/log"'
+expect 1 "report: the set is not complete" ctl report
+check "A is a duplicate" '[ "$(status_of "$A")" = duplicate ]'
+check "N is a duplicate" '[ "$(status_of "$N")" = duplicate ]'
+check "B, another frame, is ok" '[ "$(status_of "$B")" = ok ]'
+has "$tmp/out" "duplicate .*the same photo as $N" "the table names the other ID"
 
 echo "-- personal data"
 check "journal is 0600" '[ "$(stat -c %a "$tmp/state/journal.jsonl")" = 600 ]'

@@ -25,7 +25,7 @@ station: { socket = "$tmp/run/s.sock"; };
 camera: { driver = "sim"; sim: { dir = "$tmp/frames"; latency_ms = 0;
   lamps = true; lamp_right = 0.6; }; };
 lighting: {
-  device = "$tmp/dmx";
+  driver = "sim"; device = "$tmp/dmx";
   lamps = (
     { name = "key"; position = "left"; address = 1;
       level = 0.8;   # set by hand on 2026-11-01

@@ -28,6 +28,7 @@ output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
 station: { socket = "$tmp/run/s.sock"; };
 camera: { driver = "gphoto2"; model = "PTP/IP Camera";
 	port = "ptpip:127.0.0.1:$port:$port"; timeout = 3; };
+lighting: { driver = "sim"; };
 CONF
 export IDPHOTOD_SOCKET="$tmp/run/s.sock" IDPHOTOD_LOG_STDERR=1
 

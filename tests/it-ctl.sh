@@ -53,7 +53,7 @@ expect 0 "the shipped example config" "$C" -c "$SRCDIR/conf/idphotod.conf" --hel
 
 # R-FILE-7: a wrong check digit is refused before any work, and said so
 expect 1 "ID with a wrong check digit" "$C" process --id 110105194912310021 -o "$out" "$G"
-has "$tmp/err" "check character should be X, got 1" "exact check-digit message"
+has "$tmp/err" "not a valid ID number; check every digit against the ID card" "check-digit message: check the card, no digit offered"
 [ ! -e "$out/110105194912310021.jpg" ] && ok "nothing written for a bad ID" || bad "a file was written for a bad ID"
 
 # a good frame makes a good photo, and check agrees

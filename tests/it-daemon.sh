@@ -38,7 +38,7 @@ station: { socket = "$tmp/run/idphotod.sock"; };
 camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 50;
   hold_ms = ${HOLD_MS:-0}; }; };
 pedal: { device = "$tmp/pedal"; };
-lighting: { device = "$tmp/dmx"; lamps = (
+lighting: { driver = "sim"; device = "$tmp/dmx"; lamps = (
   { name = "left"; position = "left"; address = 1; level = ${LEFT:-0.8}; fade_ms = 100; },
   { name = "right"; position = "right"; address = 4; level = 0.8; fade_ms = 100; } ); };
 CONF
@@ -73,6 +73,9 @@ check "lamps at standby while idle" 'wait_dmx 1 61 && wait_dmx 4 61'
 n1=$(wc -l <"$tmp/dmx"); sleep 0.5; n2=$(wc -l <"$tmp/dmx")
 check "DMX frames keep coming (30 Hz: $((n2 - n1)) in 0.5 s)" '[ $((n2 - n1)) -ge 8 ]'
 check "status reports the lamps" '"$C" --json status | grep -q "\"lamps\":{\"connected\":true"'
+check "status says which drivers are simulated" \
+	'"$C" status | grep -q "^  SIMULATED: camera, lamps, pedal " &&
+	"$C" --json status | grep -q "\"simulated\":\"camera, lamps, pedal\""'
 check "idphotoctl camera: connected, the simulated camera" \
 	'"$C" camera | grep -q "^camera connected" && "$C" camera | grep -q "driver  *simulated camera serving"'
 
@@ -85,7 +88,8 @@ check "pedal with no ID shoots nothing" \
 # a bad ID
 "$C" id 110105194912310021 >"$tmp/out" 2>&1
 check "bad ID refused (exit 1)" '[ $? -eq 1 ]'
-check "bad ID message names the check character" 'grep -q "check character should be X, got 1" "$tmp/out"'
+check "bad ID message: not valid, check the ID card (no digit offered)" \
+	'grep -q "not a valid ID number; check every digit against the ID card" "$tmp/out" && ! grep -q "should be" "$tmp/out"'
 
 # the full cycle: ID, pedal, file
 "$C" id $ID1 >/dev/null
@@ -124,7 +128,7 @@ check "history lists both attempts for ID2" '[ "$("$C" --json history "$ID2" | g
 # an ID that already has a photo needs confirmation; the old one is kept
 sum=$(sha256sum <"$tmp/photos/$ID1.jpg")
 "$C" id $ID1 >"$tmp/out" 2>&1
-check "accepted ID needs confirmation (exit 1)" '[ $? -eq 1 ] && grep -q "NEEDS_CONFIRM" "$tmp/out"'
+check "accepted ID needs confirmation (exit 1)" '[ $? -eq 1 ] && grep -q "already has an accepted photo" "$tmp/out"'
 "$C" id --replace $ID1 >/dev/null
 "$C" shoot >/dev/null		# frame 02: rejected, the old photo stays
 wait_state rejected >/dev/null
@@ -210,7 +214,7 @@ check "the journal records the interrupted shot" 'grep -q "\"event\":\"interrupt
 check "the camera original of the interrupted shot is archived" '[ -n "$(ls "$tmp/state/archive/$ID4/" 2>/dev/null)" ]'
 check "after the restart the station is armed for that ID" '"$C" --json status | grep -q "\"state\":\"armed\",\"id\":\"$ID4\""'
 check "every journal line is whole JSON" '/usr/bin/python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$tmp/state/journal.jsonl"'
-check "the accepted IDs survived the restart" '"$C" id $ID1 2>&1 | grep -q NEEDS_CONFIRM'
+check "the accepted IDs survived the restart" '"$C" id $ID1 2>&1 | grep -q "already has an accepted photo"'
 
 # a full disk for the photos: a clear error, the original kept, still running
 mkdir -p "$tmp/small"

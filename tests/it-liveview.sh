@@ -31,6 +31,7 @@ output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
 station: { socket = "$tmp/run/s.sock"; };
 camera: { driver = "sim"; preview_fps = 4;
 	sim: { dir = "$1"; latency_ms = 0; }; };
+lighting: { driver = "sim"; };
 CONF
 }
 export IDPHOTOD_SOCKET="$tmp/run/s.sock" IDPHOTOD_LOG_STDERR=1

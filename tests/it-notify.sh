@@ -33,6 +33,7 @@ cat > "$tmp/c.conf" <<CONF
 output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
 station: { socket = "$tmp/run/s.sock"; };
 camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 0; }; };
+lighting: { driver = "sim"; };
 CONF
 export IDPHOTOD_SOCKET="$tmp/run/s.sock"
 : >"$tmp/log"	# systemd names the stream it gives as stderr: dev:inode
@@ -52,6 +53,9 @@ n=$(grep -c "WATCHDOG=1" "$tmp/msgs")
 check "WATCHDOG=1 pings at half of 400 ms ($n in about 1.5 s)" '[ "$n" -ge 4 ]'
 check "STATUS follows the state (armed, ID masked)" 'grep -q "STATUS=armed 110105\*\*\*\*\*\*\*\*002X" "$tmp/msgs"'
 check "STATUS has the camera's state" 'grep -q "STATUS=armed [0-9*X]*; camera connected;" "$tmp/msgs"'
+check "STATUS says the station is simulated" \
+	'grep -q "STATUS=idle;.*; SIMULATED camera, lamps\$" "$tmp/msgs"'
+check "so does the log at start" 'grep -q "SIMULATED camera, lamps:" "$tmp/log"'
 check "SIGHUP: RELOADING=1 then READY=1" 'grep -A1 "RELOADING=1" "$tmp/msgs" | grep -q "READY=1"'
 check "SIGTERM: STOPPING=1, exit 0" 'grep -q "STOPPING=1" "$tmp/msgs" && [ $rc -eq 0 ]'
 check "under systemd the log lines carry priorities (<6> info)" 'grep -q "^<6>" "$tmp/log"'

@@ -34,7 +34,7 @@ output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
 station: { socket = "$tmp/run/idphotod.sock"; };
 camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 50; }; };
 pedal: { device = "$tmp/pedal"; };
-lighting: { device = "$tmp/dmx"; lamps = (
+lighting: { driver = "sim"; device = "$tmp/dmx"; lamps = (
   { name = "left"; position = "left"; address = 1; level = 0.8; fade_ms = 100; },
   { name = "right"; position = "right"; address = 4; level = 0.8; fade_ms = 100; } ); };
 CONF

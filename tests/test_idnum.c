@@ -72,13 +72,14 @@ START_TEST(generated)
 		ck_assert_msg(photo_id_check(ctx, id, out, NOW) == 0, "%s: %s",
 		    id, photo_error(ctx));
 		ck_assert_str_eq(out, id);
-		/* every other check character is refused, naming the right
-		 * one */
+		/* every other check character is refused, never naming the
+		 * right one (that would make someone else's number) */
 		bad = id[17] == '0' ? '1' : '0';
 		id[17] = (char)bad;
 		ck_assert_int_eq(photo_id_check(ctx, id, out, NOW), -1);
-		ck_assert(strstr(photo_error(ctx), "check character should "
-		    "be") != NULL);
+		ck_assert(strstr(photo_error(ctx), "not a valid ID number") !=
+		    NULL);
+		ck_assert(strstr(photo_error(ctx), "should be") == NULL);
 	}
 }
 END_TEST
@@ -89,7 +90,8 @@ START_TEST(errors)
 
 	tu_make_id("11010519491231002", id);
 	id[17] = '3';
-	expect_error(id, "R-FILE-7: check character should be X, got 3");
+	expect_error(id, "R-FILE-7: the check character does not match: this "
+	    "is not a valid ID number; check every digit against the ID card");
 	expect_error("1101051949123100", "R-FILE-7: 16 characters, need 18");
 	expect_error("1101051949123100211",
 	    "R-FILE-7: 19 characters, need 18");
