@@ -254,6 +254,12 @@ ev_result(json_t *o)
 {
 	const char *oc = str(o, "outcome");
 
+	/* the pictures first: the verdict and its reasons are printed last */
+	if (json_object_get(o, "preview"))
+		printf(_("  annotated preview: %s\n"), str(o, "preview"));
+	if (json_object_get(o, "replaced"))
+		printf(_("  the earlier photo was kept as %s\n"),
+		    str(o, "replaced"));
 	if (strcmp(oc, "pass") == 0 || strcmp(oc, "warn") == 0)
 		printf(_("ACCEPTED %s: %s (quality %lld, %lld bytes)\n"),
 		    str(o, "id"), str(o, "output"),
@@ -264,11 +270,6 @@ ev_result(json_t *o)
 	else
 		printf(_("ERROR %s: %s\n"), str(o, "id"), str(o, "error"));
 	print_findings(json_object_get(o, "checks"));
-	if (json_object_get(o, "replaced"))
-		printf(_("  the earlier photo was kept as %s\n"),
-		    str(o, "replaced"));
-	if (json_object_get(o, "preview"))
-		printf(_("  annotated preview: %s\n"), str(o, "preview"));
 }
 
 static void
