@@ -623,8 +623,10 @@ on_preview(struct station *s, struct msg_frame *f)
 		}
 		control_broadcast(ev);
 		json_decref(ev);
+		s->live_ended = 1;
 		return;
 	}
+	s->live_ended = 0;
 	if (s->framing_busy || st_busy(s))
 		return;
 	job = new_job(s, f, "live");
@@ -639,9 +641,13 @@ on_preview(struct station *s, struct msg_frame *f)
 static void
 on_framing(struct station *s, struct msg_result *r)
 {
-	json_t *ev = json_pack("{s:s}", "event", "framing");
+	json_t *ev;
 
 	s->framing_busy = 0;
+	if (s->live_ended)	/* its "done" went out first: clients would
+				 * take this late frame for live view again */
+		return;
+	ev = json_pack("{s:s}", "event", "framing");
 	if (r->outcome == RES_ERROR)
 		json_object_set_new(ev, "error", json_string(r->err));
 	else

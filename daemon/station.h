@@ -44,6 +44,8 @@ struct station {
 	long long deadline;	/* CLOCK_MONOTONIC ms: the end of the wait
 				 * for the frame or the result; 0: none */
 	int	framing_busy;	/* a live-view frame is with the worker */
+	int	live_ended;	/* live view has ended: a framing still with
+				 * the worker is not sent after its end */
 	rig	*rig;		/* the lamps, or NULL */
 	int	lamps_connected;
 	char	lampstext[512];

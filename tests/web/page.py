@@ -267,7 +267,8 @@ try:
         pf.write(str(fk.pid))
     check("switched on again: connected",
           wait(d, lambda x: x.find_element(By.ID, "cam").get_attribute("data-state") == "connected", 40))
-    check("... and the error is gone", "USB cable" not in text(d, "#errors"))
+    check("... and the error is gone",
+          wait(d, lambda x: "USB cable" not in text(x, "#errors"), 20))
     fk.terminate()
 finally:
     d.quit()
