@@ -43,6 +43,7 @@ output: { dir = "$tmp/photos2"; state_dir = "$tmp/state2"; };
 station: { socket = "$tmp/run/cam.sock"; };
 camera: { driver = "gphoto2"; model = "PTP/IP Camera";
 	port = "ptpip:127.0.0.1:$cport:$cport"; timeout = 3; };
+lighting: { driver = "sim"; device = "$tmp/dmx2"; };
 CONF
 export IDPHOTOD_SOCKET="$tmp/run/idphotod.sock" IDPHOTOD_LOG_STDERR=1
 export IDPHOTOD_LOCALEDIR="$BUILD/locale" HOME="$tmp"
