@@ -56,14 +56,16 @@ json_t	*ctl_roster_parse(const char *path, const struct store_roster_conf *rc,
  *    "entries": [{"id", "name", "centre", "class", "line", "status",
  *                 "attempts", "captured", "file", "size", "quality",
  *                 "sha256", "verdict", "checks": [codes], "error",
- *                 "note"}],
+ *                 "note", "override": {"reason", "checks", "seq"}}],
  *    "extra": [{"file", "id", "reason"}], "counts": {status: n},
  *    "problems": n, "complete": bool}
  * status: "ok" (a photo that passes the check, the one accepted),
  * "missing" (never photographed), "rejected" (failed attempts only),
  * "lost" (accepted, but the file is gone), "fails" (the file fails the
  * check or cannot be read), "changed" (the file is not the one the
- * station wrote). NULL with err when the journal cannot be read.
+ * station wrote). A photo the operator accepted over appearance checks
+ * (accept --override) is "ok" with "override" and the note "accepted by
+ * the operator: REASON". NULL with err when the journal cannot be read.
  */
 json_t	*ctl_report(const struct store_conf *c, photo_ctx *ctx, json_t *roster,
 	    char *err, size_t errlen);
@@ -75,7 +77,8 @@ void	ctl_report_csv(json_t *report, FILE *f);
 /*
  * Writes the zip at out (which must not exist): every "ok" photo of
  * report as <ID>.jpg, manifest.csv (ID, name, size, quality, SHA-256,
- * capture time) and report.csv. Each photo is read again and must still
+ * capture time, and "accepted by the operator: REASON" for an override)
+ * and report.csv. Each photo is read again and must still
  * have the SHA-256 the report saw. With problems in report and no
  * allow_missing, nothing is written. Returns the number of photos, or
  * -1 with err.
@@ -123,6 +126,7 @@ struct ctl_opts {
 	int	apply;		/* calibrate: --apply */
 	double	lightness;	/* calibrate: --lightness L* (0: keep) */
 	const char *config;	/* calibrate: -c, the file to write */
+	const char *override;	/* accept: --override REASON */
 };
 
 /*

@@ -8,7 +8,9 @@
  * crash or a full disk leaves no half archive under the target's name.
  * Photos are read into memory and hashed again just before they go in:
  * what the manifest says is what the zip holds. JPEGs are stored, not
- * deflated (they do not shrink); the CSVs are deflated. The CSVs start
+ * deflated (they do not shrink); the CSVs are deflated. A photo the
+ * operator accepted over appearance checks (accept --override) says so
+ * in the manifest's note: "accepted by the operator: REASON". The CSVs start
  * with a UTF-8 BOM so that Excel on Chinese Windows shows the names.
  */
 #include <errno.h>
@@ -116,7 +118,7 @@ ctl_export(json_t *report, const char *out, int allow_missing, char *err,
     size_t errlen)
 {
 	static const char *const cols[] = { "id", "name", "centre", "class",
-	    "file", "size", "quality", "sha256", "captured" };
+	    "file", "size", "quality", "sha256", "captured", "note" };
 	zip_t *z = NULL;
 	FILE *m = NULL, *r = NULL;
 	char *mtext = NULL, *rtext = NULL, why[512];
@@ -146,9 +148,9 @@ ctl_export(json_t *report, const char *out, int allow_missing, char *err,
 		goto done;
 	}
 	fputs(BOM, m);
-	ctl_csv_row(m, cols, 9);
+	ctl_csv_row(m, cols, 10);
 	json_array_foreach(json_object_get(report, "entries"), i, e) {
-		const char *v[9];
+		const char *v[10];
 		char size[24], q[16], fname[PHOTO_ID_LEN + 8];
 		struct tm tm = { 0 };
 		const char *cap = json_string_value(json_object_get(e,
@@ -181,7 +183,10 @@ ctl_export(json_t *report, const char *out, int allow_missing, char *err,
 		v[6] = q;
 		v[7] = json_string_value(json_object_get(e, "sha256"));
 		v[8] = cap;
-		ctl_csv_row(m, v, 9);
+		/* the operator's override (R-SUBJ etc. overridden): said */
+		v[9] = json_object_get(e, PROTO_F_OVERRIDE) != NULL ?
+		    json_string_value(json_object_get(e, "note")) : NULL;
+		ctl_csv_row(m, v, 10);
 	}
 	fputs(BOM, r);
 	ctl_report_csv(report, r);

@@ -47,6 +47,7 @@ struct opts {
 	const char *socket;
 	int	apply;
 	double	lightness;
+	const char *override;	/* accept --override REASON */
 	struct ctl_batch_opts batch;
 };
 
@@ -62,6 +63,7 @@ usage(FILE *f)
 "                     | id [--replace] ID\n"
 "                     | retake [--replace] | history [ID]\n"
 "                     | calibrate [--apply] [--lightness L]\n"
+"                     | accept --override REASON\n"
 "       %s [-c config] roster import [--encoding ENC] [--allow-same-name]\n"
 "                     [--dry-run] FILE.csv | roster show [--json]\n"
 "       %s [-c config] report [--csv | --json]\n"
@@ -94,6 +96,11 @@ usage(FILE *f)
 "            would correct them as a config diff; --apply writes them into\n"
 "            the config file (comments kept) and reloads; --lightness L also\n"
 "            aims the face at lightness L* (default: keep it)\n"
+"  accept    the operator's override: accept the keyed-in graduate's last\n"
+"            rejected frame anyway, when only appearance checks failed\n"
+"            (face, eyes, mouth, background, light, focus; never the\n"
+"            file, the geometry or the ID); the reason is journalled and\n"
+"            the report marks the photo \"accepted by the operator\"\n"
 "\n"
 "  The batch (the state folder; run as the station's user):\n"
 "  roster    import the list of graduates from CSV (UTF-8, GBK or UTF-16;\n"
@@ -121,6 +128,7 @@ usage(FILE *f)
 "  -v, --verbose       check, process: every measurement and finding\n"
 "      --apply         calibrate: write the proposed levels and reload\n"
 "      --lightness L   calibrate: the face lightness (L*) to aim for\n"
+"      --override WHY  accept: the operator's reason (1-500 bytes)\n"
 "      --encoding ENC  roster import: auto (default), UTF-8, GBK, GB18030\n"
 "      --allow-same-name  roster import: two graduates share a name\n"
 "      --dry-run       roster import: check only; purge: list only\n"
@@ -282,7 +290,7 @@ cmd_process(photo_ctx *ctx, const struct store_conf *conf,
 	const char *dir = o->outdir ? o->outdir :
 	    conf->output_dir[0] ? conf->output_dir : ".";
 	struct store_frame_job fj = { dir, name, o->replace, 0,
-	    o->annotate ? annotate_hook : NULL, (void *)o->annotate };
+	    o->annotate ? annotate_hook : NULL, (void *)o->annotate, 0 };
 	struct store_frame *f = NULL;
 	unsigned char *buf = NULL;
 	json_t *j;
@@ -631,6 +639,7 @@ main(int argc, char **argv)
 		{ "dry-run",  no_argument,       NULL, 'n' },
 		{ "encoding", required_argument, NULL, 'E' },
 		{ "before",   required_argument, NULL, 'B' },
+		{ "override", required_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { 0 };
@@ -668,6 +677,7 @@ main(int argc, char **argv)
 		case 'n': o.batch.dry_run = 1; break;
 		case 'E': o.batch.encoding = optarg; break;
 		case 'B': o.batch.before = optarg; break;
+		case 'O': o.override = optarg; break;
 		case 'L':
 			o.lightness = strtod(optarg, &end);
 			if (*end != '\0' || o.lightness < 10 ||
@@ -721,7 +731,7 @@ main(int argc, char **argv)
 		    conf->socket;
 
 		struct ctl_opts co = { o.json, o.replace, o.apply,
-		    o.lightness, user_config };
+		    o.lightness, user_config, o.override };
 
 		rc = ctl_online(sock, cmd, argc, argv, &co);
 		goto done;

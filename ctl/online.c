@@ -33,6 +33,7 @@ static const char *const words[] __attribute__((unused)) = {
 	N_("shooting"), N_("left"), N_("right"), N_("calibration"),
 	N_("retake"), N_("replacing the accepted photo"),
 	N_("fail"), N_("warn"),		/* a finding's severity */
+	N_("override"),		/* a state's note: the operator's override */
 };
 
 struct conn {
@@ -164,6 +165,26 @@ print_findings(json_t *checks)
 	}
 }
 
+/* A result's override: who accepted it over which checks, and why; or,
+ * for a rejected frame, that the operator may (accept --override). */
+static void
+print_override(json_t *o)
+{
+	json_t *ov = json_object_get(o, PROTO_F_OVERRIDE), *cd;
+	size_t i;
+
+	if (json_is_object(ov)) {
+		printf(_("  accepted by the operator over"));
+		json_array_foreach(json_object_get(ov, "checks"), i, cd)
+			printf(" %s", json_string_value(cd));
+		printf(_(" (shot %lld): %s\n"), json_integer_value(
+		    json_object_get(ov, "seq")), str(ov, "reason"));
+	} else if (json_is_true(json_object_get(o, PROTO_F_OVERRIDABLE)))
+		printf(_("  only appearance checks failed: the operator may "
+		    "accept it anyway (idphotoctl accept --override \"REASON\"; "
+		    "console: a)\n"));
+}
+
 /* The lamps of a status: the interface, then each lamp's level. */
 /* The camera's state in a status or event: "connected", else in capitals
  * so that it stands out. */
@@ -270,6 +291,7 @@ ev_result(json_t *o)
 	else
 		printf(_("ERROR %s: %s\n"), str(o, "id"), str(o, "error"));
 	print_findings(json_object_get(o, "checks"));
+	print_override(o);
 }
 
 static void
@@ -378,6 +400,7 @@ re_history(json_t *o)
 		if (json_object_get(e, "output"))
 			printf("    %s\n", str(e, "output"));
 		print_findings(json_object_get(e, "checks"));
+		print_override(e);
 	}
 }
 
@@ -391,6 +414,7 @@ static void (*const reply_printers[PROTO_NCMDS])(json_t *) = {
 	[PROTO_CMD_SUBSCRIBE] = re_status,
 	[PROTO_CMD_CAMERA] = re_camera,
 	[PROTO_CMD_HISTORY] = re_history,
+	[PROTO_CMD_ACCEPT] = re_status,
 };
 
 /* Whether o is a reply (to anything: a protocol error names none). */
@@ -414,6 +438,16 @@ print_human(json_t *o)
 			if (strcmp(proto_events[k], ev) == 0 &&
 			    event_printers[k] != NULL)
 				event_printers[k](o);
+	} else if (strcmp(str(o, PROTO_F_CODE), "NOT_OVERRIDABLE") == 0) {
+		json_t *b;
+		size_t i;
+
+		printf(_("refused (NOT_OVERRIDABLE): only appearance checks "
+		    "can be overridden, not the file, the geometry or the ID; "
+		    "retake. It failed:\n"));
+		json_array_foreach(json_object_get(o, PROTO_F_CHECKS), i, b)
+			printf("    %-10s %s\n", str(b, "requirement"),
+			    str(b, "code"));
 	} else if (strcmp(str(o, PROTO_F_CODE), "NEEDS_CONFIRM") == 0)
 		printf(_("%s already has an accepted photo: %s\n"
 		    "To take a new one, confirm the replacement (the old "
@@ -511,12 +545,56 @@ liveview(struct conn *c, json_t *req, int json, long seconds)
 	return -1;
 }
 
+/*
+ * idphotoctl accept --override REASON: subscribes first (as liveview
+ * does), asks, and waits for the result of the photo rendered from the
+ * archived original, which it prints. 0 when the photo was accepted; 1
+ * when refused or it could not be made; -1 when idphotod went away or
+ * said nothing in time.
+ */
+static int
+accept_override(struct conn *c, json_t *req, int json)
+{
+	json_t *sub = json_pack("{s:s}", "cmd", "subscribe"), *o;
+	int done, rc;
+
+	c->deadline = store_now_ms() + 150 * 1000LL;
+	rc = conn_send(c, sub);
+	json_decref(sub);
+	while (rc == 0 && (o = conn_recv(c)) != NULL) {	/* quietly */
+		done = is_reply(o);
+		json_decref(o);
+		if (done)
+			break;
+	}
+	if (rc == -1 || (rc = roundtrip(c, req, json, NULL)) != 0)
+		return rc;
+	while ((o = conn_recv(c)) != NULL) {
+		done = strcmp(str(o, "event"), "result") == 0;
+		if (done || strcmp(str(o, "event"), "notice") == 0)
+			emit(o, json);
+		if (done) {
+			rc = json_is_object(json_object_get(o,
+			    PROTO_F_OVERRIDE)) ? 0 : 1;
+			json_decref(o);
+			return rc;
+		}
+		json_decref(o);
+	}
+	fprintf(stderr, errno == ETIMEDOUT ? _("idphotoctl: accept: no result "
+	    "from idphotod in time\n") : _("idphotoctl: idphotod closed the "
+	    "connection\n"));
+	return -1;
+}
+
 static void
 console_help(void)
 {
 	printf(_("Type or scan an ID number and press Enter to key it in.\n"
 	    "Enter on an empty line shoots (the software pedal).\n"
 	    "  r  retake    c  cancel    s  status    q  quit\n"));
+	printf(_("  a  accept the rejected frame anyway (the operator's "
+	    "override: appearance checks only; asks why)\n"));
 }
 
 /*
@@ -747,9 +825,14 @@ console_request(struct conn *c, json_t *req, json_t **resp)
 		    json_object_get(o, "event") == NULL) {
 			int ok = json_is_true(json_object_get(o, "ok"));
 
+			/* a, with no reason yet: the console asks why */
+			int asking = strcmp(str(o, "code"), "NO_REASON") ==
+			    0 && json_object_get(req, PROTO_F_OVERRIDE) == NULL;
+
 			if (ok ? strcmp(str(req, "cmd"), "status") == 0 ||
 			    str(o, "note")[0] || str(o, "warning")[0] :
-			    !(noticed && strcmp(str(req, "cmd"), "shoot") == 0))
+			    !asking && !(noticed && strcmp(str(req, "cmd"),
+			    "shoot") == 0))
 				print_human(o);
 			*resp = o;
 			return 0;
@@ -785,6 +868,20 @@ handle_input(struct conn *c, const char *line, char *confirm, size_t clen)
 	json_t *o, *resp = NULL;
 	int yn;
 
+	/* confirm is "\a" while the override's reason is asked for */
+	if (strcmp(confirm, "\a") == 0) {
+		confirm[0] = '\0';
+		if (line[strspn(line, " \t")] == '\0') {
+			printf(_("not accepted: no reason given\n"));
+			return 0;
+		}
+		o = json_pack("{s:s, s:s}", "cmd", "accept", PROTO_F_OVERRIDE,
+		    line);
+		yn = console_request(c, o, &resp);
+		json_decref(resp);
+		json_decref(o);
+		return yn == -1 ? -1 : 0;
+	}
 	if (confirm[0] != '\0') {
 		yn = yes_no(line);
 		if (yn == 1) {
@@ -815,6 +912,8 @@ handle_input(struct conn *c, const char *line, char *confirm, size_t clen)
 		o = json_pack("{s:s}", "cmd", "cancel");
 	else if (strcmp(line, "s") == 0)
 		o = json_pack("{s:s}", "cmd", "status");
+	else if (strcmp(line, "a") == 0)	/* NO_REASON: then ask why */
+		o = json_pack("{s:s}", "cmd", "accept");
 	else
 		o = json_pack("{s:s, s:s}", "cmd", "id", "id", line);
 	if (console_request(c, o, &resp) == -1) {
@@ -825,6 +924,13 @@ handle_input(struct conn *c, const char *line, char *confirm, size_t clen)
 		snprintf(confirm, clen, "%s", str(resp, "id")[0] ?
 		    str(resp, "id") : str(o, "id"));
 		printf(_("Replace the accepted photo? [y/N] "));
+		fflush(stdout);
+	}
+	if (resp != NULL && strcmp(str(resp, "code"), "NO_REASON") == 0 &&
+	    strcmp(str(o, "cmd"), "accept") == 0) {
+		snprintf(confirm, clen, "\a");	/* the next line: why */
+		printf(_("Why accept it anyway? (journalled; Enter alone "
+		    "cancels) "));
 		fflush(stdout);
 	}
 	json_decref(resp);
@@ -986,6 +1092,11 @@ build_request(int k, int argc, char **argv, const struct ctl_opts *opt)
 		json_object_set_new(req, PROTO_F_REPLACE,
 		    json_boolean(opt->replace));
 		break;
+	case PROTO_CMD_ACCEPT:	/* none: the daemon says NO_REASON */
+		if (opt->override != NULL)
+			json_object_set_new(req, PROTO_F_OVERRIDE,
+			    json_string(opt->override));
+		break;
 	case PROTO_CMD_HISTORY:
 		if (argc > 0)
 			json_object_set_new(req, PROTO_F_ID,
@@ -1043,6 +1154,8 @@ ctl_online(const char *sock, const char *cmd, int argc, char **argv,
 		    console(&c);
 	else if (lv_seconds > 0)
 		rc = liveview(&c, req, json, lv_seconds);
+	else if (k == PROTO_CMD_ACCEPT)
+		rc = accept_override(&c, req, json);
 	else if ((rc = roundtrip(&c, req, json, NULL)) == 0 &&
 	    k == PROTO_CMD_SUBSCRIBE) {
 		while ((o = conn_recv(&c)) != NULL) {

@@ -59,10 +59,12 @@ journal_one(json_t *ev, void *arg)
 /*
  * Re-checks the file at path into e: "verdict", "checks" (the codes
  * that warn or fail), "quality", "size", "sha256". Returns the verdict,
- * or -1 (with "error") when the file cannot be read or decoded.
+ * or -1 (with "error") when the file cannot be read or decoded;
+ * *overridable says whether every check it fails is one the operator
+ * may override (store_result_overridable).
  */
 static int
-recheck(photo_ctx *ctx, const char *path, json_t *e)
+recheck(photo_ctx *ctx, const char *path, json_t *e, int *overridable)
 {
 	photo_fileinfo fi;
 	photo_result *r = NULL;
@@ -87,6 +89,7 @@ recheck(photo_ctx *ctx, const char *path, json_t *e)
 		goto done;
 	}
 	verdict = r->verdict;
+	*overridable = store_result_overridable(r);
 	codes = json_array();
 	for (i = 0; i < r->nfindings; i++)
 		if (r->findings[i].severity >= PHOTO_WARN)
@@ -112,7 +115,8 @@ judge(const struct store_conf *c, photo_ctx *ctx, const char *id,
 	const char *have;
 	char path[PATH_MAX], when[40];
 	struct stat st;
-	int verdict;
+	int verdict, overridable = 0;
+	json_t *ov = json_object_get(acc, PROTO_F_OVERRIDE);
 
 	json_object_set_new(e, "attempts", json_integer(json_integer_value(
 	    json_object_get(hist, "attempts"))));
@@ -129,7 +133,11 @@ judge(const struct store_conf *c, photo_ctx *ctx, const char *id,
 		    0 ? "rejected" : "missing";
 	}
 	json_object_set_new(e, "file", json_string(path));
-	if ((verdict = recheck(ctx, path, e)) == -1 || verdict >= PHOTO_FAIL)
+	verdict = recheck(ctx, path, e, &overridable);
+	/* accepted by the operator (accept --override): the appearance
+	 * checks it overrode may fail again here, nothing else may */
+	if (verdict == -1 || (verdict >= PHOTO_FAIL && !(json_is_object(ov) &&
+	    overridable)))
 		return "fails";
 	have = json_string_value(json_object_get(e, "sha256"));
 	if (want != NULL && have != NULL && strcmp(want, have) != 0)
@@ -137,6 +145,14 @@ judge(const struct store_conf *c, photo_ctx *ctx, const char *id,
 	if (acc == NULL)
 		json_object_set_new(e, "note", json_string(N_("not taken at this "
 		    "station (no accepted result in the journal)")));
+	else if (json_is_object(ov)) {
+		char note[PROTO_OVERRIDE_MAX + 64];
+
+		json_object_set(e, PROTO_F_OVERRIDE, ov);
+		snprintf(note, sizeof(note), "accepted by the operator: %s",
+		    json_string_value(json_object_get(ov, "reason")));
+		json_object_set_new(e, "note", json_string(note));
+	}
 	return "ok";
 }
 

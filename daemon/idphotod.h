@@ -157,6 +157,10 @@ struct msg_job {
 				 * archive/unassigned/ and that is all */
 	int	calibrate;	/* a test shot: archive and analyze only */
 	int	framing;	/* a live-view frame: the framing hints only */
+	char	original[PATH_MAX];	/* the operator's override: the
+					 * archived camera original to render
+					 * again (buf is NULL; the worker
+					 * reads it, archives nothing) */
 };
 
 /* A result's outcome: store_process_frame()'s */
@@ -184,6 +188,7 @@ struct msg_result {
 	int	archive_only;	/* the job only kept a frame (unassigned) */
 	int	framing;	/* the job was a live-view frame; result is
 				 * {face, ready, hints} (worker.c) */
+	int	override;	/* the job was an operator's override */
 };
 
 /* Frees a message of any kind with what it owns (queue.c: one

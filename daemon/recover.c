@@ -36,12 +36,23 @@ replay_one(json_t *ev, void *arg)
 	else if (strcmp(type, "disarm") == 0)
 		s->armed_id[0] = '\0';
 	else if (strcmp(type, "shoot") == 0 && id != NULL) {
+		json_decref(s->rejected);	/* a newer shot */
+		s->rejected = NULL;
 		s->pending_seq = (unsigned)seq;
 		snprintf(s->pending_id, sizeof(s->pending_id), "%s", id);
 	} else if (strcmp(type, "result") == 0 && id != NULL) {
 		if ((unsigned)seq == s->pending_seq)
 			s->pending_seq = 0;
 		outcome = json_string_value(json_object_get(ev, "outcome"));
+		/* the operator's override: the last rejected frame, and
+		 * whether it was overridden already */
+		if (json_object_get(ev, PROTO_F_OVERRIDE) != NULL) {
+			if (s->rejected != NULL && json_integer_value(
+			    json_object_get(s->rejected, "seq")) == seq)
+				json_object_set_new(s->rejected, "overridden",
+				    json_true());
+		} else if (outcome != NULL && strcmp(outcome, "fail") == 0)
+			st_keep_rejected(s, ev);
 		if (store_event_accepted(ev)) {
 			json_object_set_new(s->accepted, id, json_pack(
 			    "{s:O?, s:O?, s:O?, s:O?}", "output",
@@ -85,6 +96,11 @@ station_recover(struct station *s, const char *path)
 		st_journal(s, json_pack("{s:s, s:s, s:i}", "event", "interrupted",
 		    "id", s->pending_id, "seq", (json_int_t)s->pending_seq));
 		snprintf(s->armed_id, sizeof(s->armed_id), "%s", s->pending_id);
+	}
+	if (s->rejected != NULL && strcmp(json_string_value(json_object_get(
+	    s->rejected, "id")), s->armed_id) != 0) {
+		json_decref(s->rejected);	/* another graduate's */
+		s->rejected = NULL;
 	}
 	if (s->armed_id[0] != '\0') {
 		snprintf(s->id, sizeof(s->id), "%s", s->armed_id);

@@ -157,6 +157,10 @@ req_id(struct station *s, struct client *c __attribute__((unused)),
 	    "replace", replace)) == -1)
 		return st_refuse("JOURNAL", "the journal cannot be written (disk "
 		    "full?): %s", strerror(errno));
+	if (strcmp(id, s->id) != 0) {	/* another graduate: no override */
+		json_decref(s->rejected);
+		s->rejected = NULL;
+	}
 	snprintf(s->id, sizeof(s->id), "%s", id);
 	s->replace = replace && acc != NULL;
 	log_info("armed for %s%s", st_masked(id, m, sizeof(m)),
@@ -327,6 +331,8 @@ req_cancel(struct station *s, struct client *c, json_t *req)
 		return st_refuse("BUSY", "the shot is still being taken or "
 		    "checked");
 	st_journal(s, json_pack("{s:s}", "event", "disarm"));
+	json_decref(s->rejected);
+	s->rejected = NULL;
 	s->id[0] = '\0';
 	s->replace = 0;
 	st_set_state(s, ST_IDLE, NULL);
@@ -396,6 +402,7 @@ static json_t *(*const handlers[PROTO_NCMDS])(struct station *,
 	[PROTO_CMD_CAMERA] = req_camera,
 	[PROTO_CMD_LIVEVIEW] = req_liveview,
 	[PROTO_CMD_CALIBRATE] = st_req_calibrate,
+	[PROTO_CMD_ACCEPT] = st_req_accept,
 };
 
 /* A request from a client: dispatched by the protocol's table. */

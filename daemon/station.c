@@ -10,6 +10,9 @@
  *   rejected --pedal--> capturing        (a retake of the same ID)
  *   accepted --id--> armed               (the next graduate)
  *   accepted --retake + replace--> armed (a new photo for the same ID)
+ *   rejected|armed --accept --override--> processing (the operator's
+ *        override: the last rejected frame rendered from its archived
+ *        original, when it failed appearance checks only) --> accepted
  *
  * Refusals are answered and broadcast, never silent: a pedal press with no
  * ID, a press while capturing or processing, an ID while busy, and an ID
@@ -360,6 +363,8 @@ station_free(struct station *s)
 	json_decref(s->accepted);
 	json_decref(s->last);
 	json_decref(s->roster);
+	json_decref(s->rejected);
+	json_decref(s->overriding);
 	if (s->inotify != -1)
 		close(s->inotify);
 	photo_destroy(s->ctx);
@@ -388,6 +393,8 @@ begin_shot(struct station *s, const char *source)
 	if (s->calibrating)
 		log_info("calibration shot %u (%s)", s->seq, source);
 	else {
+		json_decref(s->rejected);	/* a newer shot: no override */
+		s->rejected = NULL;
 		s->shots++;
 		log_info("shot %u for %s (%s)", s->seq,
 		    st_masked(s->id, m, sizeof(m)), source);
@@ -586,6 +593,7 @@ on_frame(struct station *s, struct msg_frame *f)
 		s->last = json_pack("{s:s, s:s, s:i, s:s, s:s}", "event",
 		    "result", "id", s->id, "seq", (json_int_t)f->seq,
 		    "outcome", "error", "error", f->err);
+		json_object_set_new(s->last, PROTO_F_OVERRIDABLE, json_false());
 		st_journal(s, json_incref(s->last));
 		st_set_state(s, ST_REJECTED, NULL);
 		st_notice(s, "CAMERA", f->err);	/* the camera's words: no ID */
@@ -658,6 +666,170 @@ on_framing(struct station *s, struct msg_result *r)
 	json_decref(ev);
 }
 
+/* ---- the operator's override ------------------------------------------ */
+
+/*
+ * The last rejected shot of the armed ID, from its result event ev (on
+ * the main loop, or replayed from the journal by recover.c): what an
+ * override needs to render it again without shooting, the archived
+ * camera original and the checks it failed. ev gets "overridable": true
+ * when every failed check is an appearance check (store_finding_
+ * overridable: R-SUBJ, R-BG, R-LIGHT, R-IQ) and the original was kept. A
+ * result with no analysis or no original (a camera error) leaves none.
+ */
+void
+st_keep_rejected(struct station *s, json_t *ev)
+{
+	const char *archive = json_string_value(json_object_get(ev,
+	    PROTO_F_ARCHIVE));
+	const char *outcome = json_string_value(json_object_get(ev,
+	    PROTO_F_OUTCOME));
+	json_t *codes = json_array(), *blocking = json_array();
+	int ok;
+
+	json_decref(s->rejected);
+	s->rejected = NULL;
+	ok = store_result_json_overridable(json_object_get(ev, PROTO_F_CHECKS),
+	    codes, blocking);
+	json_object_set_new(ev, PROTO_F_OVERRIDABLE, json_boolean(ok &&
+	    archive != NULL));
+	if (archive != NULL && outcome != NULL && strcmp(outcome, "fail") ==
+	    0 && json_array_size(codes) > 0)
+		s->rejected = json_pack("{s:O, s:O, s:s, s:O, s:O, s:b}",
+		    "id", json_object_get(ev, PROTO_F_ID), "seq",
+		    json_object_get(ev, PROTO_F_SEQ), "archive", archive,
+		    "checks", codes, "blocking", blocking, "overridden", 0);
+	json_decref(codes);
+	json_decref(blocking);
+}
+
+/* The result of an override's rendering (also one that came after the
+ * station gave up waiting): ev (a pass) carries the override {reason,
+ * checks, seq}, which the journal keeps; a failure leaves the frame
+ * overridable, for another try. */
+static void
+override_result(struct station *s, struct msg_result *r, json_t *ev)
+{
+	if (s->overriding == NULL)
+		return;
+	if (r->outcome == RES_PASS || r->outcome == RES_WARN) {
+		json_object_set(ev, PROTO_F_OVERRIDE, s->overriding);
+		if (s->rejected != NULL)
+			json_object_set_new(s->rejected, "overridden",
+			    json_true());
+	} else
+		json_object_set_new(ev, PROTO_F_OVERRIDABLE, json_true());
+	json_decref(s->overriding);
+	s->overriding = NULL;
+}
+
+/* A reason: trimmed into buf; -1 when missing, blank or too long. */
+static int
+override_reason(json_t *v, char *buf, size_t len)
+{
+	const char *in = json_string_value(v), *end;
+
+	if (in == NULL)
+		return -1;
+	while (*in == ' ' || *in == '\t' || *in == '\n' || *in == '\r')
+		in++;
+	end = in + strlen(in);
+	while (end > in && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	if (end == in || (size_t)(end - in) > PROTO_OVERRIDE_MAX ||
+	    (size_t)(end - in) >= len)
+		return -1;
+	memcpy(buf, in, (size_t)(end - in));
+	buf[end - in] = '\0';
+	return 0;
+}
+
+/*
+ * accept --override REASON: the operator takes the armed ID's last
+ * rejected frame as the photo. Refused when there is none (NOTHING_TO_
+ * ACCEPT: none kept, a newer shot since, or already overridden), when a
+ * check that is not one of appearance failed (NOT_OVERRIDABLE: R-FILE,
+ * R-GEO, the ID, listed in "checks"), and without a reason (NO_REASON).
+ * Otherwise the worker renders the photo from the archived original (the
+ * camera is not fired), under the same replace rules as any shot
+ * (NEEDS_CONFIRM), and the result, journalled with the override, comes
+ * as a "result" event.
+ */
+json_t *
+st_req_accept(struct station *s, struct client *c, json_t *req)
+{
+	struct msg_frame none;
+	struct msg_job *job;
+	char reason[PROTO_OVERRIDE_MAX + 1], m[32], list[512] = "";
+	const char *rid;
+	json_t *o, *b;
+	size_t i;
+
+	(void)c;
+	if (st_busy(s) || s->overriding != NULL)
+		return st_refuse("BUSY", "the shot is still being taken or "
+		    "checked");
+	rid = json_string_value(json_object_get(s->rejected, PROTO_F_ID));
+	if (s->rejected == NULL || rid == NULL || s->id[0] == '\0' ||
+	    strcmp(rid, s->id) != 0 || (s->state != ST_REJECTED &&
+	    s->state != ST_ARMED))
+		return st_refuse("NOTHING_TO_ACCEPT", "%s", N_("nothing to "
+		    "accept: the keyed-in graduate's last shot is not a "
+		    "rejected frame"));
+	if (json_is_true(json_object_get(s->rejected, "overridden")))
+		return st_refuse("NOTHING_TO_ACCEPT", "%s", N_("nothing to "
+		    "accept: this frame was already accepted by the "
+		    "operator"));
+	if (json_array_size(json_object_get(s->rejected, "blocking")) > 0) {
+		json_array_foreach(json_object_get(s->rejected, "blocking"), i,
+		    b)
+			snprintf(list + strlen(list), sizeof(list) -
+			    strlen(list), "%s%s (%s)", i ? ", " : "",
+			    json_string_value(json_object_get(b, "code")),
+			    json_string_value(json_object_get(b,
+			    "requirement")));
+		o = st_refuse("NOT_OVERRIDABLE", "only appearance checks "
+		    "(R-SUBJ, R-BG, R-LIGHT, R-IQ) can be overridden, not the "
+		    "file, the geometry (R-GEO) or the ID: %s; retake", list);
+		json_object_set(o, PROTO_F_CHECKS, json_object_get(s->rejected,
+		    "blocking"));
+		return o;
+	}
+	if (override_reason(json_object_get(req, PROTO_F_OVERRIDE), reason,
+	    sizeof(reason)) == -1)
+		return st_refuse("NO_REASON", "%s", N_("accept needs the "
+		    "operator's reason (--override \"REASON\", at most 500 "
+		    "bytes): it is journalled with the photo"));
+	if (json_object_get(s->accepted, s->id) != NULL && !s->replace) {
+		o = st_refuse("NEEDS_CONFIRM", "%s already has an accepted "
+		    "photo; to replace it, retake with the replacement "
+		    "confirmed (the old photo is kept in versions/)", s->id);
+		json_object_set_new(o, "id", json_string(s->id));
+		return o;
+	}
+	memset(&none, 0, sizeof(none));
+	job = new_job(s, &none, s->id);
+	job->seq = (unsigned)json_integer_value(json_object_get(s->rejected,
+	    PROTO_F_SEQ));
+	job->replace = s->replace;
+	job->hold_ms = 0;
+	snprintf(job->original, sizeof(job->original), "%s",
+	    json_string_value(json_object_get(s->rejected, PROTO_F_ARCHIVE)));
+	json_decref(s->overriding);
+	s->overriding = json_pack("{s:s, s:O, s:i}", "reason", reason,
+	    "checks", json_object_get(s->rejected, "checks"), "seq",
+	    (json_int_t)job->seq);
+	log_info("%s: shot %u accepted by the operator over %s; rendering "
+	    "it from the archived original", st_masked(s->id, m, sizeof(m)),
+	    job->seq, json_string_value(json_array_get(json_object_get(
+	    s->rejected, "checks"), 0)));
+	s->deadline = store_now_ms() + process_wait_ms(s);
+	st_set_state(s, ST_PROCESSING, "override");
+	submit(s, job);
+	return st_status_json(s);
+}
+
 /*
  * A shot's result: journalled, then the state follows. A result that
  * comes after its shot gave up (the processing deadline) is journalled
@@ -723,7 +895,7 @@ on_result(struct station *s, struct msg_result *r)
 			    "as %s", r->archive);
 		return;
 	}
-	late = s->state != ST_PROCESSING || r->seq != s->seq;
+	late = s->state != ST_PROCESSING || (!r->override && r->seq != s->seq);
 	if (r->calibrate && !late) {
 		st_calibration_done(s, r, r->outcome == RES_ERROR ? r->err : NULL);
 		return;
@@ -744,6 +916,10 @@ on_result(struct station *s, struct msg_result *r)
 		json_object_set_new(ev, "error", json_string(r->err));
 	if (r->result != NULL)
 		json_object_set(ev, "checks", r->result);
+	if (r->override)
+		override_result(s, r, ev);
+	else if (r->outcome == RES_FAIL || r->outcome == RES_ERROR)
+		st_keep_rejected(s, ev);
 	/* journalled before anyone is told; this also stamps ev's "time",
 	 * which the accepted set keeps */
 	st_journal(s, json_incref(ev));
@@ -818,13 +994,17 @@ station_tick(struct station *s, long long now)
 		    "result", "id", s->id, "seq", (json_int_t)s->seq,
 		    "outcome", "error", "error", "the camera did not answer "
 		    "in time; the shot is given up");
+		json_object_set_new(s->last, PROTO_F_OVERRIDABLE, json_false());
 		st_journal(s, json_incref(s->last));
 		st_notice(s, "CAMERA", N_("the camera did not answer in time: "
 		    "press the pedal to try again"));
 	} else {
 		st_journal(s, json_pack("{s:s, s:s, s:i, s:s}", "event",
-		    "interrupted", "id", s->id, "seq", (json_int_t)s->seq,
-		    "reason", "deadline"));
+		    "interrupted", "id", s->id, "seq", s->overriding ?
+		    json_integer_value(json_object_get(s->overriding, "seq")) :
+		    (json_int_t)s->seq, "reason", "deadline"));
+		/* an override's s->overriding stays for its result, which
+		 * is journalled with it whenever it comes */
 		st_notice(s, "TIMEOUT", N_("checking the shot took too long: its "
 		    "original is kept; press the pedal to try again"));
 	}

@@ -69,6 +69,13 @@ struct station {
 	int	roster_wd;	/* the watch on the state folder, or -1 */
 	struct queue *done;	/* the main loop's completions, or NULL */
 	int	histories;	/* history readers running */
+	/* the operator's override (accept --override): the armed ID's last
+	 * rejected shot, {id, seq, archive, checks: [codes], blocking:
+	 * [{code, requirement}], overridden}, NULL: none (or a newer shot);
+	 * and the override being rendered, {reason, checks, seq}, NULL:
+	 * none */
+	json_t	*rejected;
+	json_t	*overriding;
 };
 
 extern const char *const st_names[];	/* by ST_ */
@@ -99,6 +106,12 @@ int	st_busy(const struct station *s);
 void	st_calibration_done(struct station *s, struct msg_result *r,
 	    const char *err);
 json_t	*st_req_calibrate(struct station *s, struct client *c, json_t *req);
+
+/* station.c: the operator's override. The last rejected shot is r's
+ * (kept in s->rejected; the result event ev gets "overridable"), or
+ * ev from the journal (recover.c); st_override starts rendering it. */
+void	st_keep_rejected(struct station *s, json_t *ev);
+json_t	*st_req_accept(struct station *s, struct client *c, json_t *req);
 
 /* request.c */
 json_t	*st_status_json(struct station *s);

@@ -9,6 +9,9 @@
  *     versions/ first);
  *  4. write the annotated frame to <state>/preview/<ID>.jpg for the
  *     operator.
+ * An operator's override (accept --override) skips step 1: its original
+ * is read back from the archive, analysed again and, when it fails only
+ * checks that may be overridden, rendered and saved as in step 3.
  * A calibration shot stops after step 2 (and its preview): it is kept
  * under archive/calibration/ and measured, never saved as a photo. A
  * live-view frame is only analyzed for the framing hints (and written
@@ -96,6 +99,28 @@ archive(struct worker *w, const struct msg_job *j, struct msg_result *r)
 		return -1;
 	}
 	setf(r->archive, sizeof(r->archive), "%s/%s", dir, name);
+	if (store_sha256_hex(j->buf, j->len, r->original_sha256) == -1)
+		r->original_sha256[0] = '\0';
+	return 0;
+}
+
+/*
+ * Step 1 of an operator's override (idphotoctl accept --override): the
+ * camera original is in the archive already; it is read back, never
+ * shot again, and named as the result's archive.
+ */
+static int
+original(struct msg_job *j, struct msg_result *r)
+{
+	char err[PATH_MAX + 128];
+
+	if ((j->buf = store_read_file(j->original, STORE_MAX_PHOTO, &j->len,
+	    err, sizeof(err))) == NULL) {
+		setf(r->err, sizeof(r->err), "the camera original cannot be "
+		    "read again: %s", err);
+		return -1;
+	}
+	setf(r->archive, sizeof(r->archive), "%s", j->original);
 	if (store_sha256_hex(j->buf, j->len, r->original_sha256) == -1)
 		r->original_sha256[0] = '\0';
 	return 0;
@@ -214,7 +239,7 @@ process(struct worker *w, struct msg_job *j, struct msg_result *r)
 	char name[PHOTO_ID_LEN + 16];
 	struct pv pv = { w, j, r };
 	struct store_frame_job fj = { j->outdir, name, j->replace,
-	    j->calibrate, on_analyzed, &pv };
+	    j->calibrate, on_analyzed, &pv, j->original[0] != '\0' };
 	struct store_frame *f = NULL;
 
 	r->outcome = RES_ERROR;
@@ -224,7 +249,8 @@ process(struct worker *w, struct msg_job *j, struct msg_result *r)
 		return;
 	}
 	if (configure(w, &j->params, r->err, sizeof(r->err)) == -1 ||
-	    archive(w, j, r) == -1)
+	    (j->original[0] != '\0' ? original(j, r) : archive(w, j, r)) ==
+	    -1)
 		return;
 	if (j->hold_ms > 0) {	/* fault injection: camera.sim.hold_ms */
 		struct timespec ts = { j->hold_ms / 1000,
@@ -248,6 +274,14 @@ process(struct worker *w, struct msg_job *j, struct msg_result *r)
 	}
 	r->out = f->out;
 	r->outcome = f->outcome;
+	if (j->original[0] != '\0' && f->outcome == STORE_FAIL) {
+		/* analysed again, it fails a check that cannot be
+		 * overridden (a configuration reloaded since?) */
+		r->outcome = RES_ERROR;
+		setf(r->err, sizeof(r->err), "the override was not applied: "
+		    "analysed again, the frame fails a check that cannot be "
+		    "overridden (R-FILE, R-GEO)");
+	}
 	free(f);
 }
 
@@ -272,6 +306,7 @@ run(void *arg)
 		r->calibrate = j->calibrate;
 		r->framing = j->framing;
 		r->archive_only = j->archive_only;
+		r->override = j->original[0] != '\0';
 		if (j->framing)
 			framing(w, j, r);
 		else

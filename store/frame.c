@@ -44,7 +44,8 @@ store_process_frame(photo_ctx *ctx, const void *jpeg, size_t len,
 		fj->analyzed(ctx, im, &f->r, fj->arg);
 	f->outcome = f->r.verdict >= PHOTO_FAIL ? STORE_FAIL :
 	    f->r.verdict == PHOTO_WARN ? STORE_WARN : STORE_PASS;
-	if (fj->analyze_only || f->outcome == STORE_FAIL)
+	if (fj->analyze_only || (f->outcome == STORE_FAIL &&
+	    !(fj->override && store_result_overridable(&f->r))))
 		goto done;
 	f->outcome = STORE_ERROR;
 	f->failed_at = STORE_AT_OUTPUT;

@@ -61,11 +61,25 @@
 #define PROTO_F_CONFIG		"config"	/* calibration: the file */
 #define PROTO_F_LAMPS		"lamps"
 #define PROTO_F_CAMERA		"camera"
+#define PROTO_F_OVERRIDE	"override"	/* accept: the operator's reason;
+						 * result: {reason, checks, seq} */
+#define PROTO_F_OVERRIDABLE	"overridable"	/* a rejected result: accept
+						 * --override may take it */
+
+/* An override's reason: 1..PROTO_OVERRIDE_MAX bytes, not all blank. */
+#define PROTO_OVERRIDE_MAX	500
 
 /* ---- commands ---------------------------------------------------------
  * X(NAME, "name", min operands, max operands, "operands", "what it does")
  * Operands are what idphotoctl takes on its command line; on the wire
- * they are fields (id: "id"; history: "id"; liveview: "seconds").
+ * they are fields (id: "id"; history: "id"; liveview: "seconds";
+ * accept: --override REASON is "override").
+ *
+ * accept takes the armed ID's last rejected frame as the photo when every
+ * check it failed is one of appearance (R-SUBJ, R-BG, R-LIGHT, R-IQ);
+ * refusals: NOTHING_TO_ACCEPT (no such frame, a newer shot, or already
+ * overridden), NOT_OVERRIDABLE (a file, geometry or ID check failed:
+ * "checks" lists them, each {code, requirement}), NO_REASON.
  */
 #define PROTO_COMMANDS(X)						\
 	X(STATUS, "status", 0, 0, "",					\
@@ -85,7 +99,10 @@
 	X(LIVEVIEW, "liveview", 0, 1, "[SECONDS]",			\
 	    "live view for SECONDS (60; 0 stops): framing events")	\
 	X(CALIBRATE, "calibrate", 0, 0, "",				\
-	    "a test shot for the lamps: a calibration event")
+	    "a test shot for the lamps: a calibration event")		\
+	X(ACCEPT, "accept", 0, 0, "",					\
+	    "the operator accepts the last rejected frame (--override "	\
+	    "REASON; appearance checks only)")
 
 enum proto_cmd {
 #define PROTO_X_ENUM(n, s, lo, hi, a, h)	PROTO_CMD_##n,

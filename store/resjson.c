@@ -2,7 +2,8 @@
  * resjson.c — a photo_result as JSON, the same for idphotoctl's --json
  * output, the daemon's journal and its control socket: the verdict,
  * every finding (code, requirement id, severity, value, limit, advice)
- * and every measurement.
+ * and every measurement. Also which failed checks the operator may
+ * override (idphotoctl accept --override): the appearance ones only.
  */
 #include <jansson.h>
 #include <libintl.h>
@@ -113,4 +114,66 @@ store_result_json(const char *path, const photo_result *r, int translate)
 	json_object_set_new(o, "findings", fs);
 	json_object_set_new(o, "metrics", ms);
 	return o;
+}
+
+int
+store_finding_overridable(const char *code, const char *req)
+{
+	static const char *const ok[] = { "R-SUBJ-", "R-BG-", "R-LIGHT-",
+	    "R-IQ-" };
+	size_t i;
+
+	if (code == NULL || req == NULL || strcmp(code, "FACE_NONE") == 0)
+		return 0;	/* no face: nothing to crop (R-SUBJ-1) */
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strncmp(req, ok[i], strlen(ok[i])) == 0)
+			return 1;
+	return 0;		/* R-FILE, R-GEO, R-FLOW, anything new */
+}
+
+int
+store_result_overridable(const photo_result *r)
+{
+	int i, failed = 0;
+
+	for (i = 0; i < r->nfindings; i++) {
+		if (r->findings[i].severity < PHOTO_FAIL)
+			continue;
+		if (!store_finding_overridable(r->findings[i].code,
+		    r->findings[i].req))
+			return 0;
+		failed++;
+	}
+	return failed > 0;
+}
+
+int
+store_result_json_overridable(json_t *result, json_t *codes, json_t *blocking)
+{
+	json_t *f;
+	size_t i;
+	int failed = 0, blocked = 0;
+
+	json_array_foreach(json_object_get(result, "findings"), i, f) {
+		const char *code = json_string_value(json_object_get(f,
+		    "code"));
+		const char *req = json_string_value(json_object_get(f,
+		    "requirement"));
+		const char *sev = json_string_value(json_object_get(f,
+		    "severity"));
+
+		if (sev == NULL || strcmp(sev, "fail") != 0)
+			continue;
+		failed++;
+		if (codes != NULL && code != NULL)
+			json_array_append_new(codes, json_string(code));
+		if (store_finding_overridable(code, req))
+			continue;
+		blocked++;
+		if (blocking != NULL)
+			json_array_append_new(blocking, json_pack("{s:s, s:s}",
+			    "code", code ? code : "?", "requirement", req ?
+			    req : "?"));
+	}
+	return failed > 0 && blocked == 0;
 }

@@ -164,6 +164,23 @@ int	store_sha256_hex(const void *buf, size_t len, char out[65]);
  */
 json_t	*store_result_json(const char *path, const photo_result *r,
 	    int translate);
+/*
+ * The operator's override (idphotoctl accept --override): whether a
+ * failed check may be overridden. Only appearance checks may (the
+ * subject R-SUBJ-2..6, the background R-BG, the light R-LIGHT, the image
+ * R-IQ): never the file (R-FILE, the ID number R-FILE-7 among them), the
+ * geometry (R-GEO: there is no compliant crop to render), the resolution
+ * (R-FLOW-2), nor a frame with no face (FACE_NONE, R-SUBJ-1).
+ */
+int	store_finding_overridable(const char *code, const char *req);
+/* The failed findings of r: 1 when there is one or more and every one
+ * may be overridden, else 0. */
+int	store_result_overridable(const photo_result *r);
+/* The same for a result as store_result_json made it: the codes of its
+ * failed findings appended to codes (may be NULL), those that may not be
+ * overridden to blocking (may be NULL) as {code, requirement}. */
+int	store_result_json_overridable(json_t *result, json_t *codes,
+	    json_t *blocking);
 /* "ok"/"warn"/"fail" for a finding, "pass"/"warn"/"fail" for a verdict. */
 /* s as a JSON string; text that is not valid UTF-8 (a file name made
  * elsewhere) keeps every valid character, and each other byte becomes
@@ -212,6 +229,9 @@ struct store_frame_job {
 	void	(*analyzed)(photo_ctx *, photo_image *, const photo_result *,
 		    void *);
 	void	*arg;
+	int	override;	/* the operator's override: a frame that fails
+				 * only checks store_result_overridable()
+				 * allows is rendered and saved too */
 };
 
 /* The photo written. */
