@@ -8,7 +8,8 @@
  * retake), refusals, a camera error, the capture and processing
  * deadlines with what comes late, the end of a shutdown (no worker: the
  * frame is still archived), recovery after a crash, and the roster
- * followed as it is imported and removed.
+ * followed as it is imported and removed, and the operator's override
+ * (accept --override: appearance checks only, journalled, recovered).
  */
 #include <check.h>
 #include <dirent.h>
@@ -170,6 +171,10 @@ frame(unsigned seq, const char *err)
 	station_completion(st, &f->q);
 }
 
+/* The failed finding the next result() carries: code and requirement
+ * (NULL: none). */
+static const char *fail_code, *fail_req;
+
 /* The worker answers the job it holds with outcome. */
 static void
 result(int outcome)
@@ -194,6 +199,11 @@ result(int outcome)
 		snprintf(r->err, sizeof(r->err), "it broke");
 	r->result = json_pack("{s:s}", "verdict", outcome == RES_FAIL ?
 	    "fail" : "pass");
+	if (fail_code != NULL)
+		json_object_set_new(r->result, "findings", json_pack(
+		    "[{s:s, s:s, s:s}]", "code", fail_code, "requirement",
+		    fail_req, "severity", "fail"));
+	r->override = job->original[0] != '\0';
 	msg_free(&job->q);
 	job = NULL;
 	station_completion(st, &r->q);
@@ -243,6 +253,65 @@ files_in(const char *dir)
 		n += e->d_name[0] != '.';
 	closedir(d);
 	return n;
+}
+
+/* accept with an override's reason (NULL: none); the reply. */
+static json_t *
+accept_req(const char *reason)
+{
+	json_t *req = json_pack("{s:s}", "cmd", "accept"), *o;
+
+	if (reason != NULL)
+		json_object_set_new(req, "override", json_string(reason));
+	o = station_request(NULL, req, st);
+	json_decref(req);
+	return o;
+}
+
+static void
+accept_refused(const char *reason, const char *code)
+{
+	json_t *o = accept_req(reason);
+
+	ck_assert(json_is_false(json_object_get(o, "ok")));
+	ck_assert_str_eq(json_string_value(json_object_get(o, "code")), code);
+	json_decref(o);
+}
+
+/* A shot of the armed ID rejected for code (req); its seq. */
+static unsigned
+rejected_for(const char *code, const char *req)
+{
+	unsigned seq;
+
+	station_pedal(st, "pedal");
+	seq = capture_seq;
+	frame(seq, NULL);
+	fail_code = code;
+	fail_req = req;
+	result(RES_FAIL);
+	fail_code = fail_req = NULL;
+	ck_assert_str_eq(state(), "rejected");
+	return seq;
+}
+
+/* The last journalled result of type with id, or NULL (the caller
+ * decrefs). */
+static json_t *
+last_journalled(const char *type, const char *id)
+{
+	json_t *e;
+	int torn;
+
+	counted = json_array();
+	count_type = type;
+	count_id = id;
+	ck_assert_int_ge(store_journal_replay(jpath(), count_one, NULL, &torn),
+	    0);
+	e = json_incref(json_array_get(counted, json_array_size(counted) -
+	    1));
+	json_decref(counted);
+	return e;
 }
 
 /* ---- the tests --------------------------------------------------------- */
@@ -393,6 +462,128 @@ START_TEST(recovery)
 }
 END_TEST
 
+/* Which checks the operator may override: appearance only. */
+START_TEST(overridable_checks)
+{
+	ck_assert(store_finding_overridable("SUBJ_MOUTH_OPEN", "R-SUBJ-3"));
+	ck_assert(store_finding_overridable("BG_GRADIENT", "R-BG-1"));
+	ck_assert(store_finding_overridable("LIGHT_RED_EYE", "R-LIGHT-2"));
+	ck_assert(store_finding_overridable("IQ_BLURRED", "R-IQ-1"));
+	ck_assert(!store_finding_overridable("GEO_NO_ROOM_BELOW", "R-GEO-3"));
+	ck_assert(!store_finding_overridable("FILE_NAME_ID", "R-FILE-7"));
+	ck_assert(!store_finding_overridable("FILE_BYTES", "R-FILE-5"));
+	ck_assert(!store_finding_overridable("RES_UPSCALE", "R-FLOW-2"));
+	ck_assert(!store_finding_overridable("FACE_NONE", "R-SUBJ-1"));
+	ck_assert(!store_finding_overridable("NEW_CHECK", "R-NEW-1"));
+	ck_assert(!store_finding_overridable(NULL, NULL));
+}
+END_TEST
+
+/*
+ * accept --override: refused without a reason, then the last rejected
+ * frame rendered from its archived original (no capture), journalled
+ * with the override; refused a second time, for a geometry failure, and
+ * once a newer shot exists.
+ */
+START_TEST(override_accepts_appearance_only)
+{
+	char longr[PROTO_OVERRIDE_MAX + 2];
+	json_t *ev, *ov, *o;
+	unsigned seq;
+
+	ok_req("id", ID, 0);
+	accept_refused("fine", "NOTHING_TO_ACCEPT");	/* no shot yet */
+	seq = rejected_for("SUBJ_MOUTH_OPEN", "R-SUBJ-3");
+	ev = last_journalled("result", ID);
+	ck_assert(json_is_true(json_object_get(ev, "overridable")));
+	json_decref(ev);
+	accept_refused(NULL, "NO_REASON");
+	accept_refused(" \t ", "NO_REASON");
+	memset(longr, 'x', sizeof(longr) - 1);
+	longr[sizeof(longr) - 1] = '\0';
+	accept_refused(longr, "NO_REASON");
+	ck_assert_int_eq(jobs, 1);
+	o = accept_req("  a natural smile  ");
+	ck_assert(!json_is_false(json_object_get(o, "ok")));
+	json_decref(o);
+	ck_assert_str_eq(state(), "processing");
+	ck_assert_int_eq(captures, 1);		/* not shot again */
+	ck_assert_int_eq(jobs, 2);
+	ck_assert_ptr_null(job->buf);		/* the worker reads it */
+	ck_assert_str_eq(job->original, tu_path("%s/archive/%s/x.jpg",
+	    conf.state_dir, ID));
+	ck_assert_uint_eq(job->seq, seq);
+	accept_refused("twice", "BUSY");
+	result(RES_PASS);
+	ck_assert_str_eq(state(), "accepted");
+	ev = last_journalled("result", ID);
+	ov = json_object_get(ev, "override");
+	ck_assert_ptr_nonnull(ov);
+	ck_assert_str_eq(json_string_value(json_object_get(ev, "outcome")),
+	    "pass");
+	ck_assert_str_eq(json_string_value(json_object_get(ov, "reason")),
+	    "a natural smile");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(ov,
+	    "checks"), 0)), "SUBJ_MOUTH_OPEN");
+	ck_assert_int_eq(json_integer_value(json_object_get(ov, "seq")), seq);
+	json_decref(ev);
+	accept_refused("again", "NOTHING_TO_ACCEPT");
+	refused("id", ID, "NEEDS_CONFIRM");	/* it is an accepted photo */
+
+	/* the geometry cannot be overridden */
+	ok_req("id", ID2, 0);
+	rejected_for("GEO_NO_ROOM_BELOW", "R-GEO-3");
+	ev = last_journalled("result", ID2);
+	ck_assert(json_is_false(json_object_get(ev, "overridable")));
+	json_decref(ev);
+	o = accept_req("looks fine");
+	ck_assert_str_eq(json_string_value(json_object_get(o, "code")),
+	    "NOT_OVERRIDABLE");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(o, "checks"), 0), "requirement")), "R-GEO-3");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(o,
+	    "error")), "GEO_NO_ROOM_BELOW (R-GEO-3)"));
+	json_decref(o);
+
+	/* an appearance failure, then a newer shot (a camera error) */
+	rejected_for("BG_SHADOW", "R-BG-1");
+	station_pedal(st, "pedal");
+	frame(capture_seq, "camera: I/O problem");
+	accept_refused("the shadow is fine", "NOTHING_TO_ACCEPT");
+	ck_assert_int_eq(jobs, 4);
+}
+END_TEST
+
+/* After a restart the last rejected frame is still there to override, and
+ * one overridden stays overridden. */
+START_TEST(override_after_recovery)
+{
+	json_t *o;
+
+	ok_req("id", ID, 0);
+	rejected_for("SUBJ_EYES_CLOSED", "R-SUBJ-3");
+	station_free(st);
+	store_journal_close(&jr);
+	ck_assert_int_eq(store_journal_open(&jr, jpath()), 0);
+	st = station_new(&conf, &jr, FAKE_CAM, FAKE_WORKER);
+	ck_assert_int_eq(station_recover(st, jpath()), 0);
+	ck_assert_str_eq(state(), "armed");
+	o = accept_req("eyes are open, the lids are heavy");
+	ck_assert(!json_is_false(json_object_get(o, "ok")));
+	json_decref(o);
+	ck_assert_str_eq(state(), "processing");
+	result(RES_PASS);
+	ck_assert_str_eq(state(), "accepted");
+	station_free(st);
+	store_journal_close(&jr);
+	ck_assert_int_eq(store_journal_open(&jr, jpath()), 0);
+	st = station_new(&conf, &jr, FAKE_CAM, FAKE_WORKER);
+	ck_assert_int_eq(station_recover(st, jpath()), 0);
+	ok_req("id", ID, 1);			/* replacing it */
+	accept_refused("again", "NOTHING_TO_ACCEPT");
+}
+END_TEST
+
 /* A roster imported while the station runs is seen without a reload,
  * through the inotify watch, and so is its removal. */
 START_TEST(roster_followed)
@@ -471,6 +662,9 @@ main(void)
 	tcase_add_test(tc, recovery);
 	tcase_add_test(tc, roster_followed);
 	tcase_add_test(tc, history_off_the_loop);
+	tcase_add_test(tc, overridable_checks);
+	tcase_add_test(tc, override_accepts_appearance_only);
+	tcase_add_test(tc, override_after_recovery);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
