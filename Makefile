@@ -180,7 +180,7 @@ ASAN_CFLAGS  = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	       -fno-sanitize-recover=all
 ASAN_TESTS   = $(filter $(patsubst %,$(B)/tests/%,$(ASAN_UNITS)),$(TEST_BINS))
 ASAN_UNITS   = test_queue test_journal test_control test_station test_fsutil
-ASAN_SCRIPTS = it-sigterm.sh it-daemon.sh
+ASAN_SCRIPTS = it-sigterm.sh it-daemon.sh it-override.sh
 check-asan:
 	@$(MAKE) --no-print-directory B=$(ASAN_B) CFLAGS='$(ASAN_CFLAGS)' \
 		LDFLAGS='-fsanitize=address,undefined' \
