@@ -60,7 +60,13 @@ mkfifo "$tmp/pedal"
 printf '身份证号,姓名\n%s,甲\n%s,乙\n%s,丙\n' "$A" "$B" "$E" >"$tmp/roster.csv"
 export IDPHOTOD_SOCKET="$tmp/run/idphotod.sock" IDPHOTOD_LOG_STDERR=1 LC_ALL=C LANGUAGE=
 ctl() { "$C" -c "$tmp/idphotod.conf" "$@"; }
-stop() { kill "$pid"; wait "$pid" 2>/dev/null; pid=; }
+# stop: SIGTERM, and the daemon must exit 0 with no sanitizer report
+# (BUILD=build-asan: make check-asan runs this script there too)
+stop() {
+	kill "$pid"; wait "$pid"; rc=$?; pid=
+	check "idphotod stopped cleanly (exit $rc)" \
+		'[ "$rc" -eq 0 ] && ! grep -q "Sanitizer\|runtime error:" "$tmp/log"'
+}
 shoot() {	# shoot ID: arms it, presses the pedal, waits for the verdict
 	"$C" id "$1" >/dev/null && "$C" shoot >/dev/null &&
 	    wait_state accepted rejected >/dev/null
