@@ -4,7 +4,9 @@
  * counts, the last shot's number and the last armed ID; a shot journalled
  * as begun ("shoot") with no result is journalled "interrupted" (its
  * original, if it was taken, is in the archive) and its ID armed again;
- * and the temporary files of writes a crash cut short are swept.
+ * the armed ID's last rejected shot is kept for an operator's override
+ * (accept --override), with whether it was overridden already; and the
+ * temporary files of writes a crash cut short are swept.
  */
 #include <errno.h>
 #include <math.h>

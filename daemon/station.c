@@ -690,9 +690,9 @@ st_keep_rejected(struct station *s, json_t *ev)
 	json_decref(s->rejected);
 	s->rejected = NULL;
 	ok = store_result_json_overridable(json_object_get(ev, PROTO_F_CHECKS),
-	    codes, blocking);
-	json_object_set_new(ev, PROTO_F_OVERRIDABLE, json_boolean(ok &&
-	    archive != NULL));
+	    codes, blocking) && archive != NULL && outcome != NULL &&
+	    strcmp(outcome, "fail") == 0;	/* an error: retake */
+	json_object_set_new(ev, PROTO_F_OVERRIDABLE, json_boolean(ok));
 	if (archive != NULL && outcome != NULL && strcmp(outcome, "fail") ==
 	    0 && json_array_size(codes) > 0)
 		s->rejected = json_pack("{s:O, s:O, s:s, s:O, s:O, s:b}",
@@ -895,7 +895,9 @@ on_result(struct station *s, struct msg_result *r)
 			    "as %s", r->archive);
 		return;
 	}
-	late = s->state != ST_PROCESSING || (!r->override && r->seq != s->seq);
+	/* an override renders an earlier shot: its seq is not s->seq */
+	late = s->state != ST_PROCESSING || (!r->override &&
+	    r->seq != s->seq);
 	if (r->calibrate && !late) {
 		st_calibration_done(s, r, r->outcome == RES_ERROR ? r->err : NULL);
 		return;
