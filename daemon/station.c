@@ -771,16 +771,16 @@ st_req_accept(struct station *s, struct client *c, json_t *req)
 		return st_refuse("BUSY", "the shot is still being taken or "
 		    "checked");
 	rid = json_string_value(json_object_get(s->rejected, PROTO_F_ID));
-	if (s->rejected == NULL || rid == NULL || s->id[0] == '\0' ||
-	    strcmp(rid, s->id) != 0 || (s->state != ST_REJECTED &&
-	    s->state != ST_ARMED))
-		return st_refuse("NOTHING_TO_ACCEPT", "%s", N_("nothing to "
-		    "accept: the keyed-in graduate's last shot is not a "
-		    "rejected frame"));
-	if (json_is_true(json_object_get(s->rejected, "overridden")))
+	if (rid != NULL && strcmp(rid, s->id) == 0 &&
+	    json_is_true(json_object_get(s->rejected, "overridden")))
 		return st_refuse("NOTHING_TO_ACCEPT", "%s", N_("nothing to "
 		    "accept: this frame was already accepted by the "
 		    "operator"));
+	if (rid == NULL || s->id[0] == '\0' || strcmp(rid, s->id) != 0 ||
+	    (s->state != ST_REJECTED && s->state != ST_ARMED))
+		return st_refuse("NOTHING_TO_ACCEPT", "%s", N_("nothing to "
+		    "accept: the keyed-in graduate's last shot is not a "
+		    "rejected frame"));
 	if (json_array_size(json_object_get(s->rejected, "blocking")) > 0) {
 		json_array_foreach(json_object_get(s->rejected, "blocking"), i,
 		    b)

@@ -14,7 +14,8 @@
 # second accept refused (NOTHING_TO_ACCEPT); a newer shot ends the
 # override; a restart keeps the last rejected frame (an override after
 # it) and that it was overridden; history, report and the export's
-# manifest saying "accepted by the operator" with the reason.
+# manifest saying "accepted by the operator" with the reason; and the
+# console's a, which asks for the reason.
 # Environment from `make check`: BUILD, SRCDIR, TESTDATA.
 set -u
 D="$BUILD/idphotod" C="$BUILD/idphotoctl"
@@ -130,7 +131,8 @@ assert e[\"archive\"] == rej[\"archive\"] and e[\"output\"].endswith(sys.argv[3]
 " "$tmp/ov" "$J" "$A"'
 
 expect 1 "a second accept is refused" "$C" --json accept --override "again"
-check "  ... as NOTHING_TO_ACCEPT" 'refused NOTHING_TO_ACCEPT'
+check "  ... as NOTHING_TO_ACCEPT: already accepted by the operator" \
+	'refused NOTHING_TO_ACCEPT && grep -q "already accepted by the operator" "$tmp/out"'
 
 # 02: no room below the eyes (R-GEO-3): not overridable
 shoot "$B"
@@ -196,6 +198,24 @@ has "$tmp/unz/manifest.csv" '"captured","note"' "the manifest has a note column"
 has "$tmp/unz/manifest.csv" "^\"$A\",.*,\"accepted by the operator: natural smile, the graduate's own wish\"" \
 	"the manifest marks $A accepted by the operator, with the reason"
 check "$A.jpg is in the export" '[ -s "$tmp/unz/$A.jpg" ]'
+
+# the console: a after a rejection asks why, then accepts (a restart:
+# the camera serves 01 again; the duplicate of A's frame is only warned)
+F=$(mkid 32010219950606004)
+start
+( "$C" status >/dev/null; echo "$F"; wait_state armed >/dev/null; echo
+  wait_state rejected >/dev/null; echo a; sleep 0.5; echo "   "
+  sleep 0.5; echo a; sleep 0.5; echo "the mouth is closed enough"
+  wait_state accepted >/dev/null; sleep 0.5; echo q ) |
+	"$C" console >"$tmp/console" 2>&1
+has "$tmp/console" "^  a  accept the rejected frame anyway" "console: the help names a"
+has "$tmp/console" "the operator may accept it anyway" "console: the rejection offers the override"
+has "$tmp/console" "Why accept it anyway?" "console: a asks for the reason"
+has "$tmp/console" "not accepted: no reason given" "console: a blank reason accepts nothing"
+has "$tmp/console" "accepted by the operator over SUBJ_MOUTH_OPEN (shot [0-9]*): the mouth is closed enough" \
+	"console: the verdict says it was accepted by the operator, and why"
+check "console: $F.jpg written" '[ -s "$tmp/photos/$F.jpg" ]'
+stop
 
 echo "it-override: $fails failed"
 [ "$fails" -eq 0 ]

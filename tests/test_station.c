@@ -527,7 +527,12 @@ START_TEST(override_accepts_appearance_only)
 	    "checks"), 0)), "SUBJ_MOUTH_OPEN");
 	ck_assert_int_eq(json_integer_value(json_object_get(ov, "seq")), seq);
 	json_decref(ev);
-	accept_refused("again", "NOTHING_TO_ACCEPT");
+	o = accept_req("again");
+	ck_assert_str_eq(json_string_value(json_object_get(o, "code")),
+	    "NOTHING_TO_ACCEPT");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(o,
+	    "error")), "already accepted by the operator"));
+	json_decref(o);
 	refused("id", ID, "NEEDS_CONFIRM");	/* it is an accepted photo */
 
 	/* the geometry cannot be overridden */
