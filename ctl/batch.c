@@ -178,10 +178,13 @@ print_table(json_t *rep)
 			    "accepted"), stdout);
 		if (strcmp(s, "lost") == 0)
 			fputs(_(" accepted, but the file is gone"), stdout);
-		if (json_is_object(json_object_get(e, PROTO_F_OVERRIDE)))
-			printf(_(" accepted by the operator: %s"),
-			    json_string_value(json_object_get(json_object_get(e,
-			    PROTO_F_OVERRIDE), "reason")));
+		if (json_is_object(json_object_get(e, PROTO_F_OVERRIDE))) {
+			const char *why = json_string_value(json_object_get(
+			    json_object_get(e, PROTO_F_OVERRIDE), "reason"));
+
+			printf(_(" accepted by the operator: %s"), why ? why :
+			    "?");
+		}
 		if (strcmp(s, "duplicate") == 0) {
 			json_t *d;
 			size_t di;

@@ -730,7 +730,8 @@ console(struct conn *c)
 {
 	struct pollfd pfd[2];
 	struct console_out co = { NULL };
-	char line[256], confirm[PHOTO_ID_LEN + 1] = "", in[1024];
+	/* a line as long as in: an override's reason is not cut */
+	char line[1024], confirm[PHOTO_ID_LEN + 1] = "", in[1024];
 	size_t inlen = 0;
 	json_t *o;
 	int rc, got, eof = 0;
@@ -875,8 +876,12 @@ handle_input(struct conn *c, const char *line, char *confirm, size_t clen)
 			printf(_("not accepted: no reason given\n"));
 			return 0;
 		}
-		o = json_pack("{s:s, s:s}", "cmd", "accept", PROTO_F_OVERRIDE,
-		    line);
+		if ((o = json_pack("{s:s, s:s}", "cmd", "accept",
+		    PROTO_F_OVERRIDE, line)) == NULL) {
+			printf(_("not accepted: the reason is not UTF-8 "
+			    "text\n"));
+			return 0;
+		}
 		yn = console_request(c, o, &resp);
 		json_decref(resp);
 		json_decref(o);

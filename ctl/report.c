@@ -146,11 +146,13 @@ judge(const struct store_conf *c, photo_ctx *ctx, const char *id,
 		json_object_set_new(e, "note", json_string(N_("not taken at this "
 		    "station (no accepted result in the journal)")));
 	else if (json_is_object(ov)) {
+		const char *why = json_string_value(json_object_get(ov,
+		    "reason"));
 		char note[PROTO_OVERRIDE_MAX + 64];
 
 		json_object_set(e, PROTO_F_OVERRIDE, ov);
 		snprintf(note, sizeof(note), "accepted by the operator: %s",
-		    json_string_value(json_object_get(ov, "reason")));
+		    why ? why : "?");
 		json_object_set_new(e, "note", json_string(note));
 	}
 	return "ok";
