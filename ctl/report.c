@@ -47,8 +47,10 @@ journal_one(json_t *ev, void *arg)
 		h = json_pack("{s:i, s:i}", "attempts", 0, "rejected", 0);
 		json_object_set_new(ids, id, h);
 	}
-	json_object_set_new(h, "attempts", json_integer(json_integer_value(
-	    json_object_get(h, "attempts")) + 1));
+	/* an operator's override renders a shot already counted */
+	if (json_object_get(ev, PROTO_F_OVERRIDE) == NULL)
+		json_object_set_new(h, "attempts", json_integer(
+		    json_integer_value(json_object_get(h, "attempts")) + 1));
 	if (store_event_accepted(ev))
 		json_object_set(h, "accepted", ev);
 	else

@@ -762,7 +762,8 @@ st_req_accept(struct station *s, struct client *c, json_t *req)
 	struct msg_frame none;
 	struct msg_job *job;
 	char reason[PROTO_OVERRIDE_MAX + 1], m[32], list[512] = "";
-	const char *rid;
+	char dir[PATH_MAX];
+	const char *rid, *archive;
 	json_t *o, *b;
 	size_t i;
 
@@ -796,6 +797,15 @@ st_req_accept(struct station *s, struct client *c, json_t *req)
 		    "blocking"));
 		return o;
 	}
+	/* the original must be this graduate's, in the archive (the
+	 * journal it came from is only ever the station's own) */
+	if (store_path_archive(dir, s->conf.state_dir, s->id) == -1 ||
+	    (archive = json_string_value(json_object_get(s->rejected,
+	    PROTO_F_ARCHIVE))) == NULL || strncmp(archive, dir, strlen(dir)) !=
+	    0 || archive[strlen(dir)] != '/' || strstr(archive, "/../") != NULL)
+		return st_refuse("NOTHING_TO_ACCEPT", "%s", N_("nothing to "
+		    "accept: the keyed-in graduate's last shot is not a "
+		    "rejected frame"));
 	if (override_reason(json_object_get(req, PROTO_F_OVERRIDE), reason,
 	    sizeof(reason)) == -1)
 		return st_refuse("NO_REASON", "%s", N_("accept needs the "
@@ -814,8 +824,7 @@ st_req_accept(struct station *s, struct client *c, json_t *req)
 	    PROTO_F_SEQ));
 	job->replace = s->replace;
 	job->hold_ms = 0;
-	snprintf(job->original, sizeof(job->original), "%s",
-	    json_string_value(json_object_get(s->rejected, PROTO_F_ARCHIVE)));
+	snprintf(job->original, sizeof(job->original), "%s", archive);
 	json_decref(s->overriding);
 	s->overriding = json_pack("{s:s, s:O, s:i}", "reason", reason,
 	    "checks", json_object_get(s->rejected, "checks"), "seq",

@@ -187,6 +187,7 @@ check "report --json: $A ok with the override" \
 r = json.load(open(sys.argv[1]))
 e = [x for x in r[\"entries\"] if x[\"id\"] == sys.argv[2]][0]
 assert e[\"status\"] == \"ok\", e
+assert e[\"attempts\"] == 1, e	# the override renders the one shot
 assert e[\"override\"][\"checks\"] == [\"SUBJ_MOUTH_OPEN\"], e
 assert e[\"note\"] == \"accepted by the operator: natural smile, the graduate'"'"'s own wish\", e
 " "$tmp/out" "$A"'
