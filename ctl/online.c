@@ -301,9 +301,10 @@ re_status(json_t *o)
 	json_t *cm = json_object_get(o, "camera");
 	json_t *n = json_object_get(o, "counts");
 
-	printf(_("state %s %s; camera %s (%s); %lld shots, %lld "
+	/* no space before the semicolon when no ID is keyed in */
+	printf(_("state %s%s%s; camera %s (%s); %lld shots, %lld "
 	    "accepted, %lld rejected, %lld errors\n"),
-	    _(str(o, "state")), str(o, "id"),
+	    _(str(o, "state")), str(o, "id")[0] ? " " : "", str(o, "id"),
 	    cam_word(cm), str(cm, "text"),
 	    json_integer_value(json_object_get(n, "shots")),
 	    json_integer_value(json_object_get(n, "accepted")),
@@ -407,6 +408,8 @@ static void
 print_human(json_t *o)
 {
 	const char *ev = str(o, PROTO_F_EVENT);
+	char text[512];
+	photo_id_err why;
 	int k;
 
 	if (ev[0] != '\0') {
@@ -419,7 +422,12 @@ print_human(json_t *o)
 		    "To take a new one, confirm the replacement (the old "
 		    "photo is kept in versions/).\n"), str(o, "id"),
 		    str(o, "output"));
-	else if (!json_is_true(json_object_get(o, PROTO_F_OK)))
+	else if (!json_is_true(json_object_get(o, PROTO_F_OK)) &&
+	    store_id_error_get(o, &why) == 0) {
+		/* a bad ID: worded here, in the operator's language */
+		store_id_error_text(&why, 1, text, sizeof(text));
+		printf(_("refused (%s): %s\n"), str(o, PROTO_F_CODE), text);
+	} else if (!json_is_true(json_object_get(o, PROTO_F_OK)))
 		/* the daemon's fixed sentences are in the catalogue */
 		printf(_("refused (%s): %s\n"), str(o, PROTO_F_CODE),
 		    _(str(o, PROTO_F_ERROR)));

@@ -122,6 +122,7 @@ req_id(struct station *s, struct client *c __attribute__((unused)),
 	const char *in = json_string_value(json_object_get(req, "id"));
 	int replace = json_is_true(json_object_get(req, "replace"));
 	char id[PHOTO_ID_LEN + 1], m[32];
+	photo_id_err why;
 	json_t *acc, *o;
 
 	if (in == NULL)
@@ -130,8 +131,11 @@ req_id(struct station *s, struct client *c __attribute__((unused)),
 	if (st_busy(s))
 		return st_refuse("BUSY", "the shot for %s is still being taken "
 		    "or checked; wait for its result", s->id);
-	if (photo_id_check(s->ctx, in, id, 0) == -1)
-		return st_refuse("BAD_ID", "%s", photo_error(s->ctx));
+	if (photo_id_check(s->ctx, in, id, 0, &why) == -1) {
+		o = st_refuse("BAD_ID", "%s", photo_error(s->ctx));
+		store_id_error_put(o, &why);	/* the client words it */
+		return o;
+	}
 	if ((acc = json_object_get(s->accepted, id)) != NULL && !replace) {
 		const char *out = json_string_value(json_object_get(acc,
 		    "output"));
@@ -249,6 +253,7 @@ req_history(struct station *s, struct client *c, json_t *req)
 	pthread_attr_t at;
 	pthread_t t;
 	const char *in = json_string_value(json_object_get(req, "id"));
+	photo_id_err why;
 	int rc;
 
 	if (s->done == NULL)
@@ -262,9 +267,12 @@ req_history(struct station *s, struct client *c, json_t *req)
 	m->done = s->done;
 	m->client = control_client_id(c);
 	snprintf(m->path, sizeof(m->path), "%s", s->j->path);
-	if (in != NULL && photo_id_check(s->ctx, in, m->id, 0) == -1) {
+	if (in != NULL && photo_id_check(s->ctx, in, m->id, 0, &why) == -1) {
+		json_t *o = st_refuse("BAD_ID", "%s", photo_error(s->ctx));
+
 		free(m);
-		return st_refuse("BAD_ID", "%s", photo_error(s->ctx));
+		store_id_error_put(o, &why);	/* the client words it */
+		return o;
 	}
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
