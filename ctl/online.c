@@ -665,6 +665,9 @@ console(struct conn *c)
 	json_t *o;
 	int rc, got, eof = 0;
 
+	/* a line at a time even into a pipe or a log: an answer printed
+	 * without a flush would wait there for the next event */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf(_("idphotod console\n"));
 	console_help();
 	o = json_pack("{s:s}", "cmd", "subscribe");
