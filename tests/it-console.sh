@@ -12,7 +12,9 @@
 #    back and keeps working;
 #  - one ignored pedal press (software or the pedal device) gives one
 #    message;
-#  - history shows local times, not seconds since 1970.
+#  - history shows local times, not seconds since 1970;
+#  - idphotod(8) and idphotoctl(1) quote what this simulated station
+#    prints in status and its log, and name the default drivers.
 # Environment from `make check`: BUILD, SRCDIR.
 set -u
 D="$BUILD/idphotod" C="$BUILD/idphotoctl" PEDAL="$SRCDIR/demo/press-pedal"
@@ -181,6 +183,22 @@ for tz in UTC Asia/Shanghai America/New_York; do
 		"head -n 1 \"$tmp/h\" | grep -q '^$want $ID1 '"
 done
 check "no epoch seconds in history" "! grep -q '$t' \"$tmp/h\""
+
+echo "-- the man pages say what this simulated station says"
+sim=$(field simulated)
+check "status --json names the simulated drivers ($sim)" '[ "$sim" = "camera, lamps, pedal" ]'
+said=$("$C" status | grep '^  SIMULATED: ' | sed 's/^  //')
+logged=$(grep -o 'SIMULATED [^:]*: [^(]*' "$tmp/log" | head -n 1 | sed 's/ *$//')
+M8="$SRCDIR/man/idphotod.8" M1="$SRCDIR/man/idphotoctl.1"
+check "idphotod(8) quotes the status line ($said)" 'grep -q -F -- "$said" "$M8"'
+check "idphotod(8) quotes the log at start ($logged)" '[ -n "$logged" ] && grep -q -F -- "$logged" "$M8"'
+check "idphotod(8) gives systemd's STATUS ending (; SIMULATED $sim)" 'grep -q -F -- "; SIMULATED $sim" "$M8"'
+check "idphotod(8) names the default drivers, gphoto2 autodetect and enttec" \
+	'grep -q "gphoto2 ," "$M8" && grep -q "autodetects" "$M8" && grep -q "^.Dq enttec ,$" "$M8"'
+check "idphotoctl(1) status: the SIMULATED line and the defaults" \
+	'grep -q -F "SIMULATED: $sim" "$M1" && grep -q "^.Dq gphoto2$" "$M1" && grep -q "^.Dq enttec$" "$M1"'
+check "the code's defaults are those (store/conf.c)" \
+	'grep -q "cam.driver), \"%s\", \"gphoto2\")" "$SRCDIR/store/conf.c" && grep -q "rig.dmx.driver), \"%s\", \"enttec\")" "$SRCDIR/store/conf.c"'
 
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
 [ "$fails" -eq 0 ] && { echo "it-console: 0 failed"; exit 0; }
