@@ -294,10 +294,32 @@ static void (*const event_printers[PROTO_NEVENTS])(json_t *) = {
 	[PROTO_EV_CALIBRATION] = ev_calibration,
 };
 
+/* The simulated parts ("camera, lamps, pedal"), each word translated. */
+static const char *
+sim_words(const char *list, char *buf, size_t len)
+{
+	static const char *const parts[] __attribute__((unused)) = {
+		N_("camera"), N_("lamps"), N_("pedal") };
+	char w[32];
+	size_t n;
+
+	buf[0] = '\0';
+	while (*list != '\0') {
+		n = strcspn(list, ",");
+		snprintf(w, sizeof(w), "%.*s", (int)n, list);
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+		    buf[0] ? ", " : "", _(w));
+		list += n;
+		list += strspn(list, ", ");
+	}
+	return buf;
+}
+
 /* status, id, shoot, retake, cancel, subscribe: the station's status */
 static void
 re_status(json_t *o)
 {
+	char sim[128];
 	json_t *cm = json_object_get(o, "camera");
 	json_t *n = json_object_get(o, "counts");
 
@@ -317,7 +339,7 @@ re_status(json_t *o)
 	if (str(o, "simulated")[0])
 		printf(_("  SIMULATED: %s (the demo's or the tests' "
 		    "drivers: this station photographs nobody)\n"),
-		    str(o, "simulated"));
+		    sim_words(str(o, "simulated"), sim, sizeof(sim)));
 	if (json_is_object(json_object_get(o, "last_shot")))
 		printf(_("  last shot: %lld ms to trigger and download "
 		    "%lld bytes from the camera\n"), json_integer_value(

@@ -129,8 +129,8 @@ req_id(struct station *s, struct client *c __attribute__((unused)),
 		return st_refuse("USAGE", "id: needs \"id\": the 18-character "
 		    "resident ID number");
 	if (st_busy(s))
-		return st_refuse("BUSY", "the shot for %s is still being taken "
-		    "or checked; wait for its result", s->id);
+		return st_refuse("BUSY", "%s", N_("the last shot is still "
+		    "being taken or checked: wait for its result"));
 	if (photo_id_check(s->ctx, in, id, 0, &why) == -1) {
 		o = st_refuse("BAD_ID", "%s", photo_error(s->ctx));
 		store_id_error_put(o, &why);	/* the client words it */
@@ -189,8 +189,8 @@ req_retake(struct station *s, struct client *c, json_t *req)
 		return st_refuse("NO_ID", "%s", N_("nothing to retake: key in "
 		    "an ID first"));
 	if (st_busy(s))
-		return st_refuse("BUSY", "the shot is still being taken or "
-		    "checked");
+		return st_refuse("BUSY", "%s", N_("the last shot is still "
+		    "being taken or checked: wait for its result"));
 	if (s->state == ST_ACCEPTED) {
 		json_t *fwd = json_pack("{s:s, s:s, s:O?}", "cmd", "id", "id",
 		    s->id, "replace", json_object_get(req, "replace"));
@@ -332,8 +332,8 @@ req_cancel(struct station *s, struct client *c, json_t *req)
 	(void)c;
 	(void)req;
 	if (st_busy(s))
-		return st_refuse("BUSY", "the shot is still being taken or "
-		    "checked");
+		return st_refuse("BUSY", "%s", N_("the last shot is still "
+		    "being taken or checked: wait for its result"));
 	st_journal(s, json_pack("{s:s}", "event", "disarm"));
 	s->id[0] = '\0';
 	s->replace = 0;

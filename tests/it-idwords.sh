@@ -5,7 +5,11 @@
 # the console, idphotoctl process --id, and roster import. Under zh_CN
 # each is Chinese, carries its values (the position, the character, the
 # date) and never offers a check character ("should be"); under en it is
-# English. The daemon's reply carries the code (--json).
+# English. The daemon's reply carries the code (--json). Then the
+# station's other refusals and questions an operator meets, under zh_CN:
+# nothing to retake, a pedal with no ID, an ID keyed in while a shot is
+# being checked, the replacement question (not labelled a refusal), a
+# finding's severity, and the simulated parts.
 # Environment from `make check`: BUILD, SRCDIR.
 set -u
 D="$BUILD/idphotod" C="$BUILD/idphotoctl"
@@ -21,7 +25,8 @@ mkfifo "$tmp/pedal"
 cat > "$tmp/idphotod.conf" <<CONF
 output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
 station: { socket = "$tmp/run/idphotod.sock"; };
-camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 20; }; };
+camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 20;
+  hold_ms = 1500; }; };
 pedal: { device = "$tmp/pedal"; };
 lighting: { driver = "sim"; device = "$tmp/dmx"; };
 CONF
@@ -117,6 +122,28 @@ while IFS='|' read -r code id want_zh want_en; do
 	grep -F "roster.csv:$line:" "$tmp/o" >"$tmp/l"
 	words "$tmp/l" "roster line $line ($code)" zh "$want_zh"
 done <"$tmp/cases"
+
+echo "-- the station's other answers, under zh_CN"
+zh "$C" retake >"$tmp/o" 2>&1
+check "retake with nothing keyed in: $(cat "$tmp/o")" 'grep -q "没有可重拍的照片" "$tmp/o"'
+zh "$C" shoot >"$tmp/o" 2>&1
+check "a pedal with no ID: $(cat "$tmp/o")" 'grep -q "已忽略踏板：请先输入毕业生的身份证号码" "$tmp/o"'
+zh "$C" status >"$tmp/o" 2>&1
+check "the simulated parts in words: $(grep 模拟 "$tmp/o")" 'grep -q "模拟设备：相机, 灯光, 踏板" "$tmp/o"'
+# a shot held 1.5 s by the simulated camera: keying in meanwhile is BUSY
+"$C" id "$GOOD" >/dev/null && "$C" shoot >/dev/null
+zh "$C" id "$(mkid 44052419900101001)" >"$tmp/o" 2>&1
+check "an ID while the shot is checked: $(cat "$tmp/o")" \
+	'grep -q "（BUSY）：上一张照片仍在拍摄或检查中：请等待结果" "$tmp/o" && ! grep -q "[a-z]\{4,\}" "$tmp/o"'
+wait_state accepted rejected >/dev/null
+zh "$C" id "$GOOD" >"$tmp/o" 2>&1
+check "the replacement question, in Chinese and not a refusal: $(head -n 1 "$tmp/o")" \
+	'grep -q "已有通过的照片" "$tmp/o" && grep -q "如要重新拍摄，请确认替换" "$tmp/o" && ! grep -q "被拒绝\|NEEDS_CONFIRM" "$tmp/o"'
+"$C" id "$(mkid 44052419900101001)" >/dev/null && "$C" shoot >/dev/null	# 02: rejected
+wait_state rejected >/dev/null
+zh "$C" history "$(mkid 44052419900101001)" >"$tmp/o" 2>&1
+check "a finding's severity in words (不合格), not fail/warn" \
+	'grep -q "^    不合格 R-SUBJ-3" "$tmp/o" && ! grep -q -w "fail\|warn" "$tmp/o"'
 
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
 [ "$fails" -eq 0 ] || sed 's/^/  log: /' "$tmp/log" | tail -n 20
