@@ -207,8 +207,9 @@ ev_state(json_t *o)
 {
 	const char *note = str(o, "note");
 
-	printf(_("state: %s %s%s%s%s%s\n"), _(str(o, "state")),
-	    str(o, "id"), str(o, "name")[0] ? " " : "", str(o, "name"),
+	printf(_("state: %s%s%s%s%s%s%s\n"), _(str(o, "state")),
+	    str(o, "id")[0] ? " " : "", str(o, "id"),
+	    str(o, "name")[0] ? " " : "", str(o, "name"),
 	    note[0] ? " — " : "", note[0] ? _(note) : "");
 }
 

@@ -82,7 +82,9 @@ type_line "$ID2"
 wait_state armed >/dev/null
 m=$(mark); type_line s
 check "s with an ID keyed in: \"state armed $ID2;\"" "wait_out $m '^state armed $ID2; camera '"
-type_line c
+m=$(mark); type_line c
+check "the state event has no trailing space either: \"state: idle\"" \
+	'wait_out $m "^state: idle\$"'
 wait_state idle >/dev/null
 
 echo "-- the [y/N] replace prompt"
