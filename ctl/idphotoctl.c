@@ -287,6 +287,7 @@ cmd_process(photo_ctx *ctx, const struct store_conf *conf,
     const struct opts *o, const char *path)
 {
 	char id[PHOTO_ID_LEN + 1], name[PHOTO_ID_LEN + 16], err[512];
+	photo_id_err why;
 	const char *dir = o->outdir ? o->outdir :
 	    conf->output_dir[0] ? conf->output_dir : ".";
 	struct store_frame_job fj = { dir, name, o->replace, 0,
@@ -297,8 +298,9 @@ cmd_process(photo_ctx *ctx, const struct store_conf *conf,
 	size_t len;
 	int rc = 1;
 
-	if (photo_id_check(ctx, o->id, id, 0) == -1) {
-		fprintf(stderr, "%s: %s\n", progname, _(photo_error(ctx)));
+	if (photo_id_check(ctx, o->id, id, 0, &why) == -1) {
+		store_id_error_text(&why, 1, err, sizeof(err));
+		fprintf(stderr, "%s: %s\n", progname, err);
 		return 1;
 	}
 	if ((buf = store_read_file(path, STORE_MAX_PHOTO, &len, err,

@@ -228,8 +228,9 @@ ev_state(json_t *o)
 {
 	const char *note = str(o, "note");
 
-	printf(_("state: %s %s%s%s%s%s\n"), _(str(o, "state")),
-	    str(o, "id"), str(o, "name")[0] ? " " : "", str(o, "name"),
+	printf(_("state: %s%s%s%s%s%s%s\n"), _(str(o, "state")),
+	    str(o, "id")[0] ? " " : "", str(o, "id"),
+	    str(o, "name")[0] ? " " : "", str(o, "name"),
 	    note[0] ? " — " : "", note[0] ? _(note) : "");
 }
 
@@ -316,16 +317,39 @@ static void (*const event_printers[PROTO_NEVENTS])(json_t *) = {
 	[PROTO_EV_CALIBRATION] = ev_calibration,
 };
 
+/* The simulated parts ("camera, lamps, pedal"), each word translated. */
+static const char *
+sim_words(const char *list, char *buf, size_t len)
+{
+	static const char *const parts[] __attribute__((unused)) = {
+		N_("camera"), N_("lamps"), N_("pedal") };
+	char w[32];
+	size_t n;
+
+	buf[0] = '\0';
+	while (*list != '\0') {
+		n = strcspn(list, ",");
+		snprintf(w, sizeof(w), "%.*s", (int)n, list);
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+		    buf[0] ? ", " : "", _(w));
+		list += n;
+		list += strspn(list, ", ");
+	}
+	return buf;
+}
+
 /* status, id, shoot, retake, cancel, subscribe: the station's status */
 static void
 re_status(json_t *o)
 {
+	char sim[128];
 	json_t *cm = json_object_get(o, "camera");
 	json_t *n = json_object_get(o, "counts");
 
-	printf(_("state %s %s; camera %s (%s); %lld shots, %lld "
+	/* no space before the semicolon when no ID is keyed in */
+	printf(_("state %s%s%s; camera %s (%s); %lld shots, %lld "
 	    "accepted, %lld rejected, %lld errors\n"),
-	    _(str(o, "state")), str(o, "id"),
+	    _(str(o, "state")), str(o, "id")[0] ? " " : "", str(o, "id"),
 	    cam_word(cm), str(cm, "text"),
 	    json_integer_value(json_object_get(n, "shots")),
 	    json_integer_value(json_object_get(n, "accepted")),
@@ -338,7 +362,7 @@ re_status(json_t *o)
 	if (str(o, "simulated")[0])
 		printf(_("  SIMULATED: %s (the demo's or the tests' "
 		    "drivers: this station photographs nobody)\n"),
-		    str(o, "simulated"));
+		    sim_words(str(o, "simulated"), sim, sizeof(sim)));
 	if (json_is_object(json_object_get(o, "last_shot")))
 		printf(_("  last shot: %lld ms to trigger and download "
 		    "%lld bytes from the camera\n"), json_integer_value(
@@ -431,6 +455,8 @@ static void
 print_human(json_t *o)
 {
 	const char *ev = str(o, PROTO_F_EVENT);
+	char text[512];
+	photo_id_err why;
 	int k;
 
 	if (ev[0] != '\0') {
@@ -453,7 +479,12 @@ print_human(json_t *o)
 		    "To take a new one, confirm the replacement (the old "
 		    "photo is kept in versions/).\n"), str(o, "id"),
 		    str(o, "output"));
-	else if (!json_is_true(json_object_get(o, PROTO_F_OK)))
+	else if (!json_is_true(json_object_get(o, PROTO_F_OK)) &&
+	    store_id_error_get(o, &why) == 0) {
+		/* a bad ID: worded here, in the operator's language */
+		store_id_error_text(&why, 1, text, sizeof(text));
+		printf(_("refused (%s): %s\n"), str(o, PROTO_F_CODE), text);
+	} else if (!json_is_true(json_object_get(o, PROTO_F_OK)))
 		/* the daemon's fixed sentences are in the catalogue */
 		printf(_("refused (%s): %s\n"), str(o, PROTO_F_CODE),
 		    _(str(o, PROTO_F_ERROR)));
@@ -736,6 +767,9 @@ console(struct conn *c)
 	json_t *o;
 	int rc, got, eof = 0;
 
+	/* a line at a time even into a pipe or a log: an answer printed
+	 * without a flush would wait there for the next event */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf(_("idphotod console\n"));
 	console_help();
 	o = json_pack("{s:s}", "cmd", "subscribe");

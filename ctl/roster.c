@@ -231,8 +231,9 @@ plain_id(char *s)
 static void
 row(struct parse *p)
 {
-	char idbuf[256], id[PHOTO_ID_LEN + 1];
+	char idbuf[256], id[PHOTO_ID_LEN + 1], text[512];
 	const char *raw, *name;
+	photo_id_err why;
 	json_t *e, *first;
 	int i, empty = 1;
 
@@ -255,8 +256,9 @@ row(struct parse *p)
 		    "text in the spreadsheet and export again"), idbuf);
 		return;
 	}
-	if (photo_id_check(p->ctx, raw, id, 0) == -1) {
-		problem(p, p->recline, "%s", photo_error(p->ctx));
+	if (photo_id_check(p->ctx, raw, id, 0, &why) == -1) {
+		store_id_error_text(&why, 1, text, sizeof(text));
+		problem(p, p->recline, "%s", text);
 		return;
 	}
 	if (name[0] == '\0') {

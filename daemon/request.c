@@ -122,16 +122,20 @@ req_id(struct station *s, struct client *c __attribute__((unused)),
 	const char *in = json_string_value(json_object_get(req, "id"));
 	int replace = json_is_true(json_object_get(req, "replace"));
 	char id[PHOTO_ID_LEN + 1], m[32];
+	photo_id_err why;
 	json_t *acc, *o;
 
 	if (in == NULL)
 		return st_refuse("USAGE", "id: needs \"id\": the 18-character "
 		    "resident ID number");
 	if (st_busy(s))
-		return st_refuse("BUSY", "the shot for %s is still being taken "
-		    "or checked; wait for its result", s->id);
-	if (photo_id_check(s->ctx, in, id, 0) == -1)
-		return st_refuse("BAD_ID", "%s", photo_error(s->ctx));
+		return st_refuse("BUSY", "%s", N_("the last shot is still "
+		    "being taken or checked: wait for its result"));
+	if (photo_id_check(s->ctx, in, id, 0, &why) == -1) {
+		o = st_refuse("BAD_ID", "%s", photo_error(s->ctx));
+		store_id_error_put(o, &why);	/* the client words it */
+		return o;
+	}
 	if ((acc = json_object_get(s->accepted, id)) != NULL && !replace) {
 		const char *out = json_string_value(json_object_get(acc,
 		    "output"));
@@ -189,8 +193,8 @@ req_retake(struct station *s, struct client *c, json_t *req)
 		return st_refuse("NO_ID", "%s", N_("nothing to retake: key in "
 		    "an ID first"));
 	if (st_busy(s))
-		return st_refuse("BUSY", "the shot is still being taken or "
-		    "checked");
+		return st_refuse("BUSY", "%s", N_("the last shot is still "
+		    "being taken or checked: wait for its result"));
 	if (s->state == ST_ACCEPTED) {
 		json_t *fwd = json_pack("{s:s, s:s, s:O?}", "cmd", "id", "id",
 		    s->id, "replace", json_object_get(req, "replace"));
@@ -253,6 +257,7 @@ req_history(struct station *s, struct client *c, json_t *req)
 	pthread_attr_t at;
 	pthread_t t;
 	const char *in = json_string_value(json_object_get(req, "id"));
+	photo_id_err why;
 	int rc;
 
 	if (s->done == NULL)
@@ -266,9 +271,12 @@ req_history(struct station *s, struct client *c, json_t *req)
 	m->done = s->done;
 	m->client = control_client_id(c);
 	snprintf(m->path, sizeof(m->path), "%s", s->j->path);
-	if (in != NULL && photo_id_check(s->ctx, in, m->id, 0) == -1) {
+	if (in != NULL && photo_id_check(s->ctx, in, m->id, 0, &why) == -1) {
+		json_t *o = st_refuse("BAD_ID", "%s", photo_error(s->ctx));
+
 		free(m);
-		return st_refuse("BAD_ID", "%s", photo_error(s->ctx));
+		store_id_error_put(o, &why);	/* the client words it */
+		return o;
 	}
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
@@ -328,8 +336,8 @@ req_cancel(struct station *s, struct client *c, json_t *req)
 	(void)c;
 	(void)req;
 	if (st_busy(s))
-		return st_refuse("BUSY", "the shot is still being taken or "
-		    "checked");
+		return st_refuse("BUSY", "%s", N_("the last shot is still "
+		    "being taken or checked: wait for its result"));
 	st_journal(s, json_pack("{s:s}", "event", "disarm"));
 	json_decref(s->rejected);
 	s->rejected = NULL;

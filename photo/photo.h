@@ -294,13 +294,42 @@ int	photo_check_file(photo_ctx *ctx, const char *name, const void *jpeg,
 	    size_t len, photo_fileinfo *fi, photo_result *r);
 
 /*
+ * Why a resident ID number is not valid (R-FILE-7), with the values the
+ * sentence needs, so that the caller can put it in words in the
+ * operator's language. The library's own error string (photo_error) is
+ * the English sentence, for logs.
+ */
+enum photo_id_why {
+	PHOTO_ID_OK = 0,
+	PHOTO_ID_LENGTH,	/* len characters, not 18 */
+	PHOTO_ID_NOT_DIGIT,	/* character pos (1..17) is ch */
+	PHOTO_ID_LAST_CHAR,	/* character 18 is ch: not a digit or X */
+	PHOTO_ID_REGION,	/* region code part cannot start with ch */
+	PHOTO_ID_BIRTH_OLD,	/* birth date part is before 1900 */
+	PHOTO_ID_BIRTH_DATE,	/* birth date part is not a real date */
+	PHOTO_ID_BIRTH_FUTURE,	/* birth date part is in the future */
+	PHOTO_ID_CHECK,		/* the check character does not match (the
+				 * expected one is never given: retyping
+				 * only it makes someone else's number) */
+	PHOTO_ID_ESCAPE		/* the configured id_escape regex is bad */
+};
+
+typedef struct photo_id_err {
+	enum photo_id_why why;
+	size_t	len;		/* characters given (trimmed) */
+	int	pos;		/* 1-based position of the bad character */
+	char	ch;		/* that character; '?' when not printable */
+	char	part[9];	/* the region code or the birth date */
+} photo_id_err;
+
+/*
  * R-FILE-7: validates a resident ID number (GB 11643-1999) and writes the
  * normalised form (upper-case X) to out. now is the date to judge birth
- * dates against (0: the current time). -1 with the error naming exactly
- * what is wrong, e.g. "check character should be 7, got 3".
+ * dates against (0: the current time). -1 when it is not valid: why says
+ * what is wrong (when not NULL), photo_error() says it in English.
  */
 int	photo_id_check(photo_ctx *ctx, const char *in,
-	    char out[PHOTO_ID_LEN + 1], time_t now);
+	    char out[PHOTO_ID_LEN + 1], time_t now, photo_id_err *why);
 
 /*
  * Writes buf to dir/name atomically: a temporary file in dir, fsync,

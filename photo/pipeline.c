@@ -429,7 +429,8 @@ file_findings(photo_ctx *ctx, const char *name, const photo_fileinfo *fi,
 	base[len] = '\0';
 	/* keep the handle's error untouched: the finding carries it */
 	memcpy(saved, ctx->err, sizeof(saved));
-	if (photo_id_check(ctx, base, id, 0) == -1 || strcmp(id, base) != 0)
+	if (photo_id_check(ctx, base, id, 0, NULL) == -1 ||
+	    strcmp(id, base) != 0)
 		photo_add_finding(r, p, PHOTO_CK_FILE_NAME, "FILE_NAME_ID",
 		    "R-FILE-7", 0, 0, N_("The file must be named by the "
 		    "graduate's resident ID number: rename it, and check the "

@@ -33,6 +33,13 @@
 #define PROTO_F_OK		"ok"		/* reply: true or false */
 #define PROTO_F_CODE		"code"		/* refusal: BUSY, NO_ID, ... */
 #define PROTO_F_ERROR		"error"		/* refusal, failure: why */
+/* a BAD_ID refusal: why the number is not valid (photo_id_err), for the
+ * client to put in words (store_id_error_get) */
+#define PROTO_F_ID_ERROR	"id_error"	/* length, not_digit, ... */
+#define PROTO_F_ID_LENGTH	"id_length"	/* characters given */
+#define PROTO_F_ID_POSITION	"id_position"	/* the bad character's */
+#define PROTO_F_ID_CHARACTER	"id_character"	/* that character */
+#define PROTO_F_ID_PART		"id_part"	/* region code, birth date */
 #define PROTO_F_EVENT		"event"		/* event: its name */
 #define PROTO_F_TIME		"time"		/* journal: seconds since 1970 */
 #define PROTO_F_ID		"id"		/* the graduate's ID number */

@@ -11,6 +11,7 @@
  *   resjson.c  a photo_result as JSON: the one result schema of the
  *              journal, the control socket and idphotoctl --json;
  *   roster.c   the stored roster (state_dir/roster.json);
+ *   idtext.c   why an ID number is not valid (photo_id_err), in words;
  *   layout.c   every path under state_dir and output_dir;
  *   frame.c    the one process_frame(): a camera JPEG to its analysis and
  *              <ID>.jpg, for the daemon's worker and idphotoctl process;
@@ -189,6 +190,17 @@ int	store_result_json_overridable(json_t *result, json_t *codes,
 json_t	*store_json_text(const char *s);
 const char *store_severity_word(int sev);
 const char *store_verdict_word(int verdict);
+
+/* ---- idtext.c: why an ID number is not valid, in words -------------
+ * why as one sentence into buf: translated through gettext when
+ * translate is set, else the English msgid (the daemon's socket, logs). */
+void	store_id_error_text(const photo_id_err *why, int translate,
+	    char *buf, size_t len);
+/* Puts why on o, a BAD_ID refusal: the English sentence as its error and
+ * the code with its values (PROTO_F_ID_*), for the client to word. */
+void	store_id_error_put(json_t *o, const photo_id_err *why);
+/* why read back from a reply; 0, or -1 when it carries none. */
+int	store_id_error_get(json_t *o, photo_id_err *why);
 
 /* Writes the roster to state_dir/roster.json, mode 0600, atomically. */
 int	store_roster_save(const char *state_dir, json_t *roster, char *err,

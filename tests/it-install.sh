@@ -40,6 +40,13 @@ check "idphotod -n: the installed config is OK and not simulated" \
 check "no demo frames installed" '! find "$d" -name "*.jpg" | grep -q .'
 check "the man pages name the project in their footer" \
 	'grep -q "^\.Os idphotod [0-9]" "$d$MANDIR/man8/idphotod.8"'
+# the DMX interfaces share their USB IDs (any FTDI 0403:6001 cable, the
+# USBasp on 16c0:05dc): no rule may match them by ID alone
+rules="$d$UDEVDIR/70-idphotod.rules"
+loose=$(grep -v '^#' "$rules" | grep -E '"0403"|"16c0"' | grep -v -E 'product\}=="\*(DMX USB PRO|uDMX)\*"')
+check "udev: the Enttec and the uDMX only by their strings${loose:+: $loose}" '[ -z "$loose" ] &&
+	grep -q "ATTRS{product}==\"\*DMX USB PRO\*\".*dmx-enttec-pro" "$rules" &&
+	grep "\"16c0\"" "$rules" | grep -q "manufacturer}==\"\*www.anyma.ch\*\""'
 echo "# the studio's edit" >>"$conf"
 check "a second install keeps an edited config" \
 	'mk install && grep -q "studio.s edit" "$conf"'

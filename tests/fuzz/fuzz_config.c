@@ -65,10 +65,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx = fz_photo_ctx();
 	if (photo_configure(ctx, &c.photo) == -1)
 		return 0;	/* a cascade file name: refused by -n */
-	FZ_ASSERT(photo_id_check(ctx, "11010519491231002X", id, 0) == 0);
+	FZ_ASSERT(photo_id_check(ctx, "11010519491231002X", id, 0, NULL) == 0);
 	/* an ID that is no ID number goes to the escape pattern, which
 	 * must have compiled */
-	FZ_ASSERT(photo_id_check(ctx, "E12345678", id, 0) == 0 ||
+	FZ_ASSERT(photo_id_check(ctx, "E12345678", id, 0, NULL) == 0 ||
 	    strstr(photo_error(ctx), "id_escape regex") == NULL);
 	if ((im = photo_decode(ctx, frame, framelen)) != NULL) {
 		FZ_ASSERT(photo_analyze(ctx, im, &r) == 0);
