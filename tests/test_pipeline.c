@@ -276,6 +276,50 @@ START_TEST(multi_face)
 }
 END_TEST
 
+/*
+ * R-BG-1: a detection on the subject's own neck is not a second person,
+ * a face beside or below the subject but off the neck is. The boxes are
+ * the detections of devset london-blue-008 (the neck's skin under the
+ * chin) and of multi-face/dlib-2009_004587 (a child below and beside the
+ * adult), in analysis px.
+ */
+START_TEST(persons_place)
+{
+	photo_params p;
+	const prect_i m = { 398, 376, 533, 533 };
+	const prect_i neck = { 533, 1038, 240, 240 };
+	const prect_i m2 = { 145, 31, 96, 96 }, child = { 265, 271, 70, 70 };
+	const prect_i beside = { 960, 360, 500, 500 };
+	const prect_i below_big = { 400, 950, 480, 480 };
+	const prect_i below_off = { 980, 950, 240, 240 };
+	const char *td = tu_testdata();
+
+	photo_params_default(&p);
+	ck_assert_int_eq(photo_is_person(&p, &m, &neck), PERSON_ON_BODY);
+	ck_assert_int_eq(photo_is_person(&p, &m2, &child), PERSON_YES);
+	ck_assert_int_eq(photo_is_person(&p, &m, &beside), PERSON_YES);
+	/* wider than a neck (0.9 face widths), or off it: a person */
+	ck_assert_int_eq(photo_is_person(&p, &m, &below_big), PERSON_YES);
+	ck_assert_int_eq(photo_is_person(&p, &m, &below_off), PERSON_YES);
+	if (td != NULL) {
+		photo_ctx *ctx = tu_ctx();
+		unsigned char *buf;
+		photo_result r;
+		photo_image *im = analyse(ctx, tu_path(
+		    "%s/devset/london-blue-008.jpg", td), &buf, &r);
+
+		fprintf(stderr, "  london-blue-008: detections %d, persons "
+		    "%d, on the body %g\n", r.ndetections, r.nfaces,
+		    tu_metric(&r, "faces.aside_on_body"));
+		ck_assert_int_eq(r.nfaces, 1);
+		ck_assert(!tu_has_code(&r, "PERSONS_MANY"));
+		photo_image_destroy(im);
+		free(buf);
+		photo_destroy(ctx);
+	}
+}
+END_TEST
+
 START_TEST(no_face)
 {
 	const char *td = tu_testdata();
@@ -562,6 +606,7 @@ main(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, portraits);
 	tcase_add_test(tc, multi_face);
+	tcase_add_test(tc, persons_place);
 	tcase_add_test(tc, no_face);
 	tcase_add_test(tc, pose);
 	tcase_add_test(tc, bad_files);
