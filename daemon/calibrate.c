@@ -66,7 +66,9 @@ st_calibration_done(struct station *s, struct msg_result *r, const char *err)
 	struct rig_conf prop;
 	json_t *ev, *lamps;
 	double b = NAN, l = NAN, gain = RIG_GAIN_FACE;
-	const char *src = "face", *bad;
+	/* what the balance was measured on: English in the event, the
+	 * client translates it */
+	const char *src = N_("face"), *bad;
 	static char why[192];
 	int i, rc;
 
@@ -80,12 +82,12 @@ st_calibration_done(struct station *s, struct msg_result *r, const char *err)
 		b = metric(r, "bg.balance");
 		l = metric(r, "light.face_lightness");
 		if (!isnan(b) && !isnan(l)) {
-			src = "backdrop";
+			src = N_("backdrop");
 			gain = RIG_GAIN_BACKDROP;
 		} else
 			b = metric(r, "light.balance");
 		if (isnan(b) || isnan(l)) {
-			src = "centre";
+			src = N_("centre");
 			b = metric(r, "light.centre_balance");
 			l = metric(r, "light.centre_lightness");
 		}
