@@ -1008,7 +1008,7 @@ print_calibration(json_t *ev, const char *path, const char *diff,
 		return;
 	}
 	printf(_("calibration shot (%s): balance %.3f (left/right light), "
-	    "lightness %.1f L*\n"), str(ev, "measured_on"),
+	    "lightness %.1f L*\n"), _(str(ev, "measured_on")),
 	    json_number_value(json_object_get(ev, "balance")),
 	    json_number_value(json_object_get(ev, "lightness")));
 	printf("  %-12s %-8s %8s %9s\n", _("lamp"), _("side"), _("level"),

@@ -1,9 +1,15 @@
 /*
  * calibrate.c — the lamps' calibration shot: a test shot at the shooting
  * level, outside the ID workflow (no photo is saved, the armed ID stays
- * armed). The worker measures the face's left/right balance and its
- * lightness (or, with no face, a grey card's in the frame centre); the
- * rig model (rig_propose) turns them into the levels that would correct
+ * armed). The worker measures the left/right balance of the light and
+ * the face's lightness. The balance is the backdrop's beside the subject
+ * (bg.balance: the left third of the photo against the right third, as
+ * R-BG-1 wants it even), because that is what the lamps light evenly: a
+ * face's own cheeks need not be (a face is not symmetric, and a portrait
+ * lit unevenly when it was taken keeps that), so evening them can move a
+ * lamp the wrong way. Without a backdrop in the picture it is the face's
+ * cheeks, and with no face a grey card's in the frame centre. The rig
+ * model (rig_propose) turns them into the levels that would correct
  * them; the proposal is journalled and broadcast as a "calibration"
  * event, which idphotoctl calibrate shows as a config diff.
  */
@@ -45,20 +51,24 @@ pose_finding(const struct msg_result *r)
 
 /*
  * The end of a calibration shot: r is its result, or NULL when there is
- * no frame (err says why). Reads the face's balance and lightness (or,
- * with no face, the frame centre's: a grey card), asks the rig model for
+ * no frame (err says why). Reads the backdrop's balance (else the face's)
+ * and the face's lightness (or, with no face, the frame centre's: a grey
+ * card), asks the rig model for
  * the levels that would correct them, and broadcasts the proposal as a
  * "calibration" event (never on a face that fails the pose or persons
- * checks: a turned head's cheeks say nothing about the lamps); idphotoctl calibrate shows it as a config diff and
- * may write it. The station goes back to where it was.
+ * checks: a turned head's cheeks say nothing about the lamps, and the
+ * crop its backdrop is measured on is not the one a good shot gets);
+ * idphotoctl calibrate shows it as a config diff and may write it. The station goes back to where it was.
  */
 void
 st_calibration_done(struct station *s, struct msg_result *r, const char *err)
 {
 	struct rig_conf prop;
 	json_t *ev, *lamps;
-	double b = NAN, l = NAN;
-	const char *src = "face", *bad;
+	double b = NAN, l = NAN, gain = RIG_GAIN_FACE;
+	/* what the balance was measured on: English in the event, the
+	 * client translates it */
+	const char *src = N_("face"), *bad;
 	static char why[192];
 	int i, rc;
 
@@ -69,10 +79,15 @@ st_calibration_done(struct station *s, struct msg_result *r, const char *err)
 	if (r != NULL && r->archive[0])
 		json_object_set_new(ev, "archive", json_string(r->archive));
 	if (err == NULL && r != NULL) {
-		b = metric(r, "light.balance");
+		b = metric(r, "bg.balance");
 		l = metric(r, "light.face_lightness");
+		if (!isnan(b) && !isnan(l)) {
+			src = N_("backdrop");
+			gain = RIG_GAIN_BACKDROP;
+		} else
+			b = metric(r, "light.balance");
 		if (isnan(b) || isnan(l)) {
-			src = "centre";
+			src = N_("centre");
 			b = metric(r, "light.centre_balance");
 			l = metric(r, "light.centre_lightness");
 		}
@@ -94,7 +109,8 @@ st_calibration_done(struct station *s, struct msg_result *r, const char *err)
 		json_object_set_new(ev, "error", json_string(err));
 		log_warnx("calibration: %s", err);
 	} else {
-		rc = rig_propose(&s->conf.rig, b, l, s->cal_target, &prop);
+		rc = rig_propose(&s->conf.rig, b, gain, l, s->cal_target,
+		    &prop);
 		lamps = json_array();
 		for (i = 0; i < s->conf.rig.nlamps; i++)
 			json_array_append_new(lamps, json_pack("{s:s, s:s, "

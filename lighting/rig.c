@@ -185,8 +185,8 @@ y_of_l(double l)
 }
 
 int
-rig_propose(const struct rig_conf *c, double balance, double lightness,
-    double target_l, struct rig_conf *out)
+rig_propose(const struct rig_conf *c, double balance, double gain,
+    double lightness, double target_l, struct rig_conf *out)
 {
 	double k, f[2], top = 0, e = 1;
 	int i, side;
@@ -197,7 +197,7 @@ rig_propose(const struct rig_conf *c, double balance, double lightness,
 	if (fabs(log(balance)) <= log(1.03) &&
 	    (target_l <= 0 || fabs(lightness - target_l) <= 2))
 		return RIG_BALANCED;
-	k = pow(balance, -2.0);
+	k = pow(balance, -gain);
 	if (target_l > 0 && lightness > 0)
 		e = y_of_l(target_l) / y_of_l(lightness);
 	f[0] = sqrt(k) * e;

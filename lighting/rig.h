@@ -81,22 +81,29 @@ void	rig_frame(const struct rig_conf *c, const double *level,
 	    uint8_t out[DMX_CHANNELS]);
 
 /*
- * Calibration: the lamp levels that would bring the face's cheek balance
- * (left/right light, photo's "light.balance") to 1 and, when target_l > 0,
- * its lightness (L*, "light.face_lightness") to target_l. The lamps of
- * each side are scaled together, by the square root of the correction
- * each way, with a gain of 2 on the balance: each cheek is lit by both
- * lamps, so a ratio of levels moves the ratio of cheeks less than itself,
- * and the gain makes a few shots enough. A level that would pass 1 scales
- * every lamp down instead. *out is c with the new levels. Returns
- * RIG_BALANCED when c is within tolerance already (balance within 3 %,
- * lightness within 2 L*), RIG_AT_FULL when the correction needs more
- * light than the lamps give (the levels are then scaled to fit), else 0.
+ * Calibration: the lamp levels that would bring a left/right balance of
+ * the light (left/right luminance as seen in the image, > 1: the left is
+ * the brighter) to 1 and, when target_l > 0, the face's lightness (L*,
+ * "light.face_lightness") to target_l. The balance is the backdrop's
+ * (photo's "bg.balance", R-BG-1: what the lamps light evenly) or, without
+ * a backdrop in the picture, the face's cheeks ("light.balance"). The
+ * lamps of each side are scaled together, by the square root of the
+ * correction each way; the ratio of the two sides' levels moves by
+ * balance^-gain. gain is how much less than itself a ratio of levels moves
+ * the measured ratio: about 1 for the backdrop beside the subject (each
+ * side lit mostly by its own lamp), 2 for the cheeks (each lit by both
+ * lamps, RIG_GAIN_FACE). A level that would pass 1 scales every lamp down
+ * instead. *out is c with the new levels. Returns RIG_BALANCED when c is
+ * within tolerance already (balance within 3 %, lightness within 2 L*),
+ * RIG_AT_FULL when the correction needs more light than the lamps give
+ * (the levels are then scaled to fit), else 0.
  */
+#define RIG_GAIN_BACKDROP	1.0
+#define RIG_GAIN_FACE		2.0
 #define RIG_BALANCED	1
 #define RIG_AT_FULL	2
-int	rig_propose(const struct rig_conf *c, double balance, double lightness,
-	    double target_l, struct rig_conf *out);
+int	rig_propose(const struct rig_conf *c, double balance, double gain,
+	    double lightness, double target_l, struct rig_conf *out);
 
 struct rig_status {
 	int	connected;	/* the interface took the last frame */

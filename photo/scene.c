@@ -348,7 +348,18 @@ mean(const struct grid *g, int want, double x0, double y0, double x1,
 	return n;
 }
 
-/* R-BG-2 colour, R-IQ-1 cast and R-BG-1 gradient and spread. */
+/* Relative luminance Y (linear light, 0..1) of a CIE L*. */
+static double
+lum(double l)
+{
+	double f = (l + 16) / 116;
+
+	return f > 6.0 / 29 ? f * f * f : l * 27.0 / 24389;
+}
+
+/* R-BG-2 colour, R-IQ-1 cast and R-BG-1 gradient and spread; and the
+ * backdrop's left/right balance (bg.balance, > 1: the left third of the
+ * photo is the brighter), the number the lamps' calibration evens. */
 static void
 backdrop(const photo_params *p, const struct grid *g, const double bg[3],
     photo_result *r)
@@ -391,8 +402,12 @@ backdrop(const photo_params *p, const struct grid *g, const double bg[3],
 	}
 
 	if (mean(g, C_STRICT, 0, 0, g->w / 3.0, g->h, a) >= MIN_BG / 4 &&
-	    mean(g, C_STRICT, 2 * g->w / 3.0, 0, g->w, g->h, b) >= MIN_BG / 4)
+	    mean(g, C_STRICT, 2 * g->w / 3.0, 0, g->w, g->h, b) >= MIN_BG / 4) {
 		lr = photo_ciede2000(a, b);
+		/* the same two thirds, signed: left/right luminance, which
+		 * is what the lamps change (idphotoctl calibrate) */
+		photo_add_metric(r, "bg.balance", lum(a[0]) / lum(b[0]));
+	}
 	if (mean(g, C_STRICT, 0, 0, g->w, g->h / 4.0, a) >= MIN_BG / 4 &&
 	    mean(g, C_STRICT, 0, g->h / 2.0, g->w, g->h, b) >= MIN_BG / 4)
 		tb = photo_ciede2000(a, b);

@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,21 +159,32 @@ START_TEST(propose)
 
 	tu_two_lamps(&c, "sim", "");
 	c.lamp[1].level = 0.8;
-	ck_assert_int_eq(rig_propose(&c, 1.02, 50, 0, &out), RIG_BALANCED);
+	ck_assert_int_eq(rig_propose(&c, 1.02, RIG_GAIN_FACE, 50, 0, &out),
+	    RIG_BALANCED);
 	ck_assert_double_eq(out.lamp[0].level, 0.8);
 	/* left cheek darker: left up, right down, by the same factor */
-	ck_assert_int_eq(rig_propose(&c, 0.8, 50, 0, &out), 0);
+	ck_assert_int_eq(rig_propose(&c, 0.8, RIG_GAIN_FACE, 50, 0, &out),
+	    0);
 	ck_assert_double_eq_tol(out.lamp[0].level, 1.0, 0.001);	/* 0.8/0.8 */
 	ck_assert_double_eq_tol(out.lamp[1].level, 0.64, 0.001);
 	/* brighter left: the mirror image */
-	ck_assert_int_eq(rig_propose(&c, 1.25, 50, 0, &out), 0);
+	ck_assert_int_eq(rig_propose(&c, 1.25, RIG_GAIN_FACE, 50, 0, &out),
+	    0);
 	ck_assert_double_eq_tol(out.lamp[0].level, 0.64, 0.001);
 	ck_assert_double_eq_tol(out.lamp[1].level, 1.0, 0.001);
+	/* the backdrop's balance (gain 1): the ratio of levels moves by
+	 * the balance itself, 1/0.8 here, each side by its square root */
+	ck_assert_int_eq(rig_propose(&c, 0.8, RIG_GAIN_BACKDROP, 50, 0, &out),
+	    0);
+	ck_assert_double_eq_tol(out.lamp[0].level, 0.8 / sqrt(0.8), 0.001);
+	ck_assert_double_eq_tol(out.lamp[1].level, 0.8 * sqrt(0.8), 0.001);
 	/* exposure only: both scale by the ratio of light (L* 50 -> 60) */
-	ck_assert_int_eq(rig_propose(&c, 1.0, 50, 60, &out), RIG_AT_FULL);
+	ck_assert_int_eq(rig_propose(&c, 1.0, RIG_GAIN_FACE, 50, 60, &out),
+	    RIG_AT_FULL);
 	ck_assert_double_eq_tol(out.lamp[0].level, 1.0, 0.001);
 	c.lamp[0].level = c.lamp[1].level = 0.4;
-	ck_assert_int_eq(rig_propose(&c, 1.0, 50, 60, &out), 0);
+	ck_assert_int_eq(rig_propose(&c, 1.0, RIG_GAIN_FACE, 50, 60, &out),
+	    0);
 	ck_assert_double_eq_tol(out.lamp[0].level, 0.4 * 1.527, 0.002);
 	ck_assert_double_eq_tol(out.lamp[1].level, out.lamp[0].level, 1e-9);
 }

@@ -298,6 +298,21 @@ vt_gain(struct frame *f, int x0, double gain)
 }
 
 void
+vt_side_light(struct frame *f, double e)
+{
+	int x, y;
+
+	for (x = 0; x < f->w; x++) {
+		double t = f->w > 1 ? (double)x / (f->w - 1) : 0.5;
+		double wl = 1 / (1 + exp((t - 0.5) / 0.1));
+
+		for (y = 0; y < f->h; y++)
+			scale_px(f->rgb + ((size_t)y * f->w + x) * 3,
+			    wl + e * (1 - wl));
+	}
+}
+
+void
 vt_disc(struct frame *f, double cx, double cy, double rx, double ry,
     const unsigned char rgb[3])
 {

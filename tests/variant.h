@@ -46,6 +46,11 @@ void	vt_gradient(struct frame *f, double t);
 void	vt_shadow(struct frame *f, int reach, double gain);
 /* Columns from x0 on (or all, x0 = 0) scaled by gain in linear light. */
 void	vt_gain(struct frame *f, int x0, double gain);
+/* The whole frame (face too) relit by two lamps as the simulated camera
+ * models them (drivers/cam_sim.c): column x gets wl + e * (1 - wl) in
+ * linear light, wl a smooth step from 1 on the left to 0 on the right
+ * (width 0.1 of the frame), so the right lamp gives e of the left's. */
+void	vt_side_light(struct frame *f, double e);
 /* A filled disc (or ellipse with ry = 0 meaning ry = r) of colour rgb. */
 void	vt_disc(struct frame *f, double cx, double cy, double rx, double ry,
 	    const unsigned char rgb[3]);
