@@ -26,13 +26,15 @@
  * pcascade_detect_big_first() scans the large scales first and the small
  * ones only down to a given fraction of the largest object found: the
  * face search of the pipeline uses it, as only faces comparable to the
- * main one count (R-BG-1). Threads are one per processor this process may
- * use (sched_getaffinity), never more.
+ * main one count (R-BG-1). Threads are at most the caller's count (the
+ * handle's, photo_set_threads(): by default one per processor this process
+ * may use, sched_getaffinity), never more.
  *
  * One integral buffer per thread, sized for its first (largest) scale, is
  * reused for every scale, so each feature's four corner offsets are
  * computed once per thread. The cascade itself is read-only after loading
- * and may be shared between threads.
+ * and may be shared between threads and handles (counted references,
+ * pcascade_ref; the last pcascade_free frees it).
  */
 #include <errno.h>
 #include <math.h>
@@ -74,6 +76,7 @@ struct stage {
 };
 
 struct pcascade {
+	int	refs;		/* handles holding it (photo_clone) */
 	int	winw, winh;
 	int	tilted;		/* has tilted features */
 	struct stage *stages;
@@ -376,6 +379,7 @@ pcascade_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	c->refs = 1;
 	if (number(child(cas, "width"), &w) == -1 ||
 	    number(child(cas, "height"), &h) == -1 || w < 4 || h < 4 ||
 	    w > 1000 || h > 1000) {
@@ -406,10 +410,18 @@ fail:
 	return NULL;
 }
 
+pcascade *
+pcascade_ref(pcascade *c)
+{
+	if (c != NULL)
+		__atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
+	return c;
+}
+
 void
 pcascade_free(pcascade *c)
 {
-	if (c == NULL)
+	if (c == NULL || __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	free(c->stages);
 	free(c->weaks);
@@ -916,12 +928,12 @@ scale_list(const pcascade *c, const pimg *grey, double scale_factor,
 }
 
 /*
- * Scans scales[0..n) into per[0..n), spread over the processors when the
- * image is large. -1 when out of memory (or no thread could start).
+ * Scans scales[0..n) into per[0..n), spread over up to `threads` threads
+ * when the image is large. -1 when out of memory (or no thread could start).
  */
 static int
 scan_range(const pcascade *c, const pimg *grey, const float *scales, int n,
-    struct cands *per)
+    struct cands *per, int threads)
 {
 	struct scanjob job[MT_MAX_THREADS];
 	pthread_t tid[MT_MAX_THREADS];
@@ -931,8 +943,7 @@ scan_range(const pcascade *c, const pimg *grey, const float *scales, int n,
 		return 0;
 	if ((double)grey->w * grey->h / ((double)scales[0] * scales[0]) >=
 	    MT_MIN_PIXELS)
-		nthr = photo_cpus() < MT_MAX_THREADS ? photo_cpus() :
-		    MT_MAX_THREADS;
+		nthr = threads < MT_MAX_THREADS ? threads : MT_MAX_THREADS;
 	if (nthr > n)
 		nthr = n;
 	for (i = 0; i < nthr; i++) {
@@ -1012,6 +1023,15 @@ pcascade_detect(const pcascade *c, const pimg *grey, double scale_factor,
     int min_neighbors, int min_w, int min_h, int max_w, int max_h,
     prect_i **out, int **neighbors)
 {
+	return pcascade_detect_mt(c, grey, scale_factor, min_neighbors, min_w,
+	    min_h, max_w, max_h, out, neighbors, photo_cpus());
+}
+
+int
+pcascade_detect_mt(const pcascade *c, const pimg *grey, double scale_factor,
+    int min_neighbors, int min_w, int min_h, int max_w, int max_h,
+    prect_i **out, int **neighbors, int threads)
+{
 	struct cands *per = NULL;
 	float scales[MAX_SCALES];
 	int ww[MAX_SCALES], n, rc = -1;
@@ -1024,7 +1044,7 @@ pcascade_detect(const pcascade *c, const pimg *grey, double scale_factor,
 	if (n == 0)
 		return 0;
 	if ((per = calloc((size_t)n, sizeof(*per))) == NULL ||
-	    scan_range(c, grey, scales, n, per) == -1)
+	    scan_range(c, grey, scales, n, per, threads) == -1)
 		goto done;
 	rc = finish(per, n, grey, min_neighbors, out, neighbors);
 done:
@@ -1044,7 +1064,8 @@ done:
 int
 pcascade_detect_big_first(const pcascade *c, const pimg *grey,
     double scale_factor, int min_neighbors, int min_w, int first_w,
-    double ratio, prect_i **out, int **neighbors, int *smallest)
+    double ratio, prect_i **out, int **neighbors, int *smallest,
+    int threads)
 {
 	struct cands *per = NULL;
 	float scales[MAX_SCALES];
@@ -1062,7 +1083,7 @@ pcascade_detect_big_first(const pcascade *c, const pimg *grey,
 		goto done;
 	for (k = 0; k < n && ww[k] < first_w; k++)
 		;
-	if (scan_range(c, grey, scales + k, n - k, per + k) == -1 ||
+	if (scan_range(c, grey, scales + k, n - k, per + k, threads) == -1 ||
 	    (nb = finish(per + k, n - k, grey, min_neighbors, &big, NULL)) < 0)
 		goto done;
 	for (i = 0; i < nb; i++)
@@ -1070,7 +1091,7 @@ pcascade_detect_big_first(const pcascade *c, const pimg *grey,
 			W = big[i].w;
 	for (lo = 0; W > 0 && lo < k && ww[lo] < ratio * W; lo++)
 		;
-	if (scan_range(c, grey, scales + lo, k - lo, per + lo) == -1)
+	if (scan_range(c, grey, scales + lo, k - lo, per + lo, threads) == -1)
 		goto done;
 	*smallest = ww[lo < n ? lo : n - 1];
 	rc = finish(per + lo, n - lo, grey, min_neighbors, out, neighbors);

@@ -206,7 +206,7 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 	n = pcascade_detect_big_first(ctx->face, &det, p->detect_scale,
 	    p->detect_neighbors, minsz, main_face_px(p, &det, im->scale * ds,
 	    plan), p->check[PHOTO_CK_PERSONS].limit / 2 * 0.9, &hits, &nb,
-	    &minsz);
+	    &minsz, photo_threads(ctx));
 	if (n < 0) {
 		photo_seterr(ctx, "out of memory");
 		goto done;
