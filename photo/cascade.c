@@ -639,6 +639,128 @@ run_at(const struct scan *s, size_t win)
 	return 1;
 }
 
+/*
+ * Four windows at once: win, win + step, win + 2 step, win + 3 step of one
+ * row (step 1 or 2), each with exactly run_at()'s operations in its own
+ * lane (GCC vector extensions: the same float multiplies, adds and
+ * compares, in the same order; no FMA), so r[k] is what run_at gives the
+ * k-th window. The corners of the four windows are one (step 1) or two
+ * (step 2) vector loads apart instead of four scalar loads. Every node of
+ * a tree is evaluated for all four lanes, and each lane's leaf is selected
+ * bit for bit from the comparisons; the stage sums are doubles, two lanes
+ * a vector; a stage goes on while any lane is alive. The caller keeps the
+ * last window plus one sample inside the row (step 2 loads 8 values).
+ */
+typedef float v4sf __attribute__((vector_size(16)));
+typedef int32_t v4si __attribute__((vector_size(16)));
+typedef uint32_t v4su __attribute__((vector_size(16)));
+typedef double v2df __attribute__((vector_size(16)));
+
+#define RUN4_MAX_NODES	32
+
+static inline __attribute__((always_inline)) v4su
+ld4(const uint32_t *p, int step)
+{
+	v4su a, b;
+
+	memcpy(&a, p, sizeof(a));
+	if (step == 1)
+		return a;
+	memcpy(&b, p + 4, sizeof(b));
+	return __builtin_shuffle(a, b, (v4su){ 0, 2, 4, 6 });
+}
+
+static inline __attribute__((always_inline)) v4sf
+rsum4(const uint32_t *p, const int *o, int step)
+{
+	v4su v = ld4(p + o[0], step) - ld4(p + o[1], step) -
+	    ld4(p + o[2], step) + ld4(p + o[3], step);
+
+	return __builtin_convertvector((v4si)v, v4sf);
+}
+
+static inline __attribute__((always_inline)) void
+run4_step(const struct scan *s, size_t win, int step, int r[4])
+{
+	const pcascade *c = s->c;
+	float nk[4] = { 0, 0, 0, 0 };
+	v4sf norm;
+	int alive = 0, k, si, wi, j;
+
+	for (k = 0; k < 4; k++) {
+		size_t wk = win + (size_t)(k * step);
+		int32_t vs = rsum(s->sum + wk, s->nofs);
+		uint32_t vq = (uint32_t)rsum(s->sq + wk, s->nofs);
+		double nf = s->area * vq - (double)vs * vs;
+
+		r[k] = -1;
+		if (!(nf > 0.))
+			continue;
+		nk[k] = (float)(1. / sqrt(nf));
+		if (!(s->area * nk[k] < 1e-1))
+			continue;
+		alive |= 1 << k;
+	}
+	norm = (v4sf){ nk[0], nk[1], nk[2], nk[3] };
+	for (si = 0; alive && si < c->nstages; si++) {
+		const struct stage *st = &c->stages[si];
+		v2df acc01 = { 0, 0 }, acc23 = { 0, 0 };
+		double acc[4];
+
+		for (wi = 0; wi < st->nweak; wi++) {
+			const struct weak *w = &c->weaks[st->first_weak + wi];
+			const struct optnode *on = &s->on[w->first_node];
+			const float *lf = &c->leaves[w->first_leaf];
+			v4sf val[RUN4_MAX_NODES];
+
+			/* children come after their parent: from the last
+			 * node up, each lane's leaf value is selected */
+			for (j = w->nnodes - 1; j >= 0; j--) {
+				const struct optnode *o = &on[j];
+				const uint32_t *p = o->base + win;
+				v4sf v = o->weight[0] * rsum4(p, o->ofs[0], step) +
+				    o->weight[1] * rsum4(p, o->ofs[1], step);
+				v4sf l, rt;
+				v4si m;
+
+				if (o->weight[2] != 0.0f)
+					v += o->weight[2] * rsum4(p, o->ofs[2],
+					    step);
+				v *= norm;
+				m = v < o->threshold;
+				l = o->left > 0 ? val[o->left] :
+				    (v4sf){ 0, 0, 0, 0 } + lf[-o->left];
+				rt = o->right > 0 ? val[o->right] :
+				    (v4sf){ 0, 0, 0, 0 } + lf[-o->right];
+				val[j] = (v4sf)(((v4si)l & m) | ((v4si)rt & ~m));
+			}
+			acc01 += (v2df){ val[0][0], val[0][1] };
+			acc23 += (v2df){ val[0][2], val[0][3] };
+		}
+		acc[0] = acc01[0];
+		acc[1] = acc01[1];
+		acc[2] = acc23[0];
+		acc[3] = acc23[1];
+		for (k = 0; k < 4; k++)
+			if (alive >> k & 1 && acc[k] < st->threshold) {
+				r[k] = -si;
+				alive &= ~(1 << k);
+			}
+	}
+	for (k = 0; k < 4; k++)
+		if (alive >> k & 1)
+			r[k] = 1;
+}
+
+static void
+run4(const struct scan *s, size_t win, int step, int r[4])
+{
+	if (step == 1)
+		run4_step(s, win, 1, r);
+	else
+		run4_step(s, win, 2, r);
+}
+
 struct cands {
 	prect_i *r;
 	int	n, cap;
@@ -824,7 +946,7 @@ scan_scales(void *arg)
 	pimg layer = { 0 };
 	uint32_t *tbuf = NULL;
 	size_t cells;
-	int i, lw0, lh0;
+	int i, lw0, lh0, bx, blk[4], simd = 1;
 
 	j->rc = -1;
 	if (j->first >= j->nscales) {
@@ -850,6 +972,9 @@ scan_scales(void *arg)
 	    !tbuf)))
 		goto done;
 	set_offsets(&s);
+	for (i = 0; i < c->nweaks; i++)
+		if (c->weaks[i].nnodes > RUN4_MAX_NODES)
+			simd = 0;	/* deep trees: one window at a time */
 
 	for (i = j->first; i < j->nscales; i += j->every) {
 		float sc = j->scales[i];
@@ -869,8 +994,20 @@ scan_scales(void *arg)
 			goto done;
 		integrals(&s, &layer, tbuf);
 		for (y = 0; y < wh; y += step)
-			for (x = 0; x < ww; x += step) {
-				int r = run_at(&s, (size_t)y * s.stride + x);
+			for (x = 0, bx = -1; x < ww; x += step) {
+				size_t at = (size_t)y * s.stride + x;
+				int r;
+
+				/* four windows at once while the row has them
+				 * (and the sample after: run4) */
+				if (bx >= 0 && x < bx + 4 * step)
+					r = blk[(x - bx) / step];
+				else if (simd && x + 4 * step <= ww) {
+					run4(&s, at, step, blk);
+					bx = x;
+					r = blk[0];
+				} else
+					r = run_at(&s, at);
 
 				if (r > 0 && push(&j->per[i], (prect_i){
 				    (int)lrintf((float)x * sc),
