@@ -20,6 +20,7 @@
 #include <jansson.h>
 #include <libintl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
@@ -571,6 +572,12 @@ ctl_check(photo_ctx *ctx, const struct ctl_check_opts *o, int argc,
 	nw = processors();
 	if (nw > nchecks)
 		nw = nchecks;
+	/* every photo allocates and frees the same few images: kept in the
+	 * heap rather than mapped and unmapped each time (page faults) */
+	if (nchecks > 1) {
+		mallopt(M_MMAP_THRESHOLD, 16 << 20);
+		mallopt(M_TRIM_THRESHOLD, 32 << 20);
+	}
 	if (nw >= 2)
 		rc = run_parallel(ctx, o, &l, nw, &t);
 	else
