@@ -32,7 +32,10 @@
  *
  * One integral buffer per thread, sized for its first (largest) scale, is
  * reused for every scale, so each feature's four corner offsets are
- * computed once per thread. The cascade itself is read-only after loading
+ * computed once per thread. Along a row, four windows are evaluated at
+ * once in the lanes of a vector (run4), each lane with exactly the
+ * operations of the one-window evaluator (run_at), which takes the rest
+ * of the row. The cascade itself is read-only after loading
  * and may be shared between threads and handles (counted references,
  * pcascade_ref; the last pcascade_free frees it).
  */
