@@ -751,6 +751,7 @@ photo_image_destroy(photo_image *im)
 {
 	if (im == NULL)
 		return;
+	photo_prerender_free(im->pre);
 	pimg_free(&im->rgb);
 	pimg_free(&im->grey);
 	free(im);

@@ -142,7 +142,12 @@ struct photo_image {
 	double	scale;			/* analysis px per source px */
 	pimg	rgb;			/* oriented analysis image */
 	pimg	grey;			/* pimg_grey(rgb), made on demand */
+	struct prerender *pre;		/* analyze's render (pipeline.c) */
 };
+
+/* pipeline.c: frees a render analyze made and photo_render never took
+ * (accepts NULL). */
+void	photo_prerender_free(struct prerender *pr);
 
 /*
  * Decodes the region `src` (source px, oriented) at scale num/8 (1..16)
