@@ -9,7 +9,9 @@
  * the oracle does. Rendering takes the crop from the analysis image when
  * it has enough pixels, and otherwise decodes just the crop's region of
  * the JPEG again at the next DCT scale that has; that keeps both the time
- * and the peak memory of a 24-megapixel frame low.
+ * and the peak memory of a 24-megapixel frame low. With a second
+ * processor, analyze renders the planned crop on it while the checks run
+ * (struct prerender), and photo_render() hands that output out.
  *
  * Every judgement becomes a finding with a stable code, the requirement
  * id, the measured value, the limit and one sentence telling the operator
