@@ -649,9 +649,9 @@ run_at(const struct scan *s, size_t win)
  * compares, in the same order; no FMA, as GCC does not contract in ISO
  * C11 mode), so r[k] is what run_at gives the k-th window. The corners
  * of the four windows are one (step 1) or two (step 2) vector loads apart
- * instead of four scalar loads. Every node of
- * a tree is evaluated for all four lanes, and each lane's leaf is selected
- * bit for bit from the comparisons; the stage sums are doubles, two lanes
+ * instead of four scalar loads. Every node of a tree is evaluated for all
+ * four lanes, and each lane's leaf is selected bit for bit from the
+ * comparisons; the stage sums are doubles, two lanes
  * a vector; a stage goes on while any lane is alive. The caller keeps the
  * last window plus one sample inside the row (step 2 loads 8 values).
  */
