@@ -28,6 +28,37 @@ int	ctl_conf_set_levels(const char *path, const double *levels, int n,
 /* Prints o and a newline to stdout and flushes, as json_dumps formats
  * it with flags (JSON_COMPACT: one line per object; JSON_INDENT(2)). */
 void	ctl_print_json(json_t *o, size_t flags);
+/* The same to f (a buffer of check's, say). */
+void	ctl_fprint_json(FILE *f, json_t *o, size_t flags);
+
+/* ---- check.c: the offline check, and the printers process shares ----- */
+
+struct ctl_check_opts {
+	int	json;		/* one object per file */
+	int	quiet;		/* failures only */
+	int	verbose;	/* every measurement and finding */
+	const char *annotate;	/* a folder for <name>.annotated.jpg, or NULL */
+};
+
+/*
+ * `idphotoctl check PATH...`: every file, or every photo in each folder
+ * (name order; other files are skipped and named), checked against the
+ * spec on ctx's parameters, one worker per processor; the output is in
+ * list order, then (without json) the summary line. 0 when every photo
+ * passed (warnings allowed), 1 otherwise.
+ */
+int	ctl_check(photo_ctx *ctx, const struct ctl_check_opts *o, int argc,
+	    char **argv);
+/* A result's findings (severity, requirement, code, value, limit and the
+ * advice in words) and its measurements, for people. */
+void	ctl_print_findings(FILE *f, const photo_result *r);
+void	ctl_print_metrics(FILE *f, const photo_result *r);
+/* A file that could not be read or decoded at all: a FAIL line, or with
+ * json the {"file", "verdict": "error", "error"} object. */
+void	ctl_print_error(FILE *f, int json, const char *path, const char *msg);
+/* photo_annotate() written to path; errors go to stderr. 0 or -1. */
+int	ctl_annotate(photo_ctx *ctx, photo_image *im, const photo_result *r,
+	    const char *path);
 
 /* ---- roster.c: the list of graduates (R-FLOW-1) ---------------------- */
 

@@ -4,7 +4,8 @@
  * The offline modes run the photo/ library directly, with no daemon:
  *   process  a camera JPEG -> <ID>.jpg, or the reasons it cannot be made;
  *   check    photos made elsewhere (files or folders) against the spec,
- *            so that a learning centre can check a set before uploading.
+ *            so that a learning centre can check a set before uploading
+ *            (check.c, which also prints a result for process).
  * Output is a table for people or JSON (--json) for tools; every
  * measurement is printed, not only the failures, so thresholds can be
  * tuned from data. Sentences for the operator come from the library's
@@ -13,18 +14,15 @@
  * Exit status: 0 all good (warnings allowed), 1 a photo failed or could
  * not be made, 2 usage or configuration error.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <libintl.h>
 #include <limits.h>
 #include <locale.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -145,140 +143,12 @@ usage(FILE *f)
 	    progname, progname, STORE_DEFAULT_CONFIG);
 }
 
-/* A measured value or limit for people: NaN prints as "-". */
-static void
-print_num(FILE *f, double v)
-{
-	if (isnan(v))
-		fputs("-", f);
-	else if (fabs(v - lround(v)) < 1e-9)
-		fprintf(f, "%ld", lround(v));
-	else if (fabs(v) >= 100)
-		fprintf(f, "%.0f", v);
-	else if (fabs(v) >= 1)
-		fprintf(f, "%.2f", v);
-	else
-		fprintf(f, "%.3g", v);
-}
-
-/*
- * A finding's value or limit in the unit a person reads: the file's
- * pixels as WxH px, its density in dpi, its size in KB; a yes/no check
- * (a name, metadata) prints nothing.
- */
-static void
-print_in_unit(FILE *f, const char *code, double v)
-{
-	if (isnan(v))
-		fputs("-", f);
-	else if (strcmp(code, "FILE_SIZE_PX") == 0)	/* W * 10000 + H */
-		fprintf(f, "%ldx%ld px", lround(v) / 10000,
-		    lround(v) % 10000);
-	else if (strcmp(code, "FILE_DPI") == 0)
-		fprintf(f, "%ld dpi", lround(v));
-	else if (strcmp(code, "FILE_BYTES") == 0)
-		fprintf(f, "%.1f KB", v / 1024);
-	else if (strcmp(code, "FILE_QUALITY") == 0)
-		fprintf(f, "quality %ld", lround(v));
-	else if (strncmp(code, "GEO_", 4) == 0) {	/* photo pixels */
-		print_num(f, v);
-		fputs(" px", f);
-	} else
-		print_num(f, v);
-}
-
-/* A finding that is a yes or no: its value and limit say nothing. */
-static int
-yes_no_finding(const photo_finding *fd)
-{
-	static const char *const codes[] = { "FILE_NAME_ID", "FILE_EXT",
-	    "FILE_METADATA", "FILE_NOT_BASELINE", "FILE_COLOUR",
-	    "FILE_ADDED_CONTENT", NULL };
-	int i;
-
-	for (i = 0; codes[i] != NULL; i++)
-		if (strcmp(fd->code, codes[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-print_findings(const photo_result *r)
-{
-	int i;
-
-	for (i = 0; i < r->nfindings; i++) {
-		const photo_finding *fd = &r->findings[i];
-
-		printf("  %-4s %-16s %-18s ",
-		    _(store_severity_word(fd->severity)), fd->req, fd->code);
-		if (!yes_no_finding(fd)) {
-			print_in_unit(stdout, fd->code, fd->value);
-			fputs(_(" (limit "), stdout);
-			print_in_unit(stdout, fd->code, fd->limit);
-			fputs(")", stdout);
-		}
-		printf("\n       %s\n", _(fd->advice));
-	}
-}
-
-static void
-print_metrics(const photo_result *r)
-{
-	int i;
-
-	for (i = 0; i < r->nmetrics; i++) {
-		printf("  %-22s ", r->metrics[i].name);
-		print_num(stdout, r->metrics[i].value);
-		putchar('\n');
-	}
-}
-
-
-/* JSON for a file that could not be read or decoded at all. */
-static void
-print_error(const struct opts *o, const char *path, const char *msg)
-{
-	if (o->json) {
-		json_t *j = json_object();
-
-		json_object_set_new(j, "file", store_json_text(path));
-		json_object_set_new(j, "verdict", json_string("error"));
-		json_object_set_new(j, "error", store_json_text(msg));
-		ctl_print_json(j, JSON_COMPACT);
-		json_decref(j);
-	} else
-		printf("FAIL %s: %s\n", path, _(msg));
-}
-
-/* Writes buf to path (plainly: annotations are not deliverables). */
-static int
-annotate_to(photo_ctx *ctx, photo_image *im, const photo_result *r,
-    const char *path)
-{
-	unsigned char *jpg = NULL;
-	size_t len = 0;
-	int rc = 0;
-
-	if (photo_annotate(ctx, im, r, &jpg, &len) == -1) {
-		fprintf(stderr, "%s: %s: %s\n", progname, path,
-		    photo_error(ctx));
-		rc = -1;
-	} else if (store_write_file(path, jpg, len, 0644) == -1) {
-		fprintf(stderr, "%s: %s: %s\n", progname, path,
-		    strerror(errno));
-		rc = -1;
-	}
-	free(jpg);
-	return rc;
-}
-
 /* store_process_frame's hook: --annotate. */
 static void
 annotate_hook(photo_ctx *ctx, photo_image *im, const photo_result *r,
     void *arg)
 {
-	annotate_to(ctx, im, r, arg);
+	ctl_annotate(ctx, im, r, arg);
 }
 
 /* process: store_process_frame(), the same as the daemon's worker. */
@@ -307,13 +177,14 @@ cmd_process(photo_ctx *ctx, const struct store_conf *conf,
 	    sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, err);
 		if (o->json)	/* a bad file is a line of the output too */
-			print_error(o, path, err);
+			ctl_print_error(stdout, o->json, path, err);
 		goto done;
 	}
 	if ((f = malloc(sizeof(*f))) == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, strerror(ENOMEM));
 		if (o->json)
-			print_error(o, path, strerror(ENOMEM));
+			ctl_print_error(stdout, o->json, path,
+			    strerror(ENOMEM));
 		goto done;
 	}
 	snprintf(name, sizeof(name), "%s%s", id, conf->ext);
@@ -324,7 +195,7 @@ cmd_process(photo_ctx *ctx, const struct store_conf *conf,
 			fprintf(stderr, "%s: %s: %s\n", progname, path, f->err);
 		if (!f->analyzed) {
 			if (o->json)	/* the --json error object */
-				print_error(o, path, f->err);
+				ctl_print_error(stdout, o->json, path, f->err);
 			goto done;
 		}
 	}
@@ -343,8 +214,8 @@ cmd_process(photo_ctx *ctx, const struct store_conf *conf,
 		printf("%s %s\n", rc == 0 ? (f->r.verdict == PHOTO_WARN ?
 		    "WARN" : "PASS") : "FAIL", path);
 		if (o->verbose)
-			print_metrics(&f->r);
-		print_findings(&f->r);
+			ctl_print_metrics(stdout, &f->r);
+		ctl_print_findings(stdout, &f->r);
 		if (rc == 0) {
 			printf(_("  wrote %s/%s: quality %d, %zu bytes\n"), dir,
 			    name, f->out.quality, f->out.size);
@@ -361,234 +232,6 @@ cmd_process(photo_ctx *ctx, const struct store_conf *conf,
 done:
 	free(f);
 	free(buf);
-	return rc;
-}
-
-/* What check found in a set: the summary line's counts. */
-struct check_tally {
-	int	checked, passed, warned, failed, skipped;
-};
-
-/* The first finding of the verdict's severity: the one line's reason. */
-static const photo_finding *
-first_reason(const photo_result *r)
-{
-	int i;
-
-	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].severity == r->verdict)
-			return &r->findings[i];
-	return r->nfindings > 0 ? &r->findings[0] : NULL;
-}
-
-/*
- * A file check could not read as a photo, in the words process uses: a
- * PNG or WebP is named as such (photo_decode names the format; the file
- * checks only see that it is not a JPEG).
- */
-static const char *
-unreadable_why(photo_ctx *ctx, const unsigned char *buf, size_t len,
-    const char *err, char *why, size_t whylen)
-{
-	photo_image *im;
-
-	snprintf(why, whylen, "%s", err);
-	if ((im = photo_decode(ctx, buf, len)) == NULL)
-		snprintf(why, whylen, "%s", photo_error(ctx));
-	photo_image_destroy(im);
-	return why;
-}
-
-/*
- * Checks one file; returns 0 pass/warn, 1 fail or unreadable. One line
- * for people: the verdict, the file and the first reason in words (or,
- * for a good photo, what it is); --verbose adds every measurement and
- * finding; --json is one object per file.
- */
-static int
-check_one(photo_ctx *ctx, const struct opts *o, const char *path,
-    struct check_tally *t)
-{
-	char err[512], why[512];
-	unsigned char *buf;
-	photo_fileinfo fi;
-	photo_result *r = NULL;
-	const photo_finding *fd;
-	size_t len;
-	int rc = 1;
-
-	t->checked++;
-	t->failed++;		/* until it is known to pass */
-	if ((buf = store_read_file(path, STORE_MAX_PHOTO, &len, err,
-	    sizeof(err))) == NULL) {
-		print_error(o, path, err);
-		return 1;
-	}
-	if ((r = malloc(sizeof(*r))) == NULL) {
-		print_error(o, path, strerror(ENOMEM));
-		goto done;
-	}
-	if (photo_check_file(ctx, path, buf, len, &fi, r) == -1) {
-		snprintf(err, sizeof(err), "%s", photo_error(ctx));
-		print_error(o, path, unreadable_why(ctx, buf, len, err, why,
-		    sizeof(why)));
-		goto done;
-	}
-	rc = r->verdict >= PHOTO_FAIL;
-	if (!rc) {
-		t->failed--;
-		t->passed++;
-		t->warned += r->verdict == PHOTO_WARN;
-	}
-	if (o->json) {
-		json_t *j = store_result_json(path, r, 1), *fj = json_object();
-
-		json_object_set_new(fj, "width", json_integer(fi.width));
-		json_object_set_new(fj, "height", json_integer(fi.height));
-		json_object_set_new(fj, "components",
-		    json_integer(fi.components));
-		json_object_set_new(fj, "progressive",
-		    json_boolean(fi.progressive));
-		json_object_set_new(fj, "density_unit",
-		    json_integer(fi.density_unit));
-		json_object_set_new(fj, "xdensity", json_integer(fi.xdensity));
-		json_object_set_new(fj, "ydensity", json_integer(fi.ydensity));
-		json_object_set_new(fj, "quality", json_integer(fi.quality));
-		json_object_set_new(fj, "bytes", json_integer(
-		    (json_int_t)fi.size));
-		json_object_set_new(fj, "exif", json_boolean(fi.exif));
-		json_object_set_new(j, "jpeg", fj);
-		ctl_print_json(j, JSON_COMPACT);
-		json_decref(j);
-	} else if (o->verbose) {
-		printf(_("%s %s  (%dx%d px, %d dpi, quality %d, %.1f KB)\n"),
-		    r->verdict >= PHOTO_FAIL ? "FAIL" :
-		    r->verdict == PHOTO_WARN ? "WARN" : "PASS", path, fi.width,
-		    fi.height, fi.density_unit == 1 ? fi.xdensity : 0,
-		    fi.quality, (double)fi.size / 1024);
-		print_metrics(r);
-		print_findings(r);
-	} else if (!o->quiet || rc) {
-		fd = r->verdict >= PHOTO_WARN ? first_reason(r) : NULL;
-		if (fd == NULL)
-			printf(_("PASS %s  (%dx%d px, %d dpi, %.1f KB)\n"), path,
-			    fi.width, fi.height, fi.density_unit == 1 ?
-			    fi.xdensity : 0, (double)fi.size / 1024);
-		else if (r->nfindings > 1)
-			printf(_("%s %s: %s (%s; %d more with --verbose)\n"),
-			    r->verdict >= PHOTO_FAIL ? "FAIL" : "WARN", path,
-			    _(fd->advice), fd->req, r->nfindings - 1);
-		else
-			printf(_("%s %s: %s (%s)\n"), r->verdict >=
-			    PHOTO_FAIL ? "FAIL" : "WARN", path,
-			    _(fd->advice), fd->req);
-	}
-	if (o->annotate != NULL) {
-		photo_image *im = photo_decode(ctx, buf, len);
-		const char *base = strrchr(path, '/');
-		char apath[PATH_MAX];
-
-		base = base ? base + 1 : path;
-		snprintf(apath, sizeof(apath), "%s/%s.annotated.jpg",
-		    o->annotate, base);
-		if (im != NULL)
-			annotate_to(ctx, im, r, apath);
-		photo_image_destroy(im);
-	}
-done:
-	free(r);
-	free(buf);
-	return rc;
-}
-
-/*
- * Whether a file in a folder is meant as a photo: an image's name
- * (.jpg, .jpeg, .png, .webp, ...) or an image's first bytes. A README or
- * a CSV beside the photos is not one of them: skipped, with a note.
- */
-static int
-looks_like_photo(const char *path)
-{
-	static const char *const exts[] = { ".jpg", ".jpeg", ".jpe", ".png",
-	    ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", NULL };
-	const char *dot = strrchr(path, '.');
-	unsigned char b[12];
-	size_t n = 0;
-	FILE *f;
-	int i;
-
-	for (i = 0; dot != NULL && exts[i] != NULL; i++)
-		if (strcasecmp(dot, exts[i]) == 0)
-			return 1;
-	if ((f = fopen(path, "rb")) != NULL) {
-		n = fread(b, 1, sizeof(b), f);
-		fclose(f);
-	}
-	return (n >= 2 && b[0] == 0xff && b[1] == 0xd8) ||
-	    (n >= 8 && memcmp(b, "\x89PNG", 4) == 0) ||
-	    (n >= 12 && memcmp(b, "RIFF", 4) == 0 &&
-	    memcmp(b + 8, "WEBP", 4) == 0);
-}
-
-/*
- * A folder: every visible regular file in it that is meant as a photo,
- * in name order; a photo that is not a good JPEG fails with its reason.
- * Other files are skipped and named. Sub-folders are not entered: the
- * versions/ of replaced photos are not part of the set.
- */
-static int
-check_dir(photo_ctx *ctx, const struct opts *o, const char *dir,
-    struct check_tally *t)
-{
-	struct dirent **ents;
-	struct stat st;
-	char path[PATH_MAX];
-	size_t dl = strlen(dir);
-	int n, i, rc = 0;
-
-	if ((n = store_list_dir(dir, &ents)) == -1) {
-		print_error(o, dir, strerror(errno));
-		return 1;
-	}
-	while (dl > 1 && dir[dl - 1] == '/')
-		dl--;
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%.*s/%s", (int)dl, dir,
-		    ents[i]->d_name);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (looks_like_photo(path))
-				rc |= check_one(ctx, o, path, t);
-			else {
-				t->skipped++;
-				if (!o->json && !o->quiet)
-					printf(_("skip %s: not a photo\n"),
-					    path);
-			}
-		}
-		free(ents[i]);
-	}
-	free(ents);
-	return rc;
-}
-
-static int
-cmd_check(photo_ctx *ctx, const struct opts *o, int argc, char **argv)
-{
-	struct check_tally t = { 0, 0, 0, 0, 0 };
-	struct stat st;
-	int i, rc = 0;
-
-	for (i = 0; i < argc; i++) {
-		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
-			rc |= check_dir(ctx, o, argv[i], &t);
-		else
-			rc |= check_one(ctx, o, argv[i], &t);
-	}
-	/* --json stays one object per file, nothing else */
-	if (!o->json)
-		printf(_("checked %d: %d passed (%d with warnings), %d failed, "
-		    "%d skipped (not photos)\n"), t.checked, t.passed,
-		    t.warned, t.failed, t.skipped);
 	return rc;
 }
 
@@ -762,7 +405,10 @@ main(int argc, char **argv)
 			    progname, o.annotate);
 			goto done;
 		}
-		rc = cmd_check(ctx, &o, argc, argv);
+		struct ctl_check_opts co = { o.json, o.quiet, o.verbose,
+		    o.annotate };
+
+		rc = ctl_check(ctx, &co, argc, argv);
 	} else {
 		fprintf(stderr, _("%s: unknown command %s\n"), progname, cmd);
 		usage(stderr);

@@ -10,10 +10,18 @@
 void
 ctl_print_json(json_t *o, size_t flags)
 {
+	ctl_fprint_json(stdout, o, flags);
+}
+
+void
+ctl_fprint_json(FILE *f, json_t *o, size_t flags)
+{
 	char *s = json_dumps(o, flags);
 
-	if (s != NULL)
-		puts(s);
+	if (s != NULL) {
+		fputs(s, f);
+		putc('\n', f);
+	}
 	free(s);
-	fflush(stdout);
+	fflush(f);
 }

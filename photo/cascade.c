@@ -26,13 +26,18 @@
  * pcascade_detect_big_first() scans the large scales first and the small
  * ones only down to a given fraction of the largest object found: the
  * face search of the pipeline uses it, as only faces comparable to the
- * main one count (R-BG-1). Threads are one per processor this process may
- * use (sched_getaffinity), never more.
+ * main one count (R-BG-1). Threads are at most the caller's count (the
+ * handle's, photo_set_threads(): by default one per processor this process
+ * may use, sched_getaffinity), never more.
  *
  * One integral buffer per thread, sized for its first (largest) scale, is
  * reused for every scale, so each feature's four corner offsets are
- * computed once per thread. The cascade itself is read-only after loading
- * and may be shared between threads.
+ * computed once per thread. Along a row, four windows are evaluated at
+ * once in the lanes of a vector (run4), each lane with exactly the
+ * operations of the one-window evaluator (run_at), which takes the rest
+ * of the row. The cascade itself is read-only after loading
+ * and may be shared between threads and handles (counted references,
+ * pcascade_ref; the last pcascade_free frees it).
  */
 #include <errno.h>
 #include <math.h>
@@ -74,6 +79,7 @@ struct stage {
 };
 
 struct pcascade {
+	int	refs;		/* handles holding it (photo_clone) */
 	int	winw, winh;
 	int	tilted;		/* has tilted features */
 	struct stage *stages;
@@ -376,6 +382,7 @@ pcascade_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	c->refs = 1;
 	if (number(child(cas, "width"), &w) == -1 ||
 	    number(child(cas, "height"), &h) == -1 || w < 4 || h < 4 ||
 	    w > 1000 || h > 1000) {
@@ -406,10 +413,18 @@ fail:
 	return NULL;
 }
 
+pcascade *
+pcascade_ref(pcascade *c)
+{
+	if (c != NULL)
+		__atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
+	return c;
+}
+
 void
 pcascade_free(pcascade *c)
 {
-	if (c == NULL)
+	if (c == NULL || __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	free(c->stages);
 	free(c->weaks);
@@ -627,6 +642,129 @@ run_at(const struct scan *s, size_t win)
 	return 1;
 }
 
+/*
+ * Four windows at once: win, win + step, win + 2 step, win + 3 step of one
+ * row (step 1 or 2), each with exactly run_at()'s operations in its own
+ * lane (GCC vector extensions: the same float multiplies, adds and
+ * compares, in the same order; no FMA, as GCC does not contract in ISO
+ * C11 mode), so r[k] is what run_at gives the k-th window. The corners
+ * of the four windows are one (step 1) or two (step 2) vector loads apart
+ * instead of four scalar loads. Every node of a tree is evaluated for all
+ * four lanes, and each lane's leaf is selected bit for bit from the
+ * comparisons; the stage sums are doubles, two lanes
+ * a vector; a stage goes on while any lane is alive. The caller keeps the
+ * last window plus one sample inside the row (step 2 loads 8 values).
+ */
+typedef float v4sf __attribute__((vector_size(16)));
+typedef int32_t v4si __attribute__((vector_size(16)));
+typedef uint32_t v4su __attribute__((vector_size(16)));
+typedef double v2df __attribute__((vector_size(16)));
+
+#define RUN4_MAX_NODES	32
+
+static inline __attribute__((always_inline)) v4su
+ld4(const uint32_t *p, int step)
+{
+	v4su a, b;
+
+	memcpy(&a, p, sizeof(a));
+	if (step == 1)
+		return a;
+	memcpy(&b, p + 4, sizeof(b));
+	return __builtin_shuffle(a, b, (v4su){ 0, 2, 4, 6 });
+}
+
+static inline __attribute__((always_inline)) v4sf
+rsum4(const uint32_t *p, const int *o, int step)
+{
+	v4su v = ld4(p + o[0], step) - ld4(p + o[1], step) -
+	    ld4(p + o[2], step) + ld4(p + o[3], step);
+
+	return __builtin_convertvector((v4si)v, v4sf);
+}
+
+static inline __attribute__((always_inline)) void
+run4_step(const struct scan *s, size_t win, int step, int r[4])
+{
+	const pcascade *c = s->c;
+	float nk[4] = { 0, 0, 0, 0 };
+	v4sf norm;
+	int alive = 0, k, si, wi, j;
+
+	for (k = 0; k < 4; k++) {
+		size_t wk = win + (size_t)(k * step);
+		int32_t vs = rsum(s->sum + wk, s->nofs);
+		uint32_t vq = (uint32_t)rsum(s->sq + wk, s->nofs);
+		double nf = s->area * vq - (double)vs * vs;
+
+		r[k] = -1;
+		if (!(nf > 0.))
+			continue;
+		nk[k] = (float)(1. / sqrt(nf));
+		if (!(s->area * nk[k] < 1e-1))
+			continue;
+		alive |= 1 << k;
+	}
+	norm = (v4sf){ nk[0], nk[1], nk[2], nk[3] };
+	for (si = 0; alive && si < c->nstages; si++) {
+		const struct stage *st = &c->stages[si];
+		v2df acc01 = { 0, 0 }, acc23 = { 0, 0 };
+		double acc[4];
+
+		for (wi = 0; wi < st->nweak; wi++) {
+			const struct weak *w = &c->weaks[st->first_weak + wi];
+			const struct optnode *on = &s->on[w->first_node];
+			const float *lf = &c->leaves[w->first_leaf];
+			v4sf val[RUN4_MAX_NODES];
+
+			/* children come after their parent: from the last
+			 * node up, each lane's leaf value is selected */
+			for (j = w->nnodes - 1; j >= 0; j--) {
+				const struct optnode *o = &on[j];
+				const uint32_t *p = o->base + win;
+				v4sf v = o->weight[0] * rsum4(p, o->ofs[0], step) +
+				    o->weight[1] * rsum4(p, o->ofs[1], step);
+				v4sf l, rt;
+				v4si m;
+
+				if (o->weight[2] != 0.0f)
+					v += o->weight[2] * rsum4(p, o->ofs[2],
+					    step);
+				v *= norm;
+				m = v < o->threshold;
+				l = o->left > 0 ? val[o->left] :
+				    (v4sf){ 0, 0, 0, 0 } + lf[-o->left];
+				rt = o->right > 0 ? val[o->right] :
+				    (v4sf){ 0, 0, 0, 0 } + lf[-o->right];
+				val[j] = (v4sf)(((v4si)l & m) | ((v4si)rt & ~m));
+			}
+			acc01 += (v2df){ val[0][0], val[0][1] };
+			acc23 += (v2df){ val[0][2], val[0][3] };
+		}
+		acc[0] = acc01[0];
+		acc[1] = acc01[1];
+		acc[2] = acc23[0];
+		acc[3] = acc23[1];
+		for (k = 0; k < 4; k++)
+			if (alive >> k & 1 && acc[k] < st->threshold) {
+				r[k] = -si;
+				alive &= ~(1 << k);
+			}
+	}
+	for (k = 0; k < 4; k++)
+		if (alive >> k & 1)
+			r[k] = 1;
+}
+
+static void
+run4(const struct scan *s, size_t win, int step, int r[4])
+{
+	if (step == 1)
+		run4_step(s, win, 1, r);
+	else
+		run4_step(s, win, 2, r);
+}
+
 struct cands {
 	prect_i *r;
 	int	n, cap;
@@ -812,7 +950,7 @@ scan_scales(void *arg)
 	pimg layer = { 0 };
 	uint32_t *tbuf = NULL;
 	size_t cells;
-	int i, lw0, lh0;
+	int i, lw0, lh0, bx, blk[4], simd = 1;
 
 	j->rc = -1;
 	if (j->first >= j->nscales) {
@@ -838,6 +976,9 @@ scan_scales(void *arg)
 	    !tbuf)))
 		goto done;
 	set_offsets(&s);
+	for (i = 0; i < c->nweaks; i++)
+		if (c->weaks[i].nnodes > RUN4_MAX_NODES)
+			simd = 0;	/* deep trees: one window at a time */
 
 	for (i = j->first; i < j->nscales; i += j->every) {
 		float sc = j->scales[i];
@@ -857,8 +998,20 @@ scan_scales(void *arg)
 			goto done;
 		integrals(&s, &layer, tbuf);
 		for (y = 0; y < wh; y += step)
-			for (x = 0; x < ww; x += step) {
-				int r = run_at(&s, (size_t)y * s.stride + x);
+			for (x = 0, bx = -1; x < ww; x += step) {
+				size_t at = (size_t)y * s.stride + x;
+				int r;
+
+				/* four windows at once while the row has them
+				 * (and the sample after: run4) */
+				if (bx >= 0 && x < bx + 4 * step)
+					r = blk[(x - bx) / step];
+				else if (simd && x + 4 * step <= ww) {
+					run4(&s, at, step, blk);
+					bx = x;
+					r = blk[0];
+				} else
+					r = run_at(&s, at);
 
 				if (r > 0 && push(&j->per[i], (prect_i){
 				    (int)lrintf((float)x * sc),
@@ -916,12 +1069,12 @@ scale_list(const pcascade *c, const pimg *grey, double scale_factor,
 }
 
 /*
- * Scans scales[0..n) into per[0..n), spread over the processors when the
- * image is large. -1 when out of memory (or no thread could start).
+ * Scans scales[0..n) into per[0..n), spread over up to `threads` threads
+ * when the image is large. -1 when out of memory (or no thread could start).
  */
 static int
 scan_range(const pcascade *c, const pimg *grey, const float *scales, int n,
-    struct cands *per)
+    struct cands *per, int threads)
 {
 	struct scanjob job[MT_MAX_THREADS];
 	pthread_t tid[MT_MAX_THREADS];
@@ -931,8 +1084,7 @@ scan_range(const pcascade *c, const pimg *grey, const float *scales, int n,
 		return 0;
 	if ((double)grey->w * grey->h / ((double)scales[0] * scales[0]) >=
 	    MT_MIN_PIXELS)
-		nthr = photo_cpus() < MT_MAX_THREADS ? photo_cpus() :
-		    MT_MAX_THREADS;
+		nthr = threads < MT_MAX_THREADS ? threads : MT_MAX_THREADS;
 	if (nthr > n)
 		nthr = n;
 	for (i = 0; i < nthr; i++) {
@@ -1012,6 +1164,15 @@ pcascade_detect(const pcascade *c, const pimg *grey, double scale_factor,
     int min_neighbors, int min_w, int min_h, int max_w, int max_h,
     prect_i **out, int **neighbors)
 {
+	return pcascade_detect_mt(c, grey, scale_factor, min_neighbors, min_w,
+	    min_h, max_w, max_h, out, neighbors, photo_cpus());
+}
+
+int
+pcascade_detect_mt(const pcascade *c, const pimg *grey, double scale_factor,
+    int min_neighbors, int min_w, int min_h, int max_w, int max_h,
+    prect_i **out, int **neighbors, int threads)
+{
 	struct cands *per = NULL;
 	float scales[MAX_SCALES];
 	int ww[MAX_SCALES], n, rc = -1;
@@ -1024,7 +1185,7 @@ pcascade_detect(const pcascade *c, const pimg *grey, double scale_factor,
 	if (n == 0)
 		return 0;
 	if ((per = calloc((size_t)n, sizeof(*per))) == NULL ||
-	    scan_range(c, grey, scales, n, per) == -1)
+	    scan_range(c, grey, scales, n, per, threads) == -1)
 		goto done;
 	rc = finish(per, n, grey, min_neighbors, out, neighbors);
 done:
@@ -1044,7 +1205,8 @@ done:
 int
 pcascade_detect_big_first(const pcascade *c, const pimg *grey,
     double scale_factor, int min_neighbors, int min_w, int first_w,
-    double ratio, prect_i **out, int **neighbors, int *smallest)
+    double ratio, prect_i **out, int **neighbors, int *smallest,
+    int threads)
 {
 	struct cands *per = NULL;
 	float scales[MAX_SCALES];
@@ -1062,7 +1224,7 @@ pcascade_detect_big_first(const pcascade *c, const pimg *grey,
 		goto done;
 	for (k = 0; k < n && ww[k] < first_w; k++)
 		;
-	if (scan_range(c, grey, scales + k, n - k, per + k) == -1 ||
+	if (scan_range(c, grey, scales + k, n - k, per + k, threads) == -1 ||
 	    (nb = finish(per + k, n - k, grey, min_neighbors, &big, NULL)) < 0)
 		goto done;
 	for (i = 0; i < nb; i++)
@@ -1070,7 +1232,7 @@ pcascade_detect_big_first(const pcascade *c, const pimg *grey,
 			W = big[i].w;
 	for (lo = 0; W > 0 && lo < k && ww[lo] < ratio * W; lo++)
 		;
-	if (scan_range(c, grey, scales + lo, k - lo, per + lo) == -1)
+	if (scan_range(c, grey, scales + lo, k - lo, per + lo, threads) == -1)
 		goto done;
 	*smallest = ww[lo < n ? lo : n - 1];
 	rc = finish(per + lo, n - lo, grey, min_neighbors, out, neighbors);

@@ -159,6 +159,40 @@ photo_destroy(photo_ctx *ctx)
 	free(ctx);
 }
 
+/*
+ * The clone copies the parameters and takes a reference to each cascade:
+ * the cascades are read-only once loaded, so handles on other threads may
+ * use them at once, and whichever handle goes last frees them.
+ */
+photo_ctx *
+photo_clone(const photo_ctx *ctx)
+{
+	photo_ctx *c;
+
+	if ((c = malloc(sizeof(*c))) == NULL)
+		return NULL;
+	*c = *ctx;
+	c->face = pcascade_ref(ctx->face);
+	c->eye = pcascade_ref(ctx->eye);
+	c->glasses = pcascade_ref(ctx->glasses);
+	c->err[0] = '\0';
+	return c;
+}
+
+void
+photo_set_threads(photo_ctx *ctx, int n)
+{
+	ctx->threads = n > 0 ? n : 0;
+}
+
+int
+photo_threads(const photo_ctx *ctx)
+{
+	int n = photo_cpus();
+
+	return ctx->threads > 0 && ctx->threads < n ? ctx->threads : n;
+}
+
 const char *
 photo_error(const photo_ctx *ctx)
 {

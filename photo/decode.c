@@ -579,7 +579,8 @@ done:
  * piece, which also names any error).
  */
 static int
-decode_parallel(const unsigned char *jpeg, size_t len, int num, pimg *out)
+decode_parallel(const unsigned char *jpeg, size_t len, int num, pimg *out,
+    int threads)
 {
 	struct part pt[PAR_MAX];
 	pthread_t tid[PAR_MAX];
@@ -587,7 +588,7 @@ decode_parallel(const unsigned char *jpeg, size_t len, int num, pimg *out)
 	size_t *rst = NULL;
 	long nrst;
 	unsigned mcux, mcuy, rpm, outh, outw, ctx_rows, b[PAR_MAX + 1];
-	int nparts = photo_cpus(), i, started = 0, ok = 0;
+	int nparts = threads, i, started = 0, ok = 0;
 
 	memset(pt, 0, sizeof(pt));
 	if (nparts > PAR_MAX)
@@ -731,7 +732,7 @@ photo_decode(photo_ctx *ctx, const void *jpeg, size_t len)
 		if (((long)lng * num + 7) / 8 >= ctx->p.analysis_long)
 			break;
 	im->scale_num = num;
-	if (!decode_parallel(jpeg, len, num, &im->rgb) &&
+	if (!decode_parallel(jpeg, len, num, &im->rgb, photo_threads(ctx)) &&
 	    decode_raw(ctx, jpeg, len, num, 0, 0, 0, 0, &im->rgb, &xoff) == -1)
 		goto fail;
 	if (orient(&im->rgb, im->orientation) == -1) {
@@ -750,6 +751,7 @@ photo_image_destroy(photo_image *im)
 {
 	if (im == NULL)
 		return;
+	photo_prerender_free(im->pre);
 	pimg_free(&im->rgb);
 	pimg_free(&im->grey);
 	free(im);

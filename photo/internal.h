@@ -46,6 +46,8 @@ void	pimg_view(const pimg *src, int x, int y, int w, int h, pimg *view);
 typedef struct pcascade pcascade;
 
 pcascade *pcascade_load(const char *path, char *err, size_t errlen);
+/* One more holder of c (another handle); each holder pcascade_free()s. */
+pcascade *pcascade_ref(pcascade *c);			/* accepts NULL */
 void	pcascade_free(pcascade *c);			/* accepts NULL */
 void	pcascade_winsize(const pcascade *c, int *w, int *h);
 
@@ -60,6 +62,10 @@ void	pcascade_winsize(const pcascade *c, int *w, int *h);
 int	pcascade_detect(const pcascade *c, const pimg *grey,
 	    double scale_factor, int min_neighbors, int min_w, int min_h,
 	    int max_w, int max_h, prect_i **out, int **neighbors);
+/* The same on at most `threads` threads (pcascade_detect: photo_cpus()). */
+int	pcascade_detect_mt(const pcascade *c, const pimg *grey,
+	    double scale_factor, int min_neighbors, int min_w, int min_h,
+	    int max_w, int max_h, prect_i **out, int **neighbors, int threads);
 
 /*
  * The same as pcascade_detect(c, grey, scale_factor, min_neighbors,
@@ -70,7 +76,8 @@ int	pcascade_detect(const pcascade *c, const pimg *grey,
  */
 int	pcascade_detect_big_first(const pcascade *c, const pimg *grey,
 	    double scale_factor, int min_neighbors, int min_w, int first_w,
-	    double ratio, prect_i **out, int **neighbors, int *smallest);
+	    double ratio, prect_i **out, int **neighbors, int *smallest,
+	    int threads);
 
 /* grey.c: OpenCV's RGB->grey (cvtColor COLOR_RGB2GRAY, fixed point). */
 int	pimg_grey(const pimg *rgb, pimg *grey);
@@ -94,11 +101,15 @@ struct photo_ctx {
 	char	face_path[2 * PHOTO_PATH_MAX];
 	char	eye_path[2 * PHOTO_PATH_MAX];
 	char	glasses_path[2 * PHOTO_PATH_MAX];
+	int	threads;	/* photo_set_threads(); 0: photo_cpus() */
 	char	err[512];
 };
 
 /* core.c: the processors this thread may use (sched_getaffinity). */
 int	photo_cpus(void);
+/* The threads one call on ctx may use: photo_set_threads()'s limit, and
+ * never more than photo_cpus(). */
+int	photo_threads(const photo_ctx *ctx);
 
 /* Sets the handle's error string; always returns -1. */
 int	photo_seterr(photo_ctx *ctx, const char *fmt, ...)
@@ -131,7 +142,12 @@ struct photo_image {
 	double	scale;			/* analysis px per source px */
 	pimg	rgb;			/* oriented analysis image */
 	pimg	grey;			/* pimg_grey(rgb), made on demand */
+	struct prerender *pre;		/* analyze's render (pipeline.c) */
 };
+
+/* pipeline.c: frees a render analyze made and photo_render never took
+ * (accepts NULL). */
+void	photo_prerender_free(struct prerender *pr);
 
 /*
  * Decodes the region `src` (source px, oriented) at scale num/8 (1..16)

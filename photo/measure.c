@@ -232,7 +232,7 @@ struct eyehit {
  */
 static int
 eyes_cascade(const pcascade *c, const pimg *roi, double rs, int rx, int ry,
-    const prect_i *box, struct eyehit side[2])
+    const prect_i *box, struct eyehit side[2], int threads)
 {
 	prect_i *hits = NULL;
 	int n, i, s, mn, mx, had[2] = { side[0].found, side[1].found };
@@ -242,7 +242,8 @@ eyes_cascade(const pcascade *c, const pimg *roi, double rs, int rx, int ry,
 		return 0;
 	mn = (int)(0.14 * box->w * rs);
 	mx = (int)(0.40 * box->w * rs);
-	n = pcascade_detect(c, roi, 1.1, 3, mn, mn, mx, mx, &hits, NULL);
+	n = pcascade_detect_mt(c, roi, 1.1, 3, mn, mn, mx, mx, &hits, NULL,
+	    threads);
 	if (n < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -292,10 +293,12 @@ find_eyes(photo_ctx *ctx, photo_image *im, const prect_i *box,
 	    3) == -1 || pimg_resize_area(&view, 0, 0, rs, &rgbroi) == -1 ||
 	    pimg_grey(&rgbroi, &roi) == -1)
 		goto done;
-	if (eyes_cascade(ctx->eye, &roi, rs, r.x, r.y, box, side) == -1)
+	if (eyes_cascade(ctx->eye, &roi, rs, r.x, r.y, box, side,
+	    photo_threads(ctx)) == -1)
 		goto done;
 	if ((!side[0].found || !side[1].found) &&
-	    eyes_cascade(ctx->glasses, &roi, rs, r.x, r.y, box, side) == -1)
+	    eyes_cascade(ctx->glasses, &roi, rs, r.x, r.y, box, side,
+	    photo_threads(ctx)) == -1)
 		goto done;
 	found = side[0].found + side[1].found;
 	*le = side[0].found ? (photo_point){ side[0].x, side[0].y } :

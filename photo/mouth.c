@@ -82,7 +82,8 @@ pct(const double *v, double *tmp, double q)
 static void
 lips(const double *A, double thr, unsigned char *lip)
 {
-	static int lbl[MW * MH], stack[MW * MH];
+	int lbl[MW * MH], stack[MW * MH];	/* 31 KB: handles on other
+						 * threads have their own */
 	int size[MW * MH / 2 + 2], i, k = 0, big = 0;
 	double cy[MW * MH / 2 + 2];
 

@@ -207,6 +207,21 @@ void	    photo_destroy(photo_ctx *ctx);	/* accepts NULL */
 const char *photo_error(const photo_ctx *ctx);
 
 /*
+ * A second handle with ctx's parameters and cascades, for another thread:
+ * the loaded cascades are shared (read-only, counted), so a clone costs no
+ * loading; the handles may be destroyed in any order. NULL when out of
+ * memory.
+ */
+photo_ctx  *photo_clone(const photo_ctx *ctx);
+/*
+ * The most threads one call on ctx may use (the face search, the decode
+ * across restart markers); 0, the default, is one per processor this
+ * process may use. A caller that runs handles on every processor itself
+ * sets 1, so that the threads stay at the number of processors.
+ */
+void	    photo_set_threads(photo_ctx *ctx, int n);
+
+/*
  * Copies *p into the handle and loads the cascades it names (again only
  * when a path changed). On failure the handle keeps its previous
  * parameters and cascades.

@@ -9,7 +9,9 @@
  * the oracle does. Rendering takes the crop from the analysis image when
  * it has enough pixels, and otherwise decodes just the crop's region of
  * the JPEG again at the next DCT scale that has; that keeps both the time
- * and the peak memory of a 24-megapixel frame low.
+ * and the peak memory of a 24-megapixel frame low. With a second
+ * processor, analyze renders the planned crop on it while the checks run
+ * (struct prerender), and photo_render() hands that output out.
  *
  * Every judgement becomes a finding with a stable code, the requirement
  * id, the measured value, the limit and one sentence telling the operator
@@ -17,6 +19,7 @@
  * library does not translate, its callers do.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -172,6 +175,65 @@ plan_findings(photo_ctx *ctx, photo_result *r, unsigned why, double max_s)
 }
 
 /*
+ * A render of the planned crop, made on a second thread while the checks
+ * run on the first (they only read the image, and need none of it), so
+ * that photo_render() of a frame that passes finds its output done. The
+ * thread has a copy of the handle for its error string (the cascades in
+ * the copy are borrowed, never freed); analyze joins it before it
+ * returns, so no thread outlives the call. A frame that fails the checks
+ * never takes it: photo_image_destroy() frees it.
+ */
+static int render_crop(photo_ctx *ctx, const photo_image *im,
+    const photo_crop *c, photo_output *out);
+
+struct prerender {
+	photo_ctx ctx;
+	const photo_image *im;
+	photo_crop crop;
+	photo_output out;
+	int	rc;
+	pthread_t tid;
+};
+
+static void *
+prerender_run(void *arg)
+{
+	struct prerender *pr = arg;
+
+	pr->rc = render_crop(&pr->ctx, pr->im, &pr->crop, &pr->out);
+	return NULL;
+}
+
+void
+photo_prerender_free(struct prerender *pr)
+{
+	if (pr == NULL)
+		return;
+	free(pr->out.jpeg);
+	free(pr);
+}
+
+/* Starts the render of crop c on its own thread; NULL when it cannot
+ * (then photo_render() renders as usual). */
+static struct prerender *
+prerender_start(photo_ctx *ctx, const photo_image *im, const photo_crop *c)
+{
+	struct prerender *pr;
+
+	if ((pr = calloc(1, sizeof(*pr))) == NULL)
+		return NULL;
+	pr->ctx = *ctx;
+	pr->im = im;
+	pr->crop = *c;
+	pr->rc = -1;
+	if (pthread_create(&pr->tid, NULL, prerender_run, pr) != 0) {
+		free(pr);
+		return NULL;
+	}
+	return pr;
+}
+
+/*
  * Detects, measures and judges the face; with `plan`, also plans the crop
  * of a camera frame (a finished photo is judged as it stands instead).
  */
@@ -184,8 +246,12 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 	int *nb = NULL, n, i, best = -1, minsz, rc = -1, aside[4] = { 0 };
 	double ds, max_s;
 	unsigned why;
+	struct prerender *pre = NULL;
+	photo_crop early;
 
 	memset(r, 0, sizeof(*r));
+	photo_prerender_free(im->pre);
+	im->pre = NULL;
 	r->src_w = im->src_w;
 	r->src_h = im->src_h;
 	r->orientation = im->orientation;
@@ -206,7 +272,7 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 	n = pcascade_detect_big_first(ctx->face, &det, p->detect_scale,
 	    p->detect_neighbors, minsz, main_face_px(p, &det, im->scale * ds,
 	    plan), p->check[PHOTO_CK_PERSONS].limit / 2 * 0.9, &hits, &nb,
-	    &minsz);
+	    &minsz, photo_threads(ctx));
 	if (n < 0) {
 		photo_seterr(ctx, "out of memory");
 		goto done;
@@ -271,6 +337,14 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 		    r->face.yaw, p->check[PHOTO_CK_YAW].limit,
 		    N_("The head is turned to one side: ask the subject to "
 		    "face the camera squarely."));
+	max_s = p->check[PHOTO_CK_RESOLUTION].severity == PHOTO_FAIL ?
+	    p->check[PHOTO_CK_RESOLUTION].limit : INFINITY;
+	/* a camera frame's crop is known from the face alone: rendered on
+	 * a second processor while the checks run on this one */
+	if (plan && photo_threads(ctx) >= 2 && photo_plan_crop(p, &r->face,
+	    r->src_w, r->src_h, max_s, &early, &why) == 0 && early.ok &&
+	    early.scale <= p->check[PHOTO_CK_RESOLUTION].limit)
+		pre = prerender_start(ctx, im, &early);
 	photo_check_light(p, im, r);
 	photo_check_sharpness(p, im, r);
 	photo_check_eyes(p, im, r);
@@ -285,8 +359,6 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 		rc = 0;
 		goto done;
 	}
-	max_s = p->check[PHOTO_CK_RESOLUTION].severity == PHOTO_FAIL ?
-	    p->check[PHOTO_CK_RESOLUTION].limit : INFINITY;
 	if (photo_plan_crop(p, &r->face, r->src_w, r->src_h, max_s, &r->crop,
 	    &why) == -1)
 		plan_findings(ctx, r, why, p->check[PHOTO_CK_RESOLUTION].limit);
@@ -300,6 +372,13 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 	}
 	rc = 0;
 done:
+	if (pre != NULL) {
+		pthread_join(pre->tid, NULL);
+		if (rc == 0 && r->crop.ok)
+			im->pre = pre;
+		else
+			photo_prerender_free(pre);
+	}
 	if (det.owned)
 		pimg_free(&det);
 	free(hits);
@@ -313,11 +392,11 @@ photo_analyze(photo_ctx *ctx, photo_image *im, photo_result *r)
 	return analyze(ctx, im, r, 1);
 }
 
-int
-photo_render(photo_ctx *ctx, photo_image *im, const photo_result *r,
+/* Crops c out of the frame, downscales to 480x640 and encodes. */
+static int
+render_crop(photo_ctx *ctx, const photo_image *im, const photo_crop *c,
     photo_output *out)
 {
-	const photo_crop *c = &r->crop;
 	pimg dst = { 0 }, reg = { 0 };
 	photo_rect src;
 	int num, ox, oy, rc = -1;
@@ -357,6 +436,34 @@ done:
 	pimg_free(&reg);
 	pimg_free(&dst);
 	return rc;
+}
+
+/* The crop fields rendering uses: the same crop renders the same bytes. */
+static int
+same_crop(const photo_crop *a, const photo_crop *b)
+{
+	return a->ok == b->ok && a->scale == b->scale && a->x == b->x &&
+	    a->y == b->y && a->w == b->w && a->h == b->h;
+}
+
+int
+photo_render(photo_ctx *ctx, photo_image *im, const photo_result *r,
+    photo_output *out)
+{
+	struct prerender *pr = im->pre;
+	int rc;
+
+	if (pr != NULL && same_crop(&pr->crop, &r->crop)) {
+		/* analyze rendered this crop while the checks ran */
+		im->pre = NULL;
+		*out = pr->out;
+		rc = pr->rc;
+		if (rc == -1)
+			memcpy(ctx->err, pr->ctx.err, sizeof(ctx->err));
+		free(pr);
+		return rc;
+	}
+	return render_crop(ctx, im, &r->crop, out);
 }
 
 /*
