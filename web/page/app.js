@@ -147,12 +147,15 @@ var CODEWORDS = {
 	TOKEN: "the page's session has expired: reload the page"
 };
 
-function cmd(name, body) {
+/* A command; quiet: a background question (a history) whose refusal
+ * is not the operator's business, so it gets no banner. */
+function cmd(name, body, quiet) {
 	return fetch("/api/" + name, {
 		method: "POST", credentials: "same-origin",
 		headers: { "Content-Type": "application/json", "X-Idphoto-Token": TOKEN },
 		body: JSON.stringify(body || {})
 	}).then(function (r) { return r.json(); }).then(function (r) {
+		if (quiet) return r;
 		if (!r.ok && r.code !== "NEEDS_CONFIRM")
 			banner(CODEWORDS[r.code] ? _(CODEWORDS[r.code]) :
 			    (r.error ? _(r.error) : r.code), "bad");
@@ -160,6 +163,7 @@ function cmd(name, body) {
 			banner("", "");
 		return r;
 	}).catch(function () {
+		if (quiet) return { ok: false, code: "NET" };
 		banner(_("the page cannot reach idphoto-web: check that it runs (systemctl status idphoto-web)"), "bad");
 		return { ok: false, code: "NET" };
 	});
@@ -528,19 +532,41 @@ function renderHistory() {
 		ol.appendChild(el("li", "empty", _("no shots yet")));
 }
 
+/* Histories are read from the whole journal: one question at a time
+ * per tab, and while one is out, later wishes only mark it to be asked
+ * again (with the latest ID) when it is answered. A burst of events
+ * then costs a tab two questions, not one per event. */
+var HQ = { strip: { busy: false, again: false },
+	hist: { busy: false, again: false, want: "" } };
+
 function loadStrip() {
-	cmd("history", {}).then(function (r) {
+	var q = HQ.strip;
+	if (q.busy) { q.again = true; return; }
+	q.busy = true;
+	q.again = false;
+	cmd("history", {}, true).then(function (r) {
+		q.busy = false;
 		if (r.ok) renderStrip(r.history || []);
+		if (q.again) loadStrip();
 	});
 }
 
 function loadHistory(id) {
+	var q = HQ.hist;
+	q.want = id || "";
 	if (!id) { S.histId = ""; S.history = []; renderHistory(); return; }
-	cmd("history", { id: id }).then(function (r) {
-		if (!r.ok) return;
-		S.histId = id;
-		S.history = r.history || [];
-		renderHistory();
+	if (q.busy) { q.again = true; return; }
+	q.busy = true;
+	q.again = false;
+	cmd("history", { id: id }, true).then(function (r) {
+		q.busy = false;
+		if (q.want === id && r.ok) {
+			S.histId = id;
+			S.history = r.history || [];
+			renderHistory();
+		}
+		/* asked for again, or for another graduate, meanwhile */
+		if (q.again && q.want) loadHistory(q.want);
 	});
 }
 
