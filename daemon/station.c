@@ -360,6 +360,7 @@ station_free(struct station *s)
 	json_decref(s->accepted);
 	json_decref(s->last);
 	json_decref(s->roster);
+	json_decref(s->rejected_ids);
 	if (s->inotify != -1)
 		close(s->inotify);
 	photo_destroy(s->ctx);
@@ -781,6 +782,8 @@ on_result(struct station *s, struct msg_result *r)
 		    mask_in(r->id, r->err, buf, sizeof(buf)));
 		st = ST_REJECTED;
 	}
+	if (st == ST_REJECTED)
+		st_note_rejected(s, r->id);
 	control_broadcast(ev);
 	json_decref(ev);
 	if (late) {

@@ -448,6 +448,12 @@ post(struct MHD_Connection *c, struct rq *q, const char *url)
 		return refuse(c, MHD_HTTP_FORBIDDEN, "TOKEN",
 		    "the request does not carry this session's token");
 	}
+	if (strcmp(url, "/api/" WEB_CMD_ACCEPT) == 0 &&
+	    proto_command_find(WEB_CMD_ACCEPT) == -1) {
+		json_decref(b);
+		return refuse(c, MHD_HTTP_NOT_FOUND, "NO_OVERRIDE",
+		    "this station has no operator override");
+	}
 	if (strncmp(url, "/api/", 5) != 0 ||
 	    (req = command(url + 5, b, &why)) == NULL) {
 		json_decref(b);
