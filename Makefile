@@ -382,9 +382,11 @@ accuracy: $(ACCURACY)
 # socket like idphotoctl, with libmicrohttpd; it reads the config through
 # store/ (the shared config module) and uses no other station module.
 # The browser tests (tests/it-web.sh) drive Debian's chromium through
-# chromium-driver and python3-selenium.
+# chromium-driver and python3-selenium, and firefox-esr through its own
+# Marionette protocol (tests/web/marionette.py: Debian 12 has no
+# geckodriver).
 DEB_PKGS   += libmicrohttpd-dev chromium chromium-driver python3-selenium \
-	      fonts-wqy-zenhei
+	      fonts-wqy-zenhei firefox-esr
 WEB_SRC     = $(wildcard web/*.c)
 WEB_OBJ     = $(call objs,$(WEB_SRC))
 WEB_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)

@@ -200,8 +200,13 @@ function answerReplace(yes) {
 		cmd("id", { id: id, replace: true }).then(function (r) {
 			if (r.ok) { $("idfield").value = ""; showIdCheck(); }
 		});
-	} else
+	} else {
+		/* the number is done with: a key pressed next is a command,
+		 * not more of the number */
+		$("idfield").value = "";
+		showIdCheck();
 		banner(_("not replaced: the accepted photo stays"), "info");
+	}
 }
 
 /* ---- the operator's override of a rejection ------------------------ */
