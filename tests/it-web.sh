@@ -156,6 +156,11 @@ print(r.get("total"), r.get("done"), r.get("rejected"), r.get("missing"))'; }
 for i in $(seq 50); do [ "$(roster)" = "$want" ] && break; sleep 0.1; done
 check "status's roster progress (total done rejected missing) is the report's: $(roster) = $want ($rep)" \
 	'[ "$(roster)" = "$want" ] && [ "$want" != "5 0 0 5" ]'
+line=$(echo "$want" | awk '{ printf "roster: %d of 5 done, %d rejected, %d missing",
+	$2, $3, $4 }')
+check "idphotoctl status prints both: \"pedal: fifo, connected\", \"$line\"" \
+	'"$C" status >"$tmp/st" && grep -q "pedal: fifo, connected" "$tmp/st" &&
+	    grep -q "$line" "$tmp/st"'
 check "idphotod still runs" 'kill -0 $pid'
 check "idphoto-web still runs" 'kill -0 $wpid'
 check "no ID number in idphoto-web's log" '! grep -q "$ID1\|$ID2\|$ID3" "$tmp/web.log"'
