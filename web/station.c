@@ -171,14 +171,17 @@ fit_result(json_t *r, int geom)
 	    json_string(proto_events[PROTO_EV_RESULT]));
 	if (s_(r, PROTO_F_OUTPUT) != NULL) {
 		json_object_set_new(o, "photo", img(s_(r, PROTO_F_OUTPUT)));
-		snprintf(st.outdir, sizeof(st.outdir), "%s", s_(r, PROTO_F_OUTPUT));
+		snprintf(st.outdir, sizeof(st.outdir), "%s",
+		    s_(r, PROTO_F_OUTPUT));
 		if (strrchr(st.outdir, '/') != NULL)
 			*strrchr(st.outdir, '/') = '\0';
 	}
 	if (s_(r, PROTO_F_PREVIEW) != NULL)
-		json_object_set_new(o, PROTO_F_PREVIEW, img(s_(r, PROTO_F_PREVIEW)));
+		json_object_set_new(o, PROTO_F_PREVIEW,
+		    img(s_(r, PROTO_F_PREVIEW)));
 	if (s_(r, PROTO_F_REPLACED) != NULL)
-		json_object_set_new(o, PROTO_F_REPLACED, img(s_(r, PROTO_F_REPLACED)));
+		json_object_set_new(o, PROTO_F_REPLACED,
+		    img(s_(r, PROTO_F_REPLACED)));
 	json_array_foreach(json_object_get(ck, "findings"), i, f) {
 		static const char *const fk[] = { PROTO_F_CODE, "requirement",
 		    "severity", "value", "limit", "advice", NULL };
@@ -260,15 +263,18 @@ fit_history(json_t *r)
 
 	json_array_foreach(json_object_get(r, PROTO_F_HISTORY), i, e) {
 		o = fit_result(e, 0);
-		json_object_set_new(o, PROTO_F_EVENT, json_string(s_(e, PROTO_F_EVENT) ?
-		    s_(e, PROTO_F_EVENT) : proto_events[PROTO_EV_RESULT]));
+		json_object_set_new(o, PROTO_F_EVENT,
+		    json_string(s_(e, PROTO_F_EVENT) ? s_(e, PROTO_F_EVENT) :
+		    proto_events[PROTO_EV_RESULT]));
 		json_object_del(o, PROTO_F_REPLACED);
 		/* the earlier accepted photo of this ID now lives where the
 		 * replacing result says it was moved to */
-		if (s_(e, PROTO_F_REPLACED) != NULL && s_(e, PROTO_F_ID) != NULL)
+		if (s_(e, PROTO_F_REPLACED) != NULL &&
+		    s_(e, PROTO_F_ID) != NULL)
 			for (j = json_array_size(a); j-- > 0;) {
 				k = json_array_get(a, j);
-				if (s_(k, PROTO_F_ID) != NULL && strcmp(s_(k, PROTO_F_ID),
+				if (s_(k, PROTO_F_ID) != NULL &&
+				    strcmp(s_(k, PROTO_F_ID),
 				    s_(e, PROTO_F_ID)) == 0 &&
 				    json_object_get(k, "photo") != NULL &&
 				    !json_is_true(json_object_get(k,
@@ -291,7 +297,8 @@ fit_reply(json_t *r)
 	json_t *o;
 
 	if (!json_is_true(json_object_get(r, PROTO_F_OK))) {
-		const char *code = s_(r, PROTO_F_CODE) ? s_(r, PROTO_F_CODE) : "ERROR";
+		const char *code = s_(r, PROTO_F_CODE) ? s_(r, PROTO_F_CODE) :
+		    "ERROR";
 
 		o = json_pack("{s:b, s:s}", PROTO_F_OK, 0, PROTO_F_CODE, code);
 		/* the daemon's text of these names the check character or
@@ -312,7 +319,8 @@ fit_reply(json_t *r)
 	}
 	o = json_pack("{s:b}", PROTO_F_OK, 1);
 	if (json_object_get(r, PROTO_F_SECONDS) != NULL)
-		json_object_set(o, PROTO_F_SECONDS, json_object_get(r, PROTO_F_SECONDS));
+		json_object_set(o, PROTO_F_SECONDS,
+		    json_object_get(r, PROTO_F_SECONDS));
 	return o;
 }
 
@@ -500,7 +508,8 @@ disconnect(const char *why)
 			w.fn(NULL, w.arg);
 	}
 	history_done(NULL);
-	ev = json_pack("{s:s, s:b}", PROTO_F_EVENT, "daemon", PROTO_F_CONNECTED, 0);
+	ev = json_pack("{s:s, s:b}", PROTO_F_EVENT, "daemon",
+	    PROTO_F_CONNECTED, 0);
 	web_sse_broadcast(ev);
 	json_decref(ev);
 	if (st.status != NULL)
@@ -567,7 +576,8 @@ on_event(json_t *ev)
 		o = fit_result(ev, 1);
 		/* the name of the graduate the page shows beside it */
 		if (st.status != NULL && s_(st.status, PROTO_F_NAME) != NULL &&
-		    s_(st.status, PROTO_F_ID) != NULL && s_(ev, PROTO_F_ID) != NULL &&
+		    s_(st.status, PROTO_F_ID) != NULL &&
+		    s_(ev, PROTO_F_ID) != NULL &&
 		    strcmp(s_(st.status, PROTO_F_ID), s_(ev, PROTO_F_ID)) == 0)
 			json_object_set(o, PROTO_F_NAME, json_object_get(st.status,
 			    PROTO_F_NAME));
@@ -575,8 +585,8 @@ on_event(json_t *ev)
 		st.last = json_incref(o);
 		ask_camera();		/* the battery after the shot */
 	} else if (strcmp(type, proto_events[PROTO_EV_FRAMING]) == 0) {
-		static const char *const keys[] = { PROTO_F_EVENT, "face", "ready",
-		    "hints", PROTO_F_ERROR, PROTO_F_DONE, NULL };
+		static const char *const keys[] = { PROTO_F_EVENT, "face",
+		    "ready", "hints", PROTO_F_ERROR, PROTO_F_DONE, NULL };
 
 		o = json_object();
 		copy(o, ev, keys);
@@ -584,13 +594,14 @@ on_event(json_t *ev)
 			json_object_set_new(o, PROTO_F_PREVIEW, img(s_(ev,
 			    PROTO_F_PREVIEW)));
 	} else if (strcmp(type, proto_events[PROTO_EV_CALIBRATION]) == 0) {
-		static const char *const keys[] = { PROTO_F_EVENT, PROTO_F_OK, PROTO_F_ERROR,
-		    "balance", PROTO_F_LIGHTNESS, "balanced", PROTO_F_NOTE, PROTO_F_LAMPS,
-		    "target_lightness", NULL };
+		static const char *const keys[] = { PROTO_F_EVENT, PROTO_F_OK,
+		    PROTO_F_ERROR, "balance", PROTO_F_LIGHTNESS, "balanced",
+		    PROTO_F_NOTE, PROTO_F_LAMPS, "target_lightness", NULL };
 
 		o = json_object();
 		copy(o, ev, keys);
-		json_object_set_new(o, PROTO_F_TIME, json_real((double)time(NULL)));
+		json_object_set_new(o, PROTO_F_TIME,
+		    json_real((double)time(NULL)));
 		json_decref(st.calibration);
 		st.calibration = json_incref(o);
 	} else {
