@@ -113,8 +113,9 @@ if want httpside; then
 fi
 check "idphotod carried on" 'kill -0 $pid && [ "$(state)" = idle ]'
 
-skip=
-for b in chromium chromedriver; do
+skip= bins="chromium chromedriver"
+[ "${IDPHOTO_WEB_BROWSER:-}" = firefox ] && bins=firefox-esr
+for b in $bins; do
 	command -v $b >/dev/null 2>&1 || skip="$skip $b"
 done
 /usr/bin/python3 -c 'import selenium' 2>/dev/null || skip="$skip python3-selenium"
@@ -167,7 +168,9 @@ check "no ID number in idphoto-web's log" '! grep -q "$ID1\|$ID2\|$ID3" "$tmp/we
 # the page again in Firefox (firefox-esr, driven through its own
 # Marionette protocol: Debian 12 has no geckodriver), on a fresh station
 if want page && [ -z "${IDPHOTO_WEB_BROWSER:-}" ]; then
-	if command -v firefox-esr >/dev/null 2>&1; then
+	if ! /usr/bin/python3 -c 'import selenium' 2>/dev/null; then
+		echo "  SKIP the page in Firefox: python3-selenium is not installed (make deps installs it)"
+	elif command -v firefox-esr >/dev/null 2>&1; then
 		echo "-- page.py again, in Firefox"
 		IDPHOTO_WEB_BROWSER=firefox IDPHOTO_WEB_TESTS=page timeout 600 \
 		    sh "$SRCDIR/tests/it-web.sh" || fails=$((fails + 1))
