@@ -310,11 +310,27 @@ POT_SRC = $(sort $(wildcard daemon/*.c ctl/*.c store/*.c photo/*.c \
 	drivers/*.c lighting/*.c))
 POT_IDS = msgcat --no-location --no-wrap --sort-output $(1) | \
 	grep -v '^"POT-Creation-Date:'
-$(B)/po/idphotod.pot: $(POT_SRC)
-	@mkdir -p $(dir $@)
+# The page's words are in the same catalogue: xgettext reads its
+# JavaScript (_() and N_()), and each data-i18n="..." of its HTML becomes
+# a _("...") on the same line of a stand-in file, named back after.
+POT_JS   = $(sort $(wildcard web/page/*.js))
+POT_HTML = $(sort $(wildcard web/page/*.html))
+$(B)/po/idphotod.pot: $(POT_SRC) $(POT_JS) $(POT_HTML)
+	@mkdir -p $(dir $@) $(B)/po/html
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 \
 		--package-name=idphotod --package-version=$(VERSION) \
 		--msgid-bugs-address= -o $@ $(POT_SRC)
+	for f in $(POT_HTML); do \
+		sed -e 's/^.*$$/&\n/' -e 's/data-i18n="\([^"]*\)"/\n_("\1");\n/g' $$f | \
+		    awk 'BEGIN { RS = "\n\n"; ORS = "\n" } { n = split($$0, p, "\n"); \
+			l = ""; for (i = 1; i <= n; i++) if (p[i] ~ /^_\(".*"\);$$/) l = l p[i]; print l }' \
+		    > $(B)/po/html/$$(basename $$f).js; \
+	done
+	xgettext -j --language=JavaScript --keyword=_ --keyword=N_ \
+		--msgid-bugs-address= \
+		--from-code=UTF-8 -o $@ $(POT_JS) \
+		$(addprefix $(B)/po/html/,$(addsuffix .js,$(notdir $(POT_HTML))))
+	sed -i 's|$(B)/po/html/\([a-z]*\.html\)\.js|web/page/\1|g' $@
 pot: $(B)/po/idphotod.pot
 	cp $< po/idphotod.pot
 pot-check: $(B)/po/idphotod.pot
@@ -366,9 +382,11 @@ accuracy: $(ACCURACY)
 # socket like idphotoctl, with libmicrohttpd; it reads the config through
 # store/ (the shared config module) and uses no other station module.
 # The browser tests (tests/it-web.sh) drive Debian's chromium through
-# chromium-driver and python3-selenium.
+# chromium-driver and python3-selenium, and firefox-esr through its own
+# Marionette protocol (tests/web/marionette.py: Debian 12 has no
+# geckodriver).
 DEB_PKGS   += libmicrohttpd-dev chromium chromium-driver python3-selenium \
-	      fonts-wqy-zenhei
+	      fonts-wqy-zenhei firefox-esr
 WEB_SRC     = $(wildcard web/*.c)
 WEB_OBJ     = $(call objs,$(WEB_SRC))
 WEB_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
@@ -398,10 +416,11 @@ install-web: $(B)/idphoto-web
 	chmod 644 $(DESTDIR)$(SYSTEMDDIR)/idphoto-web.service
 	install -m 644 systemd/idphoto-web.sysusers \
 		$(DESTDIR)$(SYSUSERSDIR)/idphoto-web.conf
-# the page under load: 20 tabs, 1000 events in a burst, memory (README)
+# the page under load alone (make check runs it too, in it-web.sh): 20
+# tabs, 1000 events in a burst, memory (README)
 .PHONY: web-load
 web-load: all $(FAKEPTPIP)
-	@IDPHOTO_WEB_LOAD=1 TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' \
+	@IDPHOTO_WEB_TESTS=load TESTDATA='$(TESTDATA)' CASCADES='$(CASCADES)' \
 		BUILD='$(abspath $(B))' SRCDIR='$(CURDIR)' sh tests/it-web.sh
 uninstall-web:
 	rm -f $(DESTDIR)$(SBINDIR)/idphoto-web \

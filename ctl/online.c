@@ -359,6 +359,21 @@ re_status(json_t *o)
 		printf(_("  graduate: %s %s %s\n"), str(o, "name"),
 		    str(o, "centre"), str(o, "class"));
 	print_lamps(json_object_get(o, "lamps"));
+	if (json_is_object(json_object_get(o, PROTO_F_PEDAL)))	/* issue 18 */
+		printf(_("  pedal: %s, %s\n"), str(json_object_get(o,
+		    PROTO_F_PEDAL), PROTO_F_DRIVER), json_is_true(json_object_get(
+		    json_object_get(o, PROTO_F_PEDAL), PROTO_F_CONNECTED)) ?
+		    _("connected") : _("ABSENT"));
+	if (json_is_object(json_object_get(o, PROTO_F_ROSTER))) {
+		json_t *ro = json_object_get(o, PROTO_F_ROSTER);
+
+		printf(_("  roster: %lld of %lld done, %lld rejected, %lld "
+		    "missing\n"), json_integer_value(json_object_get(ro,
+		    PROTO_F_ROSTER_DONE)), json_integer_value(json_object_get(ro,
+		    PROTO_F_ROSTER_TOTAL)), json_integer_value(json_object_get(ro,
+		    PROTO_F_ROSTER_REJECTED)), json_integer_value(
+		    json_object_get(ro, PROTO_F_ROSTER_MISSING)));
+	}
 	if (str(o, "simulated")[0])
 		printf(_("  SIMULATED: %s (the demo's or the tests' "
 		    "drivers: this station photographs nobody)\n"),

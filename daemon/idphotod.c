@@ -96,6 +96,20 @@ load(const char *path, struct store_conf *c, char *err, size_t errlen)
 	return rc;
 }
 
+/* Tells the station what status says about the pedal. */
+static void
+pedal_tell(void)
+{
+	struct stat sb;
+	const char *drv = "none";
+
+	if (d.conf.pedal_device[0] != '\0')
+		drv = stat(d.conf.pedal_device, &sb) == 0 &&
+		    S_ISFIFO(sb.st_mode) ? "fifo" : "evdev";
+	station_set_pedal(d.st, drv, d.pedal != NULL &&
+	    pedal_fd(d.pedal) != -1);
+}
+
 static void
 pedal_setup(void)
 {
@@ -112,6 +126,7 @@ pedal_setup(void)
 		d.pedal_retry = store_now_ms() + 2000;
 	} else
 		log_info("%s", pedal_describe(d.pedal));
+	pedal_tell();
 }
 
 /* Keys that only a restart applies; says which changed. */
@@ -333,6 +348,7 @@ loop_pass(void)
 		if (k == -1) {
 			log_warnx("%s; retrying every 2 s", err);
 			d.pedal_retry = store_now_ms() + 2000;
+			pedal_tell();
 		} else if (k > 0)
 			station_pedal(d.st, "pedal");
 	}
@@ -348,6 +364,7 @@ loop_pass(void)
 		else if (pedal_reopen(d.pedal, err, sizeof(err)) == 0) {
 			log_info("%s: back", pedal_describe(d.pedal));
 			d.pedal_retry = 0;
+			pedal_tell();
 		} else
 			d.pedal_retry = t + 2000;
 	}

@@ -253,6 +253,10 @@ void	station_set_rig(struct station *s, rig *r);
 void	station_lamps(struct station *s);
 json_t	*station_request(struct client *c, json_t *req, void *arg);
 void	station_pedal(struct station *s, const char *source);
+/* What status says about the pedal (request.c): driver "evdev", "fifo"
+ * (simulated) or "none", and whether its device is open. */
+void	station_set_pedal(struct station *s, const char *driver,
+	    int connected);
 /* Takes n (frees it). */
 void	station_completion(struct station *s, struct qnode *n);
 /* The roster's change notifications: the main loop polls the fd (-1:

@@ -67,6 +67,8 @@ replay_one(json_t *ev, void *arg)
 			s->failed++;
 		else
 			s->errors++;
+		if (!store_event_accepted(ev))
+			st_note_rejected(s, id);
 	} else if (strcmp(type, "interrupted") == 0 &&
 	    (unsigned)seq == s->pending_seq)
 		s->pending_seq = 0;

@@ -39,6 +39,8 @@ lamps_json(struct station *s)
 	return o;
 }
 
+static json_t *roster_progress(struct station *);
+
 json_t *
 st_status_json(struct station *s)
 {
@@ -67,7 +69,53 @@ st_status_json(struct station *s)
 		json_object_set_new(o, "last_shot", json_pack("{s:I, s:I}",
 		    "camera_ms", (json_int_t)s->camera_ms, "bytes",
 		    (json_int_t)s->frame_bytes));
+	json_object_set_new(o, PROTO_F_PEDAL, json_pack("{s:s, s:b, s:b}",
+	    PROTO_F_DRIVER, s->pedal_driver[0] ? s->pedal_driver : "none",
+	    PROTO_F_CONNECTED, s->pedal_connected, PROTO_F_SIMULATED,
+	    strcmp(s->pedal_driver, "fifo") == 0));
+	if (s->roster != NULL)
+		json_object_set_new(o, PROTO_F_ROSTER, roster_progress(s));
 	return o;
+}
+
+/* The roster's progress, as idphotoctl report judges from the journal:
+ * done (an accepted photo), rejected (shot, none accepted), missing (not
+ * shot yet). */
+static json_t *
+roster_progress(struct station *s)
+{
+	json_t *entries = json_object_get(s->roster, "entries"), *e;
+	json_int_t done = 0, rej = 0, total = 0;
+	const char *id;
+
+	json_object_foreach(entries, id, e) {
+		total++;
+		if (json_object_get(s->accepted, id) != NULL)
+			done++;
+		else if (json_object_get(s->rejected_ids, id) != NULL)
+			rej++;
+	}
+	return json_pack("{s:I, s:I, s:I, s:I}", PROTO_F_ROSTER_TOTAL, total,
+	    PROTO_F_ROSTER_DONE, done, PROTO_F_ROSTER_REJECTED, rej,
+	    PROTO_F_ROSTER_MISSING, total - done - rej);
+}
+
+void
+st_note_rejected(struct station *s, const char *id)
+{
+	if (id == NULL || id[0] == '\0')
+		return;
+	if (s->rejected_ids == NULL && (s->rejected_ids = json_object()) ==
+	    NULL)
+		return;
+	json_object_set_new(s->rejected_ids, id, json_true());
+}
+
+void
+station_set_pedal(struct station *s, const char *driver, int connected)
+{
+	snprintf(s->pedal_driver, sizeof(s->pedal_driver), "%s", driver);
+	s->pedal_connected = connected;
 }
 
 /*

@@ -365,6 +365,7 @@ station_free(struct station *s)
 	json_decref(s->roster);
 	json_decref(s->rejected);
 	json_decref(s->overriding);
+	json_decref(s->rejected_ids);
 	if (s->inotify != -1)
 		close(s->inotify);
 	photo_destroy(s->ctx);
@@ -968,6 +969,8 @@ on_result(struct station *s, struct msg_result *r)
 		    mask_in(r->id, r->err, buf, sizeof(buf)));
 		st = ST_REJECTED;
 	}
+	if (st == ST_REJECTED)
+		st_note_rejected(s, r->id);
 	control_broadcast(ev);
 	json_decref(ev);
 	if (late) {

@@ -76,6 +76,10 @@ struct station {
 	 * none */
 	json_t	*rejected;
 	json_t	*overriding;
+	/* status's pedal and roster progress (request.c) */
+	char	pedal_driver[8];	/* evdev, fifo, none */
+	int	pedal_connected;
+	json_t	*rejected_ids;	/* IDs with a result not accepted */
 };
 
 extern const char *const st_names[];	/* by ST_ */
@@ -115,6 +119,8 @@ json_t	*st_req_accept(struct station *s, struct client *c, json_t *req);
 
 /* request.c */
 json_t	*st_status_json(struct station *s);
+/* id had a result that was not accepted (for the roster's progress). */
+void	st_note_rejected(struct station *s, const char *id);
 /* A history read off the main loop: the reply to its client. */
 void	st_history_done(struct station *s, struct msg_history *m);
 

@@ -76,6 +76,26 @@
 /* An override's reason: 1..PROTO_OVERRIDE_MAX bytes, not all blank. */
 #define PROTO_OVERRIDE_MAX	500
 
+/* the status reply (and state events: name, centre, class, on_roster) */
+#define PROTO_F_NAME		"name"		/* the roster's, for the ID */
+#define PROTO_F_CENTRE		"centre"
+#define PROTO_F_CLASS		"class"
+#define PROTO_F_ON_ROSTER	"on_roster"	/* false: not on it */
+#define PROTO_F_COUNTS		"counts"	/* shots, accepted, ... */
+#define PROTO_F_ACCEPTED_IDS	"accepted_ids"	/* IDs with a photo */
+#define PROTO_F_LAST		"last"		/* the latest result */
+#define PROTO_F_SIMULATED	"simulated"	/* "camera, lamps, pedal" */
+#define PROTO_F_PEDAL		"pedal"		/* {driver, connected,
+						 *  simulated} */
+#define PROTO_F_DRIVER		"driver"	/* pedal: evdev, fifo, none */
+#define PROTO_F_CONNECTED	"connected"	/* pedal, camera, lamps */
+#define PROTO_F_ROSTER		"roster"	/* {total, done, rejected,
+						 *  missing}; absent: none */
+#define PROTO_F_ROSTER_TOTAL	"total"		/* graduates on it */
+#define PROTO_F_ROSTER_DONE	"done"		/* with an accepted photo */
+#define PROTO_F_ROSTER_REJECTED	"rejected"	/* shot, none accepted */
+#define PROTO_F_ROSTER_MISSING	"missing"	/* not shot yet */
+
 /* ---- commands ---------------------------------------------------------
  * X(NAME, "name", min operands, max operands, "operands", "what it does")
  * Operands are what idphotoctl takes on its command line; on the wire

@@ -11,7 +11,8 @@
  *   GET  /img/N            a picture the events named, by number
  *   POST /api/login        {"password": ...} when a password is set
  *   POST /api/<command>    id, shoot, retake, cancel, liveview, history,
- *                          status, camera: JSON body, JSON answer
+ *                          status, camera, accept (the operator's
+ *                          override): JSON body, JSON answer
  *
  * Every request must name an expected Host (loopback names when bound to
  * loopback: no DNS rebinding). Everything but the login page and the
@@ -35,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/proto.h"
 #include "web/web.h"
 
 enum { RQ_NEW, RQ_POST, RQ_WAIT, RQ_DONE };
@@ -303,17 +305,21 @@ on_reply(json_t *o, void *arg)
 	MHD_resume_connection(q->conn);
 }
 
+/* The operator's override of a rejection (issue 16): {"cmd": "accept",
+ * "override": "<reason>"}. */
+#define WEB_MAX_REASON		500	/* bytes of an override's reason */
+
 /* The control request for POST /api/<cmd> with body b; NULL when the
- * body does not fit the command (why says what). */
+ * body does not fit the command (why says what). Commands and fields are
+ * the protocol's (store/proto.h). */
 static json_t *
-command(const char *cmd, json_t *b, const char **why)
+command(const char *name, json_t *b, const char **why)
 {
-	static const char *const plain[] = { "shoot", "cancel", "status",
-	    "camera", NULL };
-	json_t *id = json_object_get(b, "id");
-	json_t *rep = json_object_get(b, "replace");
-	const char *s;
-	int i;
+	json_t *id = json_object_get(b, PROTO_F_ID);
+	json_t *rep = json_object_get(b, PROTO_F_REPLACE);
+	json_t *sec = json_object_get(b, PROTO_F_SECONDS);
+	const char *s, *reason;
+	int cmd = proto_command_find(name);
 
 	*why = "the body does not fit the command";
 	if (rep != NULL && !json_is_boolean(rep))
@@ -325,29 +331,41 @@ command(const char *cmd, json_t *b, const char **why)
 			if (*s <= ' ' || *s > '~')
 				return NULL;
 	}
-	for (i = 0; plain[i] != NULL; i++)
-		if (strcmp(cmd, plain[i]) == 0)
-			return json_pack("{s:s}", "cmd", cmd);
-	if (strcmp(cmd, "id") == 0 && id != NULL)
-		return json_pack("{s:s, s:O, s:b}", "cmd", "id", "id", id,
-		    "replace", json_is_true(rep));
-	if (strcmp(cmd, "retake") == 0)
-		return json_pack("{s:s, s:b}", "cmd", "retake", "replace",
-		    json_is_true(rep));
-	if (strcmp(cmd, "history") == 0)
-		return id != NULL ? json_pack("{s:s, s:O}", "cmd", "history",
-		    "id", id) : json_pack("{s:s}", "cmd", "history");
-	if (strcmp(cmd, "liveview") == 0) {
-		json_t *sec = json_object_get(b, "seconds");
-
+	if (cmd == PROTO_CMD_ACCEPT) {
+		reason = json_string_value(json_object_get(b,
+		    PROTO_F_OVERRIDE));
+		if (reason == NULL || strlen(reason) > WEB_MAX_REASON)
+			return NULL;
+		return json_pack("{s:s, s:s}", PROTO_F_CMD, name,
+		    PROTO_F_OVERRIDE, reason);
+	}
+	switch (cmd) {
+	case PROTO_CMD_SHOOT:
+	case PROTO_CMD_CANCEL:
+	case PROTO_CMD_STATUS:
+	case PROTO_CMD_CAMERA:
+		return json_pack("{s:s}", PROTO_F_CMD, name);
+	case PROTO_CMD_ID:
+		if (id == NULL)
+			return NULL;
+		return json_pack("{s:s, s:O, s:b}", PROTO_F_CMD, name,
+		    PROTO_F_ID, id, PROTO_F_REPLACE, json_is_true(rep));
+	case PROTO_CMD_RETAKE:
+		return json_pack("{s:s, s:b}", PROTO_F_CMD, name,
+		    PROTO_F_REPLACE, json_is_true(rep));
+	case PROTO_CMD_HISTORY:
+		return id != NULL ? json_pack("{s:s, s:O}", PROTO_F_CMD, name,
+		    PROTO_F_ID, id) : json_pack("{s:s}", PROTO_F_CMD, name);
+	case PROTO_CMD_LIVEVIEW:
 		if (sec != NULL && (!json_is_integer(sec) ||
 		    json_integer_value(sec) < 0 ||
 		    json_integer_value(sec) > 600))
 			return NULL;
-		return json_pack("{s:s, s:I}", "cmd", "liveview", "seconds",
-		    sec ? json_integer_value(sec) : (json_int_t)60);
+		return json_pack("{s:s, s:I}", PROTO_F_CMD, name,
+		    PROTO_F_SECONDS, sec ? json_integer_value(sec) :
+		    (json_int_t)60);
 	}
-	*why = "no such command";
+	*why = "no such command";	/* subscribe, reload, calibrate too */
 	return NULL;
 }
 

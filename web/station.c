@@ -1,10 +1,17 @@
 /*
  * station.c — idphoto-web's side of idphotod's control socket: one
  * connection, subscribed to the events, on which the browsers' commands
- * are sent too. The protocol is idphotod's (daemon/control.c): one JSON
- * object per line each way; answers ({"ok": ...}) come in the order of
- * the requests, with events ({"event": ...}) in between. So a FIFO of
- * who asked matches each answer to its browser.
+ * are sent too. The protocol is idphotod's (store/proto.h, whose names
+ * this file uses): one JSON object per line each way, events ({"event":
+ * ...}) between the answers ({"reply": "<command>", "ok": ...}). The
+ * daemon answers most commands at once, in the order they came, but a
+ * history later, from its own reader thread: so an answer goes to the
+ * oldest question of the command it names, not simply to the oldest.
+ * Histories are asked one at a time, so that their answers cannot cross
+ * either, and the pages' questions for the same history wait together
+ * and share one answer: twenty tabs that each ask for a graduate's
+ * history after every event of a burst cost the daemon one journal read
+ * at a time, never more than it allows (it refuses a third at once).
  *
  * Everything the daemon says is made fit for a browser here, once:
  * file paths (which hold ID numbers) become image numbers ("/img/N"),
@@ -30,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/proto.h"
 #include "web/web.h"
 
 #define MAX_LINE	(1 << 20)	/* the daemon's events can be long */
@@ -37,11 +45,20 @@
 #define MAX_WAIT	256
 #define NIMAGES		1024
 
-enum { W_BROWSER, W_SUBSCRIBE, W_STATUS, W_CAMERA };
+enum { W_BROWSER, W_SUBSCRIBE, W_STATUS, W_CAMERA, W_HISTORY };
 
 struct waiter {
 	int	kind;
+	int	cmd;		/* enum proto_cmd: the reply it waits for */
 	web_reply_fn fn;
+	void	*arg;
+};
+
+/* a page's question for a history, waiting to be asked or answered */
+struct hwaiter {
+	char	id[33];		/* "": every graduate's */
+	int	asked;		/* the one history in flight */
+	web_reply_fn fn;	/* NULL: the page went away */
 	void	*arg;
 };
 
@@ -54,6 +71,9 @@ static struct {
 	size_t	outlen;
 	struct waiter w[MAX_WAIT];
 	size_t	whead, wcount;
+	struct hwaiter hw[MAX_WAIT];
+	size_t	nhw;
+	int	hist_asked;		/* a history is in flight */
 	struct timespec retry;		/* next connection attempt */
 	int	warned;
 	/* what a page opened now is shown */
@@ -138,26 +158,32 @@ copy(json_t *to, json_t *from, const char *const *keys)
 static json_t *
 fit_result(json_t *r, int geom)
 {
-	static const char *const keys[] = { "event", "id", "seq", "outcome",
-	    "quality", "size", "error", "time", "name", NULL };
-	json_t *o = json_object(), *ck = json_object_get(r, "checks");
+	static const char *const keys[] = { PROTO_F_EVENT, PROTO_F_ID,
+	    PROTO_F_SEQ, PROTO_F_OUTCOME, PROTO_F_QUALITY, PROTO_F_SIZE,
+	    PROTO_F_ERROR, PROTO_F_TIME, PROTO_F_NAME, PROTO_F_OVERRIDE,
+	    PROTO_F_OVERRIDABLE, NULL };
+	json_t *o = json_object(), *ck = json_object_get(r, PROTO_F_CHECKS);
 	json_t *fs = json_array(), *f, *ms;
 	size_t i;
 
 	copy(o, r, keys);
-	json_object_set_new(o, "event", json_string("result"));
-	if (s_(r, "output") != NULL) {
-		json_object_set_new(o, "photo", img(s_(r, "output")));
-		snprintf(st.outdir, sizeof(st.outdir), "%s", s_(r, "output"));
+	json_object_set_new(o, PROTO_F_EVENT,
+	    json_string(proto_events[PROTO_EV_RESULT]));
+	if (s_(r, PROTO_F_OUTPUT) != NULL) {
+		json_object_set_new(o, "photo", img(s_(r, PROTO_F_OUTPUT)));
+		snprintf(st.outdir, sizeof(st.outdir), "%s",
+		    s_(r, PROTO_F_OUTPUT));
 		if (strrchr(st.outdir, '/') != NULL)
 			*strrchr(st.outdir, '/') = '\0';
 	}
-	if (s_(r, "preview") != NULL)
-		json_object_set_new(o, "preview", img(s_(r, "preview")));
-	if (s_(r, "replaced") != NULL)
-		json_object_set_new(o, "replaced", img(s_(r, "replaced")));
+	if (s_(r, PROTO_F_PREVIEW) != NULL)
+		json_object_set_new(o, PROTO_F_PREVIEW,
+		    img(s_(r, PROTO_F_PREVIEW)));
+	if (s_(r, PROTO_F_REPLACED) != NULL)
+		json_object_set_new(o, PROTO_F_REPLACED,
+		    img(s_(r, PROTO_F_REPLACED)));
 	json_array_foreach(json_object_get(ck, "findings"), i, f) {
-		static const char *const fk[] = { "code", "requirement",
+		static const char *const fk[] = { PROTO_F_CODE, "requirement",
 		    "severity", "value", "limit", "advice", NULL };
 		json_t *g = json_object();
 
@@ -205,16 +231,18 @@ disk(void)
 static json_t *
 fit_status(json_t *r)
 {
-	static const char *const keys[] = { "state", "id", "name", "centre",
-	    "class", "on_roster", "camera", "counts", "accepted_ids", "lamps",
-	    "note", "warning", NULL };
-	json_t *o = json_pack("{s:s}", "event", "status");
+	static const char *const keys[] = { PROTO_F_STATE, PROTO_F_ID,
+	    PROTO_F_NAME, PROTO_F_CENTRE, PROTO_F_CLASS, PROTO_F_ON_ROSTER,
+	    PROTO_F_CAMERA, PROTO_F_COUNTS, PROTO_F_ACCEPTED_IDS,
+	    PROTO_F_LAMPS, PROTO_F_NOTE, PROTO_F_WARNING, PROTO_F_PEDAL,
+	    PROTO_F_ROSTER, PROTO_F_SIMULATED, NULL };
+	json_t *o = json_pack("{s:s}", PROTO_F_EVENT, "status");
 
 	copy(o, r, keys);
-	if (json_object_get(r, "last") != NULL) {
-		json_t *l = fit_result(json_object_get(r, "last"), 1);
+	if (json_object_get(r, PROTO_F_LAST) != NULL) {
+		json_t *l = fit_result(json_object_get(r, PROTO_F_LAST), 1);
 
-		json_object_set_new(o, "last", l);
+		json_object_set_new(o, PROTO_F_LAST, l);
 		if (st.last == NULL)
 			st.last = json_incref(l);
 	}
@@ -233,23 +261,26 @@ fit_history(json_t *r)
 	json_t *a = json_array(), *e, *o, *k;
 	size_t i, j;
 
-	json_array_foreach(json_object_get(r, "history"), i, e) {
+	json_array_foreach(json_object_get(r, PROTO_F_HISTORY), i, e) {
 		o = fit_result(e, 0);
-		json_object_set_new(o, "event", json_string(s_(e, "event") ?
-		    s_(e, "event") : "result"));
-		json_object_del(o, "replaced");
+		json_object_set_new(o, PROTO_F_EVENT,
+		    json_string(s_(e, PROTO_F_EVENT) ? s_(e, PROTO_F_EVENT) :
+		    proto_events[PROTO_EV_RESULT]));
+		json_object_del(o, PROTO_F_REPLACED);
 		/* the earlier accepted photo of this ID now lives where the
 		 * replacing result says it was moved to */
-		if (s_(e, "replaced") != NULL && s_(e, "id") != NULL)
+		if (s_(e, PROTO_F_REPLACED) != NULL &&
+		    s_(e, PROTO_F_ID) != NULL)
 			for (j = json_array_size(a); j-- > 0;) {
 				k = json_array_get(a, j);
-				if (s_(k, "id") != NULL && strcmp(s_(k, "id"),
-				    s_(e, "id")) == 0 &&
+				if (s_(k, PROTO_F_ID) != NULL &&
+				    strcmp(s_(k, PROTO_F_ID),
+				    s_(e, PROTO_F_ID)) == 0 &&
 				    json_object_get(k, "photo") != NULL &&
 				    !json_is_true(json_object_get(k,
 				    "version"))) {
 					json_object_set_new(k, "photo",
-					    img(s_(e, "replaced")));
+					    img(s_(e, PROTO_F_REPLACED)));
 					json_object_set_new(k, "version",
 					    json_true());
 					break;
@@ -257,7 +288,7 @@ fit_history(json_t *r)
 			}
 		json_array_append_new(a, o);
 	}
-	return json_pack("{s:b, s:o}", "ok", 1, "history", a);
+	return json_pack("{s:b, s:o}", PROTO_F_OK, 1, PROTO_F_HISTORY, a);
 }
 
 static json_t *
@@ -265,28 +296,31 @@ fit_reply(json_t *r)
 {
 	json_t *o;
 
-	if (!json_is_true(json_object_get(r, "ok"))) {
-		const char *code = s_(r, "code") ? s_(r, "code") : "ERROR";
+	if (!json_is_true(json_object_get(r, PROTO_F_OK))) {
+		const char *code = s_(r, PROTO_F_CODE) ? s_(r, PROTO_F_CODE) :
+		    "ERROR";
 
-		o = json_pack("{s:b, s:s}", "ok", 0, "code", code);
+		o = json_pack("{s:b, s:s}", PROTO_F_OK, 0, PROTO_F_CODE, code);
 		/* the daemon's text of these names the check character or
 		 * a path with the ID: the page has its own words for them */
 		if (strcmp(code, "BAD_ID") != 0 &&
-		    strcmp(code, "NEEDS_CONFIRM") != 0 && s_(r, "error"))
-			json_object_set(o, "error", json_object_get(r, "error"));
+		    strcmp(code, "NEEDS_CONFIRM") != 0 && s_(r, PROTO_F_ERROR))
+			json_object_set(o, PROTO_F_ERROR,
+			    json_object_get(r, PROTO_F_ERROR));
 		return o;
 	}
-	if (json_object_get(r, "history") != NULL)
+	if (json_object_get(r, PROTO_F_HISTORY) != NULL)
 		return fit_history(r);
-	if (json_object_get(r, "state") != NULL) {
+	if (json_object_get(r, PROTO_F_STATE) != NULL) {
 		o = fit_status(r);
-		json_object_set_new(o, "ok", json_true());
-		json_object_del(o, "event");
+		json_object_set_new(o, PROTO_F_OK, json_true());
+		json_object_del(o, PROTO_F_EVENT);
 		return o;
 	}
-	o = json_pack("{s:b}", "ok", 1);
-	if (json_object_get(r, "seconds") != NULL)
-		json_object_set(o, "seconds", json_object_get(r, "seconds"));
+	o = json_pack("{s:b}", PROTO_F_OK, 1);
+	if (json_object_get(r, PROTO_F_SECONDS) != NULL)
+		json_object_set(o, PROTO_F_SECONDS,
+		    json_object_get(r, PROTO_F_SECONDS));
 	return o;
 }
 
@@ -322,21 +356,107 @@ send_line(json_t *req)
 	return 0;
 }
 
+/* {"cmd": <the command>}: a request without fields */
+static json_t *
+plain(int cmd)
+{
+	return json_pack("{s:s}", PROTO_F_CMD, proto_commands[cmd].name);
+}
+
 static int
 ask(json_t *req, int kind, web_reply_fn fn, void *arg)
 {
 	struct waiter *w;
+	int cmd = proto_command_find(s_(req, PROTO_F_CMD));
 
-	if (st.fd == -1 || st.wcount == MAX_WAIT || send_line(req) == -1) {
+	if (st.fd == -1 || st.wcount == MAX_WAIT || cmd == -1 ||
+	    send_line(req) == -1) {
 		json_decref(req);
 		return -1;
 	}
 	json_decref(req);
 	w = &st.w[(st.whead + st.wcount++) % MAX_WAIT];
 	w->kind = kind;
+	w->cmd = cmd;
 	w->fn = fn;
 	w->arg = arg;
 	return 0;
+}
+
+/* Takes the waiter for an answer to the command called reply out of
+ * the FIFO into *w: the oldest one of that command; the oldest of all
+ * when the answer names none (a refused line). 0, or -1: nobody. */
+static int
+take_waiter(const char *reply, struct waiter *w)
+{
+	int cmd = reply != NULL ? proto_command_find(reply) : -1;
+	size_t i, k;
+
+	for (i = 0; i < st.wcount; i++)
+		if (reply == NULL ||
+		    st.w[(st.whead + i) % MAX_WAIT].cmd == cmd)
+			break;
+	if (i == st.wcount)
+		return -1;
+	*w = st.w[(st.whead + i) % MAX_WAIT];
+	for (k = i; k > 0; k--)		/* close the gap from the front */
+		st.w[(st.whead + k) % MAX_WAIT] =
+		    st.w[(st.whead + k - 1) % MAX_WAIT];
+	st.whead = (st.whead + 1) % MAX_WAIT;
+	st.wcount--;
+	return 0;
+}
+
+/* Asks for the oldest history a page waits for, with every other page
+ * waiting for the same one, when no history is in flight. */
+static void
+history_next(void)
+{
+	json_t *req;
+	size_t i;
+	const char *id = NULL;
+
+	if (st.hist_asked || st.fd == -1)
+		return;
+	for (i = 0; i < st.nhw; i++)
+		if (!st.hw[i].asked) {
+			id = st.hw[i].id;
+			break;
+		}
+	if (id == NULL)
+		return;
+	req = id[0] ? json_pack("{s:s, s:s}", PROTO_F_CMD,
+	    proto_commands[PROTO_CMD_HISTORY].name, PROTO_F_ID, id) :
+	    json_pack("{s:s}", PROTO_F_CMD,
+	    proto_commands[PROTO_CMD_HISTORY].name);
+	if (ask(req, W_HISTORY, NULL, NULL) == -1)
+		return;		/* tried again at the next answer */
+	st.hist_asked = 1;
+	for (; i < st.nhw; i++)
+		if (strcmp(st.hw[i].id, id) == 0)
+			st.hw[i].asked = 1;
+}
+
+/* The history in flight is answered (o fit for the pages, or NULL:
+ * the daemon went away): every page that waited for it gets it. */
+static void
+history_done(json_t *o)
+{
+	size_t i, k = 0;
+
+	st.hist_asked = 0;
+	for (i = 0; i < st.nhw; i++) {
+		struct hwaiter *h = &st.hw[i];
+
+		if (h->asked || o == NULL) {
+			if (h->fn != NULL)
+				h->fn(o ? json_incref(o) : NULL, h->arg);
+		} else
+			st.hw[k++] = *h;
+	}
+	st.nhw = k;
+	json_decref(o);
+	history_next();
 }
 
 static void
@@ -346,15 +466,15 @@ ask_status(void)
 		st.status_dirty = 1;
 		return;
 	}
-	if (ask(json_pack("{s:s}", "cmd", "status"), W_STATUS, NULL, NULL) == 0)
+	if (ask(plain(PROTO_CMD_STATUS), W_STATUS, NULL, NULL) == 0)
 		st.status_asked = 1;
 }
 
 static void
 ask_camera(void)
 {
-	if (!st.camera_asked && ask(json_pack("{s:s}", "cmd", "camera"),
-	    W_CAMERA, NULL, NULL) == 0)
+	if (!st.camera_asked && ask(plain(PROTO_CMD_CAMERA), W_CAMERA, NULL,
+	    NULL) == 0)
 		st.camera_asked = 1;
 }
 
@@ -387,7 +507,9 @@ disconnect(const char *why)
 		if (w.kind == W_BROWSER && w.fn != NULL)
 			w.fn(NULL, w.arg);
 	}
-	ev = json_pack("{s:s, s:b}", "event", "daemon", "connected", 0);
+	history_done(NULL);
+	ev = json_pack("{s:s, s:b}", PROTO_F_EVENT, "daemon",
+	    PROTO_F_CONNECTED, 0);
 	web_sse_broadcast(ev);
 	json_decref(ev);
 	if (st.status != NULL)
@@ -401,16 +523,13 @@ on_answer(json_t *r)
 {
 	struct waiter w;
 
-	if (st.wcount == 0) {
+	if (take_waiter(s_(r, PROTO_F_REPLY), &w) == -1) {
 		web_log_warnx("idphotod answered a question nobody asked");
 		return;
 	}
-	w = st.w[st.whead];
-	st.whead = (st.whead + 1) % MAX_WAIT;
-	st.wcount--;
 	switch (w.kind) {
 	case W_SUBSCRIBE:
-		if (!json_is_true(json_object_get(r, "ok"))) {
+		if (!json_is_true(json_object_get(r, PROTO_F_OK))) {
 			disconnect("it refused the subscription");
 			return;
 		}
@@ -420,18 +539,21 @@ on_answer(json_t *r)
 		break;
 	case W_STATUS:
 		st.status_asked = 0;
-		if (json_is_true(json_object_get(r, "ok")))
+		if (json_is_true(json_object_get(r, PROTO_F_OK)))
 			set_status(r);
 		if (st.status_dirty) {
 			st.status_dirty = 0;
 			ask_status();
 		}
 		break;
+	case W_HISTORY:
+		history_done(fit_reply(r));
+		break;
 	case W_CAMERA:
 		st.camera_asked = 0;
 		json_decref(st.caminfo);
 		st.caminfo = json_incref(json_object_get(json_object_get(r,
-		    "camera"), "info"));
+		    PROTO_F_CAMERA), "info"));
 		ask_status();
 		break;
 	default:
@@ -441,53 +563,56 @@ on_answer(json_t *r)
 			w.fn(o, w.arg);
 		}
 	}
+	history_next();		/* if it could not be asked before */
 }
 
 static void
 on_event(json_t *ev)
 {
-	const char *type = s_(ev, "event");
+	const char *type = s_(ev, PROTO_F_EVENT);
 	json_t *o;
 
-	if (strcmp(type, "result") == 0) {
+	if (strcmp(type, proto_events[PROTO_EV_RESULT]) == 0) {
 		o = fit_result(ev, 1);
 		/* the name of the graduate the page shows beside it */
-		if (st.status != NULL && s_(st.status, "name") != NULL &&
-		    s_(st.status, "id") != NULL && s_(ev, "id") != NULL &&
-		    strcmp(s_(st.status, "id"), s_(ev, "id")) == 0)
-			json_object_set(o, "name", json_object_get(st.status,
-			    "name"));
+		if (st.status != NULL && s_(st.status, PROTO_F_NAME) != NULL &&
+		    s_(st.status, PROTO_F_ID) != NULL &&
+		    s_(ev, PROTO_F_ID) != NULL &&
+		    strcmp(s_(st.status, PROTO_F_ID), s_(ev, PROTO_F_ID)) == 0)
+			json_object_set(o, PROTO_F_NAME, json_object_get(st.status,
+			    PROTO_F_NAME));
 		json_decref(st.last);
 		st.last = json_incref(o);
 		ask_camera();		/* the battery after the shot */
-	} else if (strcmp(type, "framing") == 0) {
-		static const char *const keys[] = { "event", "face", "ready",
-		    "hints", "error", "done", NULL };
+	} else if (strcmp(type, proto_events[PROTO_EV_FRAMING]) == 0) {
+		static const char *const keys[] = { PROTO_F_EVENT, "face",
+		    "ready", "hints", PROTO_F_ERROR, PROTO_F_DONE, NULL };
 
 		o = json_object();
 		copy(o, ev, keys);
-		if (s_(ev, "preview") != NULL)
-			json_object_set_new(o, "preview", img(s_(ev,
-			    "preview")));
-	} else if (strcmp(type, "calibration") == 0) {
-		static const char *const keys[] = { "event", "ok", "error",
-		    "balance", "lightness", "balanced", "note", "lamps",
-		    "target_lightness", NULL };
+		if (s_(ev, PROTO_F_PREVIEW) != NULL)
+			json_object_set_new(o, PROTO_F_PREVIEW, img(s_(ev,
+			    PROTO_F_PREVIEW)));
+	} else if (strcmp(type, proto_events[PROTO_EV_CALIBRATION]) == 0) {
+		static const char *const keys[] = { PROTO_F_EVENT, PROTO_F_OK,
+		    PROTO_F_ERROR, "balance", PROTO_F_LIGHTNESS, "balanced",
+		    PROTO_F_NOTE, PROTO_F_LAMPS, "target_lightness", NULL };
 
 		o = json_object();
 		copy(o, ev, keys);
-		json_object_set_new(o, "time", json_real((double)time(NULL)));
+		json_object_set_new(o, PROTO_F_TIME,
+		    json_real((double)time(NULL)));
 		json_decref(st.calibration);
 		st.calibration = json_incref(o);
 	} else {
 		/* state, notice, lamps, camera: nothing in them to hide */
 		o = json_incref(ev);
-		if (strcmp(type, "camera") == 0)
+		if (strcmp(type, proto_events[PROTO_EV_CAMERA]) == 0)
 			ask_camera();
 	}
 	web_sse_broadcast(o);
 	json_decref(o);
-	if (strcmp(type, "framing") != 0)
+	if (strcmp(type, proto_events[PROTO_EV_FRAMING]) != 0)
 		ask_status();
 }
 
@@ -520,7 +645,7 @@ try_connect(void)
 	st.fd = fd;
 	st.warned = 0;
 	st.retry.tv_sec = 0;
-	req = json_pack("{s:s}", "cmd", "subscribe");
+	req = plain(PROTO_CMD_SUBSCRIBE);
 	if (ask(req, W_SUBSCRIBE, NULL, NULL) == -1)
 		disconnect("cannot send to it");
 }
@@ -597,7 +722,7 @@ web_station_dispatch(short revents)
 			if (o == NULL || !json_is_object(o)) {
 				web_log_warnx("idphotod sent a line that is not "
 				    "a JSON object");
-			} else if (s_(o, "event") != NULL)
+			} else if (s_(o, PROTO_F_EVENT) != NULL)
 				on_event(o);
 			else
 				on_answer(o);
@@ -615,7 +740,24 @@ web_station_dispatch(short revents)
 int
 web_station_request(json_t *req, web_reply_fn fn, void *arg)
 {
-	return ask(req, W_BROWSER, fn, arg);
+	const char *id = s_(req, PROTO_F_ID);
+	struct hwaiter *h;
+
+	if (proto_command_find(s_(req, PROTO_F_CMD)) != PROTO_CMD_HISTORY)
+		return ask(req, W_BROWSER, fn, arg);
+	if (st.fd == -1 || st.nhw == MAX_WAIT || (id != NULL &&
+	    strlen(id) >= sizeof(st.hw[0].id))) {
+		json_decref(req);
+		return -1;
+	}
+	h = &st.hw[st.nhw++];
+	snprintf(h->id, sizeof(h->id), "%s", id ? id : "");
+	h->asked = 0;
+	h->fn = fn;
+	h->arg = arg;
+	json_decref(req);
+	history_next();
+	return 0;
 }
 
 void
@@ -629,18 +771,21 @@ web_station_forget(void *arg)
 		if (w->kind == W_BROWSER && w->arg == arg)
 			w->fn = NULL;
 	}
+	for (i = 0; i < st.nhw; i++)
+		if (st.hw[i].arg == arg)
+			st.hw[i].fn = NULL;
 }
 
 json_t *
 web_station_hello(void)
 {
-	json_t *o = json_pack("{s:s, s:b}", "event", "hello", "daemon",
+	json_t *o = json_pack("{s:s, s:b}", PROTO_F_EVENT, "hello", "daemon",
 	    st.fd != -1 && st.status != NULL);
 
 	if (st.status != NULL)
 		json_object_set(o, "status", st.status);
 	if (st.last != NULL)
-		json_object_set(o, "last", st.last);
+		json_object_set(o, PROTO_F_LAST, st.last);
 	if (st.calibration != NULL)
 		json_object_set(o, "calibration", st.calibration);
 	return o;

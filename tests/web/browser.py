@@ -1,9 +1,12 @@
 # browser.py — headless Chromium through chromium-driver and selenium,
-# at the studio screen's size, in a given language.
+# or headless Firefox (IDPHOTO_WEB_BROWSER=firefox) through Marionette
+# (marionette.py: Debian 12 has no geckodriver), at the studio screen's
+# size, in a given language.
 import os, shutil
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -28,6 +31,40 @@ def chromium(lang="en-US", width=1366, height=768):
     d.set_page_load_timeout(30)
     d.set_script_timeout(30)
     return d
+
+
+def firefox(lang="en-US", width=1366, height=768):
+    from marionette import Firefox
+    ff = Firefox(lang, width, height)
+    d = webdriver.Remote(command_executor=ff.url,
+                         options=webdriver.FirefoxOptions())
+    quit = d.quit
+
+    def quit_and_stop():
+        try:
+            quit()
+        finally:
+            ff.stop()
+    d.quit = quit_and_stop
+    # the page itself gets the whole screen, as in a kiosk
+    dw, dh = d.execute_script("return [outerWidth - innerWidth, "
+                              "outerHeight - innerHeight]")
+    d.set_window_rect(width=width + dw, height=height + dh)
+    d.set_page_load_timeout(30)
+    d.set_script_timeout(30)
+    return d
+
+
+def browser(lang="en-US", width=1366, height=768):
+    """The browser the tests run in: IDPHOTO_WEB_BROWSER, chromium by
+    default."""
+    if os.environ.get("IDPHOTO_WEB_BROWSER") == "firefox":
+        return firefox(lang, width, height)
+    return chromium(lang, width, height)
+
+
+def is_chromium(d):
+    return d.capabilities.get("browserName", "") in ("chrome", "chromium")
 
 
 def wait(d, fn, timeout=20):

@@ -138,6 +138,33 @@ check("the wrong-number message in Chinese names no character",
       "should" not in zh.get("this number is not valid, check it against the ID card", "should"))
 st, hd, b = request(URL, "GET", "/api/strings?lang=en")
 check("English is the msgids themselves", json.loads(b)["messages"] == {})
+print("-- answers go to their questions")
+# idphotod answers a history later than the commands after it (its
+# reader runs on its own thread): each answer must still reach the
+# request it answers, and twenty at once must not be refused as BUSY
+# (idphotod reads two histories at a time; idphoto-web asks one at a
+# time and shares the answer)
+import threading
+sess = Session(URL)
+got = []
+def ask(cmd, body):
+    got.append((cmd, sess.cmd(cmd, body)))
+ts = []
+for i in range(20):
+    ts.append(threading.Thread(target=ask, args=("history", {})))
+    ts.append(threading.Thread(target=ask, args=("status", {})))
+for t in ts:
+    t.start()
+for t in ts:
+    t.join(30)
+wrong = [(c, {k: r.get(k) for k in ("ok", "code", "error")}) for c, r in got
+         if not r.get("ok") or ("history" in r) != (c == "history") or
+         ("state" in r) != (c == "status")]
+check("20 histories and 20 statuses asked at once: each answer fits its "
+      "question, none refused (%d answers)" % len(got),
+      len(got) == 40 and not wrong)
+for w in wrong[:5]:
+    print("       wrong:", w)
 print("-- the stalled clients")
 t0 = time.time()
 gone = 0

@@ -125,8 +125,12 @@ try:
         for hd in handles:
             d.switch_to.window(hd)
             last.append(wait(d, lambda x: text(x, "#stateword") == "idle", 10) is not None)
-        check("burst %d: every tab ends showing the station idle" % (round_ + 1),
-              all(last))
+        if not check("burst %d: every tab ends showing the station idle" %
+                     (round_ + 1), all(last)):
+            for k, hd in enumerate(handles):
+                d.switch_to.window(hd)
+                print("       tab %d: %r, S.status.state %r" % (k, text(d, "#stateword"),
+                      js(d, "return S.status && S.status.state")))
         time.sleep(1)
         rss.append((rss_kb(os.environ["DAEMON_PID"]), rss_kb(os.environ["WEB_PID"])))
         print("       RSS after burst %d: idphotod %d kB, idphoto-web %d kB" %
@@ -148,8 +152,11 @@ try:
     except OSError:
         pass
     check("a stream that did not read was cut off, not buffered for ever", cut)
-    check("idphoto-web still answers", s.cmd("status").get("ok") is True
-          and s2.cmd("status").get("ok") is True)
+    r1, r2 = s.cmd("status"), s2.cmd("status")
+    if not check("idphoto-web still answers", r1.get("ok") is True
+                 and r2.get("ok") is True):
+        print("       answers:", {k: r1.get(k) for k in ("ok", "code", "error")},
+              {k: r2.get(k) for k in ("ok", "code", "error")})
 finally:
     d.quit()
 done("load.py")

@@ -28,6 +28,8 @@ var S = {			/* what the page knows */
 window.idphoto = { events: 0, results: 0, sounds: [], lastSound: "", byType: {} };
 
 function _(s) { return Object.prototype.hasOwnProperty.call(MSG, s) ? MSG[s] : s; }
+/* a msgid translated later, where it is shown (make pot extracts both) */
+function N_(s) { return s; }
 function fmt(s, o) {
 	return s.replace(/\{(\w+)\}/g, function (m, k) {
 		return o[k] === undefined ? m : String(o[k]);
@@ -101,7 +103,7 @@ function idCheck(s) {
 	return "10X98765432".charAt(sum % 11) === s.charAt(17) ? "ok" : "bad";
 }
 
-var BADID = "this number is not valid, check it against the ID card";
+var BADID = N_("this number is not valid, check it against the ID card");
 
 function showIdCheck() {
 	var f = $("idfield"), v = f.value.toUpperCase(), c = idCheck(v);
@@ -138,21 +140,28 @@ function submitId(replace) {
 
 var CODEWORDS = {
 	BAD_ID: BADID,
-	BUSY: "the last shot is still being taken or checked: wait for its result",
-	NO_ID: "key in the graduate's ID number first",
-	DONE: "this graduate's photo is accepted: key in the next ID, or retake to replace it",
-	JOURNAL: "the journal cannot be written (disk full?): free space on the station, then try again",
-	DAEMON: "idphotod is not running: start it (sudo systemctl start idphotod); this page reconnects by itself",
-	SESSION: "the page's session has expired: reload the page",
-	TOKEN: "the page's session has expired: reload the page"
+	BUSY: N_("the last shot is still being taken or checked: wait for its result"),
+	NO_ID: N_("key in the graduate's ID number first"),
+	DONE: N_("this graduate's photo is accepted: key in the next ID, or retake to replace it"),
+	JOURNAL: N_("the journal cannot be written (disk full?): free space on the station, then try again"),
+	DAEMON: N_("idphotod is not running: start it (sudo systemctl start idphotod); this page reconnects by itself"),
+	SESSION: N_("the page's session has expired: reload the page"),
+	TOKEN: N_("the page's session has expired: reload the page"),
+	/* the operator's override (accept with a reason) */
+	NOTHING_TO_ACCEPT: N_("there is no rejected shot to accept: the override is for the last shot's rejection"),
+	NOT_OVERRIDABLE: N_("this rejection cannot be overridden: retake"),
+	NO_REASON: N_("an override needs a reason: type why the photo is acceptable")
 };
 
-function cmd(name, body) {
+/* A command; quiet: a background question (a history) whose refusal
+ * is not the operator's business, so it gets no banner. */
+function cmd(name, body, quiet) {
 	return fetch("/api/" + name, {
 		method: "POST", credentials: "same-origin",
 		headers: { "Content-Type": "application/json", "X-Idphoto-Token": TOKEN },
 		body: JSON.stringify(body || {})
 	}).then(function (r) { return r.json(); }).then(function (r) {
+		if (quiet) return r;
 		if (!r.ok && r.code !== "NEEDS_CONFIRM")
 			banner(CODEWORDS[r.code] ? _(CODEWORDS[r.code]) :
 			    (r.error ? _(r.error) : r.code), "bad");
@@ -160,6 +169,7 @@ function cmd(name, body) {
 			banner("", "");
 		return r;
 	}).catch(function () {
+		if (quiet) return { ok: false, code: "NET" };
 		banner(_("the page cannot reach idphoto-web: check that it runs (systemctl status idphoto-web)"), "bad");
 		return { ok: false, code: "NET" };
 	});
@@ -189,8 +199,48 @@ function answerReplace(yes) {
 		cmd("id", { id: id, replace: true }).then(function (r) {
 			if (r.ok) { $("idfield").value = ""; showIdCheck(); }
 		});
-	} else
+	} else {
+		/* the number is done with: a key pressed next is a command,
+		 * not more of the number */
+		$("idfield").value = "";
+		showIdCheck();
 		banner(_("not replaced: the accepted photo stays"), "info");
+	}
+}
+
+/* ---- the operator's override of a rejection ------------------------ */
+
+/* The last shot was rejected and the station says a reason may accept
+ * it ("overridable"), and the page is not in live view. */
+function canOverride() {
+	var r = S.last;
+	return !!(r && !passed(r) && r.overridable === true && !(S.liveOn && S.live) &&
+	    S.status && S.status.state === "rejected");
+}
+
+function askOverride() {
+	if (!canOverride()) return;
+	S.overriding = true;
+	$("overreason").value = "";
+	$("overmsg").textContent = "";
+	$("overdlg").classList.remove("hidden");
+	$("overreason").focus();
+}
+
+function closeOverride() {
+	S.overriding = false;
+	$("overdlg").classList.add("hidden");
+	$("idfield").focus();
+}
+
+function sendOverride() {
+	var why = $("overreason").value.trim();
+	if (!why) { $("overmsg").textContent = _(CODEWORDS.NO_REASON); return; }
+	cmd("accept", { override: why }).then(function (r) {
+		if (r.ok) closeOverride();
+		else $("overmsg").textContent = CODEWORDS[r.code] ? _(CODEWORDS[r.code]) :
+		    (r.error ? _(r.error) : r.code);
+	});
 }
 
 /* ---- sounds (WebAudio: no files) ----------------------------------- */
@@ -299,6 +349,7 @@ function renderResult() {
 	var r = S.last, sec = $("result"), svg = $("frameover");
 	clear(svg);
 	clear($("reasons"));
+	$("overbtn").classList.add("hidden");
 	if (!r) {
 		sec.className = "none";
 		$("verdictword").textContent = _("key in an ID, then press the pedal");
@@ -306,22 +357,32 @@ function renderResult() {
 		$("photoimg").removeAttribute("src");
 		return;
 	}
-	var ok = passed(r);
-	sec.className = ok ? (r.outcome === "warn" ? "pass warn" : "pass") : "fail";
+	var ok = passed(r), ov = ok && r.override;
+	sec.className = ok ? (r.outcome === "warn" || ov ? "pass warn" : "pass") : "fail";
 	$("verdictword").textContent = ok ? _("ACCEPTED") : _("RETAKE");
+	if (ov) {
+		var oli = el("li", "first override", fmt(_("accepted by the operator: {reason}"),
+		    { reason: r.override.reason || "" }));
+		oli.id = "overridden";
+		$("reasons").appendChild(oli);
+		(r.override.checks || []).forEach(function (c) {
+			$("reasons").appendChild(el("li", "warn", fmt(_("overridden: {code}"), { code: c })));
+		});
+	}
+	$("overbtn").classList.toggle("hidden", !canOverride());
 	var fs = (r.findings || []).slice().sort(function (a, b) {
 		return (b.severity === "fail") - (a.severity === "fail");
 	});
 	if (r.outcome === "error" && r.error)
 		$("reasons").appendChild(el("li", "first", _(r.error)));
 	fs.forEach(function (f, i) {
-		var li = el("li", (i === 0 && r.outcome !== "error" ? "first " : "") + f.severity);
+		var li = el("li", (i === 0 && r.outcome !== "error" && !ov ? "first " : "") + f.severity);
 		li.appendChild(el("span", "advice", _(f.advice || f.code)));
 		li.appendChild(el("span", "req", " " + (f.requirement || "") +
 		    (f.severity === "warn" ? " · " + _("warning") : "")));
 		$("reasons").appendChild(li);
 	});
-	if (ok && !fs.length)
+	if (ok && !fs.length && !ov)
 		$("reasons").appendChild(el("li", "first ok", _("every check passed")));
 	if (r.preview) {
 		$("frameimg").src = r.preview + "?n=" + (r.seq || 0) + "-" + (r.time || 0);
@@ -388,15 +449,15 @@ function renderLive() {
 /* ---- the header, the station --------------------------------------- */
 
 var STATEWORD = {
-	idle: "idle", armed: "armed", capturing: "capturing",
-	processing: "processing", accepted: "accepted", rejected: "rejected"
+	idle: N_("idle"), armed: N_("armed"), capturing: N_("capturing"),
+	processing: N_("processing"), accepted: N_("accepted"), rejected: N_("rejected")
 };
 
 function renderHeader() {
 	var st = S.status || {};
 	document.body.className = "st-" + (st.state || "idle") +
 	    (S.daemon && S.stream ? "" : " down");
-	$("stateword").textContent = _(STATEWORD[st.state] || st.state || "");
+	$("stateword").textContent = st.state ? _(STATEWORD[st.state] || st.state) : "";
 	$("whoname").textContent = st.name || "";
 	$("whoid").textContent = st.id || "";
 	var note = "";
@@ -436,8 +497,20 @@ function renderStation() {
 		$("lamps").textContent = _("no lamps configured");
 		$("lamps").className = "";
 	}
-	$("pedal").textContent = S.lastShot ? fmt(_("last shot at {t}"), { t: hhmm(S.lastShot) }) :
-	    _("no shot yet");
+	var pd = st.pedal, pw = [];
+	if (pd && pd.driver === "none")
+		pw.push(_("none configured: shoot with Enter"));
+	else if (pd) {
+		pw.push(pd.connected ? _("connected") : _("ABSENT"));
+		pw.push(pd.simulated ? _("simulated (a FIFO)") : _("USB foot switch"));
+		if (!pd.connected)
+			errs.push(_("the pedal is not answering: check its USB cable; the station finds it again by itself, and Enter on this page shoots meanwhile"));
+	}
+	pw.push(S.lastShot ? fmt(_("last shot at {t}"), { t: hhmm(S.lastShot) }) : _("no shot yet"));
+	$("pedal").textContent = pw.join(" · ");
+	$("pedal").className = pd && pd.driver !== "none" ? (pd.connected ? "good" : "bad") : "";
+	$("pedal").setAttribute("data-state", pd ? (pd.driver === "none" ? "none" :
+	    pd.connected ? "connected" : "absent") : "");
 	var c = S.calibration;
 	if (c && c.ok)
 		$("calib").textContent = fmt(_("balance {b} (left/right), lightness {l} L*, at {t}"),
@@ -465,6 +538,11 @@ function renderStation() {
 	var n = st.counts || {};
 	$("progress").textContent = fmt(_("graduates with an accepted photo: {done}; since the station started: {shots} shots, {acc} accepted, {rej} rejected"),
 	    { done: st.accepted_ids || 0, shots: n.shots || 0, acc: n.accepted || 0, rej: n.rejected || 0 });
+	var ro = st.roster;
+	$("roster").textContent = ro ? fmt(_("roster: {done} of {total} done, {rej} rejected, {missing} missing"),
+	    { done: ro.done, total: ro.total, rej: ro.rejected, missing: ro.missing }) :
+	    _("no roster imported (idphotoctl roster import)");
+	$("roster").className = ro ? (ro.missing + ro.rejected === 0 ? "good" : "") : "";
 	$("pagecount").textContent = S.pages > 1 ? fmt(_("{n} pages open"), { n: S.pages }) : "";
 }
 
@@ -528,19 +606,41 @@ function renderHistory() {
 		ol.appendChild(el("li", "empty", _("no shots yet")));
 }
 
+/* Histories are read from the whole journal: one question at a time
+ * per tab, and while one is out, later wishes only mark it to be asked
+ * again (with the latest ID) when it is answered. A burst of events
+ * then costs a tab two questions, not one per event. */
+var HQ = { strip: { busy: false, again: false },
+	hist: { busy: false, again: false, want: "" } };
+
 function loadStrip() {
-	cmd("history", {}).then(function (r) {
+	var q = HQ.strip;
+	if (q.busy) { q.again = true; return; }
+	q.busy = true;
+	q.again = false;
+	cmd("history", {}, true).then(function (r) {
+		q.busy = false;
 		if (r.ok) renderStrip(r.history || []);
+		if (q.again) loadStrip();
 	});
 }
 
 function loadHistory(id) {
+	var q = HQ.hist;
+	q.want = id || "";
 	if (!id) { S.histId = ""; S.history = []; renderHistory(); return; }
-	cmd("history", { id: id }).then(function (r) {
-		if (!r.ok) return;
-		S.histId = id;
-		S.history = r.history || [];
-		renderHistory();
+	if (q.busy) { q.again = true; return; }
+	q.busy = true;
+	q.again = false;
+	cmd("history", { id: id }, true).then(function (r) {
+		q.busy = false;
+		if (q.want === id && r.ok) {
+			S.histId = id;
+			S.history = r.history || [];
+			renderHistory();
+		}
+		/* asked for again, or for another graduate, meanwhile */
+		if (q.again && q.want) loadHistory(q.want);
 	});
 }
 
@@ -557,7 +657,12 @@ function renderAll() {
 function later() {
 	if (pending) return;
 	pending = true;
-	requestAnimationFrame(function () { pending = false; renderHeader(); renderStation(); });
+	requestAnimationFrame(function () {
+		pending = false;
+		renderHeader();
+		renderStation();
+		$("overbtn").classList.toggle("hidden", !canOverride());
+	});
 }
 
 function applyHello(h) {
@@ -625,6 +730,7 @@ function onEvent(ev) {
 		S.last = ev;
 		S.liveOn = false;
 		renderResult();
+		if (S.overriding && !canOverride()) closeOverride();
 		sound(passed(ev) ? "accept" : "retake");
 		loadStrip();
 		if (ev.id) loadHistory(ev.id);
@@ -681,6 +787,11 @@ function onKey(e) {
 	if (e.ctrlKey || e.altKey || e.metaKey) return;
 	audio();	/* the first key unlocks the sounds */
 	var k = e.key;
+	if (S.overriding) {
+		if (k === "Enter") { e.preventDefault(); sendOverride(); }
+		else if (k === "Escape") { e.preventDefault(); closeOverride(); }
+		return;		/* the reason is being typed */
+	}
 	if (S.confirmFor) {
 		if (k === "y" || k === "Y") { e.preventDefault(); answerReplace(true); }
 		else if (k === "n" || k === "N" || k === "Escape") { e.preventDefault(); answerReplace(false); }
@@ -697,6 +808,7 @@ function onKey(e) {
 	else if (lk === "c") { e.preventDefault(); cmd("cancel", {}); }
 	else if (lk === "p") { e.preventDefault(); replace(); }
 	else if (lk === "l") { e.preventDefault(); toggleLive(); }
+	else if (lk === "o" && canOverride()) { e.preventDefault(); askOverride(); }
 	else if (k === "Enter" && inField) { e.preventDefault(); cmd("shoot", {}); }
 	else if (!inField && /^[0-9xX]$/.test(k)) { f.focus(); }
 }
@@ -713,6 +825,9 @@ function start() {
 	document.addEventListener("keydown", onKey);
 	$("confirmyes").addEventListener("click", function () { answerReplace(true); });
 	$("confirmno").addEventListener("click", function () { answerReplace(false); });
+	$("overbtn").addEventListener("click", askOverride);
+	$("overyes").addEventListener("click", sendOverride);
+	$("overno").addEventListener("click", closeOverride);
 	$("lang-en").addEventListener("click", function () { setLang("en"); });
 	$("lang-zh").addEventListener("click", function () { setLang("zh_CN"); });
 	window.addEventListener("resize", fitOverlay);
