@@ -17,6 +17,14 @@
 
 #include "daemon/station.h"
 
+/* The replayed station forgets the frame an override could take. */
+static void
+drop_rejected(struct station *s)
+{
+	json_decref(s->rejected);
+	s->rejected = NULL;
+}
+
 static void
 replay_one(json_t *ev, void *arg)
 {
@@ -24,7 +32,7 @@ replay_one(json_t *ev, void *arg)
 	const char *type = json_string_value(json_object_get(ev, "event"));
 	const char *id = json_string_value(json_object_get(ev, "id"));
 	json_int_t seq = json_integer_value(json_object_get(ev, "seq"));
-	const char *outcome;
+	const char *outcome, *kept;
 
 	/* store_journal_replay() passes only events whose fields it
 	 * checked: seq is 0 (none) or 1..STORE_SEQ_MAX, never the camera's
@@ -33,13 +41,18 @@ replay_one(json_t *ev, void *arg)
 		return;
 	if ((unsigned)seq > s->seq)
 		s->seq = (unsigned)seq;
-	if (strcmp(type, "arm") == 0 && id != NULL)
+	if (strcmp(type, "arm") == 0 && id != NULL) {
+		/* as live (req_id, req_cancel): another ID, or none, drops
+		 * the frame an override could take */
+		kept = json_string_value(json_object_get(s->rejected, "id"));
+		if (kept != NULL && strcmp(kept, id) != 0)
+			drop_rejected(s);
 		snprintf(s->armed_id, sizeof(s->armed_id), "%s", id);
-	else if (strcmp(type, "disarm") == 0)
+	} else if (strcmp(type, "disarm") == 0) {
+		drop_rejected(s);
 		s->armed_id[0] = '\0';
-	else if (strcmp(type, "shoot") == 0 && id != NULL) {
-		json_decref(s->rejected);	/* a newer shot */
-		s->rejected = NULL;
+	} else if (strcmp(type, "shoot") == 0 && id != NULL) {
+		drop_rejected(s);	/* a newer shot */
 		s->pending_seq = (unsigned)seq;
 		snprintf(s->pending_id, sizeof(s->pending_id), "%s", id);
 	} else if (strcmp(type, "result") == 0 && id != NULL) {

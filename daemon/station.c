@@ -704,6 +704,17 @@ st_keep_rejected(struct station *s, json_t *ev)
 	json_decref(blocking);
 }
 
+/* Whether the kept rejected frame k is shot seq of id. */
+static int
+kept_is(json_t *k, const char *id, unsigned seq)
+{
+	const char *kid = json_string_value(json_object_get(k, PROTO_F_ID));
+
+	return kid != NULL && strcmp(kid, id) == 0 &&
+	    json_integer_value(json_object_get(k, PROTO_F_SEQ)) ==
+	    (json_int_t)seq;
+}
+
 /* The result of an override's rendering (also one that came after the
  * station gave up waiting): ev (a pass) carries the override {reason,
  * checks, seq}, which the journal keeps; a failure leaves the frame
@@ -715,7 +726,9 @@ override_result(struct station *s, struct msg_result *r, json_t *ev)
 		return;
 	if (r->outcome == RES_PASS || r->outcome == RES_WARN) {
 		json_object_set(ev, PROTO_F_OVERRIDE, s->overriding);
-		if (s->rejected != NULL)
+		/* the frame kept may be a newer shot's by now (a late
+		 * result): only this one is spent */
+		if (kept_is(s->rejected, r->id, r->seq))
 			json_object_set_new(s->rejected, "overridden",
 			    json_true());
 	} else
@@ -835,6 +848,7 @@ st_req_accept(struct station *s, struct client *c, json_t *req)
 	    job->seq, json_string_value(json_array_get(json_object_get(
 	    s->rejected, "checks"), 0)));
 	s->deadline = store_now_ms() + process_wait_ms(s);
+	s->override_waited = 1;
 	st_set_state(s, ST_PROCESSING, "override");
 	submit(s, job);
 	return st_status_json(s);
@@ -905,9 +919,13 @@ on_result(struct station *s, struct msg_result *r)
 			    "as %s", r->archive);
 		return;
 	}
-	/* an override renders an earlier shot: its seq is not s->seq */
-	late = s->state != ST_PROCESSING || (!r->override &&
-	    r->seq != s->seq);
+	/* an override renders an earlier shot: its seq is not s->seq, and
+	 * it is on time only while the station still waits for it (after
+	 * a give-up the station may be processing another graduate's shot) */
+	late = s->state != ST_PROCESSING || (r->override ?
+	    !s->override_waited : r->seq != s->seq);
+	if (r->override)
+		s->override_waited = 0;
 	if (r->calibrate && !late) {
 		st_calibration_done(s, r, r->outcome == RES_ERROR ? r->err : NULL);
 		return;
@@ -1018,7 +1036,8 @@ station_tick(struct station *s, long long now)
 		    json_integer_value(json_object_get(s->overriding, "seq")) :
 		    (json_int_t)s->seq, "reason", "deadline"));
 		/* an override's s->overriding stays for its result, which
-		 * is journalled with it whenever it comes */
+		 * is journalled with it whenever it comes, but late */
+		s->override_waited = 0;
 		st_notice(s, "TIMEOUT", N_("checking the shot took too long: its "
 		    "original is kept; press the pedal to try again"));
 	}

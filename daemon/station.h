@@ -76,6 +76,8 @@ struct station {
 	 * none */
 	json_t	*rejected;
 	json_t	*overriding;
+	int	override_waited;	/* the station waits for overriding's
+					 * result (0: none, or given up) */
 	/* status's pedal and roster progress (request.c) */
 	char	pedal_driver[8];	/* evdev, fifo, none */
 	int	pedal_connected;
@@ -113,7 +115,7 @@ json_t	*st_req_calibrate(struct station *s, struct client *c, json_t *req);
 
 /* station.c: the operator's override. The last rejected shot is r's
  * (kept in s->rejected; the result event ev gets "overridable"), or
- * ev from the journal (recover.c); st_override starts rendering it. */
+ * ev from the journal (recover.c); st_req_accept starts rendering it. */
 void	st_keep_rejected(struct station *s, json_t *ev);
 json_t	*st_req_accept(struct station *s, struct client *c, json_t *req);
 

@@ -589,6 +589,65 @@ START_TEST(override_after_recovery)
 }
 END_TEST
 
+/* An override's result that comes after the station gave up on it, while
+ * another graduate's shot is being checked: journalled (the photo is
+ * written), but the station stays with the shot in hand, and that shot's
+ * own result is not taken for a late one. */
+START_TEST(override_late_result)
+{
+	struct msg_job *held, *second;
+	json_t *o, *ev;
+
+	ok_req("id", ID, 0);
+	rejected_for("SUBJ_MOUTH_OPEN", "R-SUBJ-3");
+	o = accept_req("a natural smile");
+	ck_assert(!json_is_false(json_object_get(o, "ok")));
+	json_decref(o);
+	station_tick(st, 1LL << 60);		/* the rendering is slow */
+	ck_assert_str_eq(state(), "rejected");
+	held = job;
+	job = NULL;
+	ok_req("id", ID2, 0);			/* the operator goes on */
+	station_pedal(st, "pedal");
+	frame(capture_seq, NULL);
+	ck_assert_str_eq(state(), "processing");
+	second = job;
+	job = held;
+	fail_code = NULL;
+	result(RES_PASS);			/* the late override */
+	ck_assert_str_eq(state(), "processing");	/* ID2's shot */
+	ev = last_journalled("result", ID);
+	ck_assert_ptr_nonnull(json_object_get(ev, "override"));
+	json_decref(ev);
+	job = second;
+	fail_code = "BG_SHADOW";
+	fail_req = "R-BG-1";
+	result(RES_FAIL);
+	ck_assert_str_eq(state(), "rejected");	/* ID2's own verdict */
+	o = accept_req("the shadow is the hair");	/* ID2's frame is not spent */
+	ck_assert(!json_is_false(json_object_get(o, "ok")));
+	json_decref(o);
+}
+END_TEST
+
+/* A cancel forgets the frame an override could take, live and after a
+ * restart alike. */
+START_TEST(override_forgotten_by_cancel)
+{
+	ok_req("id", ID, 0);
+	rejected_for("SUBJ_MOUTH_OPEN", "R-SUBJ-3");
+	ok_req("cancel", NULL, 0);
+	ok_req("id", ID, 0);
+	accept_refused("fine", "NOTHING_TO_ACCEPT");
+	station_free(st);
+	store_journal_close(&jr);
+	ck_assert_int_eq(store_journal_open(&jr, jpath()), 0);
+	st = station_new(&conf, &jr, FAKE_CAM, FAKE_WORKER);
+	ck_assert_int_eq(station_recover(st, jpath()), 0);
+	accept_refused("fine", "NOTHING_TO_ACCEPT");
+}
+END_TEST
+
 /* A roster imported while the station runs is seen without a reload,
  * through the inotify watch, and so is its removal. */
 START_TEST(roster_followed)
@@ -670,6 +729,8 @@ main(void)
 	tcase_add_test(tc, overridable_checks);
 	tcase_add_test(tc, override_accepts_appearance_only);
 	tcase_add_test(tc, override_after_recovery);
+	tcase_add_test(tc, override_late_result);
+	tcase_add_test(tc, override_forgotten_by_cancel);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
