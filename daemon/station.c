@@ -722,9 +722,18 @@ kept_is(json_t *k, const char *id, unsigned seq)
 static void
 override_result(struct station *s, struct msg_result *r, json_t *ev)
 {
+	json_t *now;
+
 	if (s->overriding == NULL)
 		return;
 	if (r->outcome == RES_PASS || r->outcome == RES_WARN) {
+		/* the checks overridden are those of this rendering (the
+		 * config may have changed since the rejection) */
+		now = json_array();
+		store_result_json_overridable(r->result, now, NULL);
+		if (json_array_size(now) > 0)
+			json_object_set(s->overriding, "checks", now);
+		json_decref(now);
 		json_object_set(ev, PROTO_F_OVERRIDE, s->overriding);
 		/* the frame kept may be a newer shot's by now (a late
 		 * result): only this one is spent */
@@ -737,11 +746,12 @@ override_result(struct station *s, struct msg_result *r, json_t *ev)
 	s->overriding = NULL;
 }
 
-/* A reason: trimmed into buf; -1 when missing, blank or too long. */
+/* A reason: trimmed into buf; -1 when missing, blank, too long, or
+ * holding a control character (a terminal escape, a line break). */
 static int
 override_reason(json_t *v, char *buf, size_t len)
 {
-	const char *in = json_string_value(v), *end;
+	const char *in = json_string_value(v), *end, *p;
 
 	if (in == NULL)
 		return -1;
@@ -754,6 +764,9 @@ override_reason(json_t *v, char *buf, size_t len)
 	if (end == in || (size_t)(end - in) > PROTO_OVERRIDE_MAX ||
 	    (size_t)(end - in) >= len)
 		return -1;
+	for (p = in; p < end; p++)	/* it is printed on terminals */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return -1;
 	memcpy(buf, in, (size_t)(end - in));
 	buf[end - in] = '\0';
 	return 0;
@@ -783,8 +796,8 @@ st_req_accept(struct station *s, struct client *c, json_t *req)
 
 	(void)c;
 	if (st_busy(s) || s->overriding != NULL)
-		return st_refuse("BUSY", "the shot is still being taken or "
-		    "checked");
+		return st_refuse("BUSY", "%s", N_("the last shot is still "
+		    "being taken or checked: wait for its result"));
 	rid = json_string_value(json_object_get(s->rejected, PROTO_F_ID));
 	if (rid != NULL && strcmp(rid, s->id) == 0 &&
 	    json_is_true(json_object_get(s->rejected, "overridden")))
@@ -823,8 +836,8 @@ st_req_accept(struct station *s, struct client *c, json_t *req)
 	if (override_reason(json_object_get(req, PROTO_F_OVERRIDE), reason,
 	    sizeof(reason)) == -1)
 		return st_refuse("NO_REASON", "%s", N_("accept needs the "
-		    "operator's reason (--override \"REASON\", at most 500 "
-		    "bytes): it is journalled with the photo"));
+		    "operator's reason (--override \"REASON\", one line of at "
+		    "most 500 bytes): it is journalled with the photo"));
 	if (json_object_get(s->accepted, s->id) != NULL && !s->replace) {
 		o = st_refuse("NEEDS_CONFIRM", "%s already has an accepted "
 		    "photo; to replace it, retake with the replacement "
@@ -1028,6 +1041,7 @@ station_tick(struct station *s, long long now)
 		    "in time; the shot is given up");
 		json_object_set_new(s->last, PROTO_F_OVERRIDABLE, json_false());
 		st_journal(s, json_incref(s->last));
+		st_note_rejected(s, s->id);	/* as a restart counts it */
 		st_notice(s, "CAMERA", N_("the camera did not answer in time: "
 		    "press the pedal to try again"));
 	} else {

@@ -502,6 +502,8 @@ START_TEST(override_accepts_appearance_only)
 	memset(longr, 'x', sizeof(longr) - 1);
 	longr[sizeof(longr) - 1] = '\0';
 	accept_refused(longr, "NO_REASON");
+	accept_refused("fine\x1b[2J", "NO_REASON");	/* a terminal escape */
+	accept_refused("fine\nforged: line", "NO_REASON");
 	ck_assert_int_eq(jobs, 1);
 	o = accept_req("  a natural smile  ");
 	ck_assert(!json_is_false(json_object_get(o, "ok")));

@@ -305,9 +305,6 @@ on_reply(json_t *o, void *arg)
 	MHD_resume_connection(q->conn);
 }
 
-/* The operator's override of a rejection (issue 16): {"cmd": "accept",
- * "override": "<reason>"}. */
-#define WEB_MAX_REASON		500	/* bytes of an override's reason */
 
 /* The control request for POST /api/<cmd> with body b; NULL when the
  * body does not fit the command (why says what). Commands and fields are
@@ -334,7 +331,7 @@ command(const char *name, json_t *b, const char **why)
 	if (cmd == PROTO_CMD_ACCEPT) {
 		reason = json_string_value(json_object_get(b,
 		    PROTO_F_OVERRIDE));
-		if (reason == NULL || strlen(reason) > WEB_MAX_REASON)
+		if (reason == NULL)	/* idphotod judges the reason */
 			return NULL;
 		return json_pack("{s:s, s:s}", PROTO_F_CMD, name,
 		    PROTO_F_OVERRIDE, reason);

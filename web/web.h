@@ -28,16 +28,6 @@
 #define WEB_SSE_MAX	(512 * 1024)	/* queued for one event stream */
 #define WEB_KEEPALIVE_MS 10000		/* a comment line on idle streams */
 
-/* The operator's override (issue 16), until store/proto.h names them:
- * the accept request's reason, an accepted result's record of it, and a
- * rejected result's "can be overridden". */
-#ifndef PROTO_F_OVERRIDE
-#define PROTO_F_OVERRIDE	"override"
-#endif
-#ifndef PROTO_F_OVERRIDABLE
-#define PROTO_F_OVERRIDABLE	"overridable"
-#endif
-
 /* ---- configuration (conf.c) ------------------------------------------- */
 
 struct web_conf {
