@@ -126,7 +126,7 @@ usage(FILE *f)
 "  -v, --verbose       check, process: every measurement and finding\n"
 "      --apply         calibrate: write the proposed levels and reload\n"
 "      --lightness L   calibrate: the face lightness (L*) to aim for\n"
-"      --override WHY  accept: the operator's reason (1-500 bytes)\n"
+"      --override REASON  accept: the operator's reason (one line, 1-500 bytes)\n"
 "      --encoding ENC  roster import: auto (default), UTF-8, GBK, GB18030\n"
 "      --allow-same-name  roster import: two graduates share a name\n"
 "      --dry-run       roster import: check only; purge: list only\n"
