@@ -346,7 +346,11 @@ pot-check: $(B)/po/idphotod.pot
 		u=$$(msgmerge --quiet -o - po/$$l.po $< | \
 		    msgattrib --untranslated --no-obsolete | grep -c '^msgid' || :); \
 		echo "po/$$l.po: $${u:-0} msgids untranslated (the header counts 1 when any)"; \
+		[ "$${u:-0}" -eq 0 ] || exit 1; \
 	done
+	@# one word for the person photographed: 毕业生
+	@if grep -n '^msgstr.*\(考生\|被拍者\)\|^".*\(考生\|被拍者\)' po/zh_CN.po; then \
+		echo "po/zh_CN.po: the graduate is 毕业生, not 考生 or 被拍者"; exit 1; fi
 
 # For tests/it-install.sh: where make install puts things, as sh.
 print-install-paths:

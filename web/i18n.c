@@ -87,32 +87,6 @@ done:
 	return a;
 }
 
-/*
- * One word per thing: the page calls the person in the chair 毕业生
- * everywhere, as the issue asks, while some older catalogue entries
- * still say 考生 or 被拍者; those are changed on the way to the page.
- */
-static void
-one_word(json_t *m, const char *id)
-{
-	static const char *const other[] = { "考生", "被拍者" };
-	const char *t = json_string_value(json_object_get(m, id));
-	char buf[4096], *p;
-	size_t i, n;
-
-	if (t == NULL || strlen(t) >= sizeof(buf) / 2)
-		return;
-	snprintf(buf, sizeof(buf), "%s", t);
-	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-		while ((p = strstr(buf, other[i])) != NULL) {
-			n = strlen(other[i]);
-			/* 毕业生 is 9 bytes; buf has room for the growth */
-			memmove(p + 9, p + n, strlen(p + n) + 1);
-			memcpy(p, "毕业生", 9);
-		}
-	json_object_set_new(m, id, json_string(buf));
-}
-
 int
 web_i18n_init(const char *localedir)
 {
@@ -148,8 +122,6 @@ web_i18n_init(const char *localedir)
 
 			if (t != id && strcmp(t, id) != 0)
 				json_object_set_new(m, id, json_string(t));
-			if (strcmp(langs[k], "zh_CN") == 0)
-				one_word(m, id);
 		}
 		o = json_pack("{s:s, s:o}", "lang", langs[k], "messages", m);
 		texts[k] = json_dumps(o, JSON_COMPACT);
