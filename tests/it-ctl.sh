@@ -10,9 +10,9 @@ C="$BUILD/idphotoctl"
 T="${TESTDATA:-../shared/testdata}"
 ID=11010519491231002X
 fails=0
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 . "$SRCDIR/tests/lib.sh"
+sim_tmp
 # expect RC DESC CMD...: runs CMD (output to $tmp/out, $tmp/err), checks rc
 expect() {
 	want=$1 desc=$2; shift 2
