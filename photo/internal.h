@@ -105,10 +105,8 @@ struct photo_ctx {
 	char	err[512];
 };
 
-/* core.c: the processors this thread may use (sched_getaffinity). */
-int	photo_cpus(void);
-/* The threads one call on ctx may use: photo_set_threads()'s limit, and
- * never more than photo_cpus(). */
+/* core.c: the threads one call on ctx may use: photo_set_threads()'s
+ * limit, and never more than photo_cpus() (photo.h). */
 int	photo_threads(const photo_ctx *ctx);
 
 /* Sets the handle's error string; always returns -1. */
