@@ -15,16 +15,6 @@ D="$BUILD/idphotod" C="$BUILD/idphotoctl"
 fails=0
 . "$SRCDIR/tests/lib.sh"
 sim_tmp
-# expect RC DESC CMD...: runs CMD (output to $tmp/out, $tmp/err)
-expect() {
-	want=$1 desc=$2; shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-	if [ "$got" -eq "$want" ]; then ok "$desc (exit $got)"
-	else bad "$desc: exit $got, wanted $want"; sed 's/^/       /' "$tmp/out" "$tmp/err"; fi
-}
-has() {
-	if grep -q -- "$2" "$1"; then ok "$3"; else bad "$3: no '$2' in:"; sed 's/^/       /' "$1"; fi
-}
 A=$(mkid 11010519800101001) B=$(mkid 31010419900315002)
 N=$(mkid 44030519851120003) X=$(mkid 32010219950606004)
 

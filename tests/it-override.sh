@@ -30,16 +30,6 @@ if [ ! -f "$DEVSET/london-smile-blue-024.jpg" ] ||
 	echo "SKIP: no development set at $DEVSET"
 	exit 0
 fi
-# expect RC DESC CMD...: runs CMD (output to $tmp/out, $tmp/err)
-expect() {
-	want=$1 desc=$2; shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-	if [ "$got" -eq "$want" ]; then ok "$desc (exit $got)"
-	else bad "$desc: exit $got, wanted $want"; sed 's/^/       /' "$tmp/out" "$tmp/err"; fi
-}
-has() {
-	if grep -q -- "$2" "$1"; then ok "$3"; else bad "$3: no '$2' in:"; sed 's/^/       /' "$1"; fi
-}
 A=$(mkid 11010519800101001) B=$(mkid 31010419900315002) E=$(mkid 44030519851120003)
 
 mkdir -p "$tmp/frames"

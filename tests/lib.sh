@@ -6,6 +6,19 @@ bad() { echo "  FAIL $*"; fails=$((fails + 1)); }
 # check DESC SHELL-CONDITION
 check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 
+# expect RC DESC CMD...: runs CMD (output to $tmp/out, $tmp/err),
+# checks its exit status
+expect() {
+	want=$1 desc=$2; shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"; got=$?
+	if [ "$got" -eq "$want" ]; then ok "$desc (exit $got)"
+	else bad "$desc: exit $got, wanted $want"; sed 's/^/       /' "$tmp/out" "$tmp/err"; fi
+}
+# has FILE PATTERN DESC: FILE holds PATTERN (grep)
+has() {
+	if grep -q -- "$2" "$1"; then ok "$3"; else bad "$3: no '$2' in:"; sed 's/^/       /' "$1"; fi
+}
+
 # a valid ID (ISO 7064 MOD 11-2) from 17 digits
 mkid() {
 	echo "$1" | awk '{ split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ");
