@@ -5,7 +5,7 @@
  *
  * A set is checked in parallel: the files are listed first, in the order
  * of the command line and, inside a folder, in name order; then one
- * worker per processor this process may use (sched_getaffinity) takes the
+ * worker per processor this process may use (photo_cpus) takes the
  * next file, each with its own handle (photo_clone: the cascades are
  * loaded once and shared) limited to one thread, so that the threads stay
  * at the number of processors. Each file's output goes into its own
@@ -23,7 +23,6 @@
 #include <malloc.h>
 #include <math.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -473,20 +472,6 @@ work(void *arg)
 	return NULL;
 }
 
-/* The processors this process may run on (a container's or taskset's). */
-static int
-processors(void)
-{
-	cpu_set_t set;
-	long n;
-
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		n = CPU_COUNT(&set);
-	else
-		n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
-}
-
 /*
  * Checks l's items on nw workers and prints their outputs in order as
  * they come. A worker that cannot start leaves its share to the others;
@@ -569,7 +554,7 @@ ctl_check(photo_ctx *ctx, const struct ctl_check_opts *o, int argc,
 	}
 	for (i = 0; i < l.n; i++)
 		nchecks += l.v[i].kind == ITEM_CHECK;
-	nw = processors();
+	nw = photo_cpus();	/* a worker per processor it may use */
 	if (nw > nchecks)
 		nw = nchecks;
 	/* every photo allocates and frees the same few images: kept in the

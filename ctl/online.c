@@ -547,6 +547,29 @@ roundtrip(struct conn *c, json_t *req, int json, json_t **resp)
 }
 
 /*
+ * Subscribes c to the daemon's events and quietly reads up to the reply,
+ * within c's deadline (set by the caller), so that no event the request
+ * that follows causes is missed. 0, or -1 when the subscription could
+ * not be sent (a reply that does not come is left to the request).
+ */
+static int
+subscribe(struct conn *c)
+{
+	json_t *sub = json_pack("{s:s}", "cmd", "subscribe"), *o;
+	int done, rc;
+
+	rc = conn_send(c, sub);
+	json_decref(sub);
+	while (rc == 0 && (o = conn_recv(c)) != NULL) {	/* quietly */
+		done = is_reply(o);
+		json_decref(o);
+		if (done)
+			break;
+	}
+	return rc;
+}
+
+/*
  * idphotoctl liveview: the station's events, above all the framing of
  * each live-view frame, until live view ends. The client subscribes
  * before it asks for live view, so that the end (or the camera's refusal,
@@ -558,19 +581,12 @@ roundtrip(struct conn *c, json_t *req, int json, json_t **resp)
 static int
 liveview(struct conn *c, json_t *req, int json, long seconds)
 {
-	json_t *sub = json_pack("{s:s}", "cmd", "subscribe"), *o;
+	json_t *o;
 	int done, rc;
 
 	c->deadline = store_now_ms() + (seconds + 15) * 1000LL;
-	rc = conn_send(c, sub);
-	json_decref(sub);
-	while (rc == 0 && (o = conn_recv(c)) != NULL) {	/* quietly */
-		done = is_reply(o);
-		json_decref(o);
-		if (done)
-			break;
-	}
-	if (rc == -1 || (rc = roundtrip(c, req, json, NULL)) != 0)
+	if ((rc = subscribe(c)) == -1 ||
+	    (rc = roundtrip(c, req, json, NULL)) != 0)
 		return rc;
 	while ((o = conn_recv(c)) != NULL) {
 		done = strcmp(str(o, "event"), "framing") == 0 &&
@@ -601,19 +617,12 @@ liveview(struct conn *c, json_t *req, int json, long seconds)
 static int
 accept_override(struct conn *c, json_t *req, int json)
 {
-	json_t *sub = json_pack("{s:s}", "cmd", "subscribe"), *o;
+	json_t *o;
 	int done, rc;
 
 	c->deadline = store_now_ms() + 150 * 1000LL;
-	rc = conn_send(c, sub);
-	json_decref(sub);
-	while (rc == 0 && (o = conn_recv(c)) != NULL) {	/* quietly */
-		done = is_reply(o);
-		json_decref(o);
-		if (done)
-			break;
-	}
-	if (rc == -1 || (rc = roundtrip(c, req, json, NULL)) != 0)
+	if ((rc = subscribe(c)) == -1 ||
+	    (rc = roundtrip(c, req, json, NULL)) != 0)
 		return rc;
 	while ((o = conn_recv(c)) != NULL) {
 		done = strcmp(str(o, "event"), "result") == 0;

@@ -334,6 +334,30 @@ pimg_view(const pimg *src, int x, int y, int w, int h, pimg *view)
 	view->owned = 0;
 }
 
+int
+photo_fill8(int w, int h, int seed, int *stack,
+    int (*take)(void *arg, int k), void *arg)
+{
+	int top = 0, n = 0;
+
+	stack[top++] = seed;
+	while (top > 0) {
+		int j = stack[--top], dx, dy;
+
+		n++;
+		for (dy = -1; dy <= 1; dy++)
+			for (dx = -1; dx <= 1; dx++) {
+				int x = j % w + dx, y = j / w + dy;
+
+				if (x < 0 || y < 0 || x >= w || y >= h ||
+				    !take(arg, y * w + x))
+					continue;
+				stack[top++] = y * w + x;
+			}
+	}
+	return n;
+}
+
 void
 photo_add_finding(photo_result *r, const photo_params *p,
     enum photo_check ck, const char *code, const char *req, double value,

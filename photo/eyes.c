@@ -33,46 +33,41 @@ is_red(const unsigned char *q)
 	return q[0] >= 80 && q[0] > 2.5 * q[1] && q[0] > 2.5 * q[2];
 }
 
+/* The patch being searched for glare, and the pixels claimed so far. */
+struct glarefill {
+	const pimg	*pt;
+	unsigned char	 seen[PATCH_W * PATCH_H];
+};
+
+/* photo_fill8's take for largest_glare(): an unclaimed near-white pixel. */
+static int
+take_glare(void *arg, int i)
+{
+	struct glarefill *g = arg;
+	const unsigned char *q = PIX(g->pt, i % PATCH_W, i / PATCH_W);
+
+	if (g->seen[i] || q[0] < GLARE_MIN || q[1] < GLARE_MIN ||
+	    q[2] < GLARE_MIN)
+		return 0;
+	g->seen[i] = 1;
+	return 1;
+}
+
 /* Largest 8-connected cluster of near-white pixels, in pixels. */
 static int
 largest_glare(const pimg *pt)
 {
-	unsigned char seen[PATCH_W * PATCH_H];
-	int stack[PATCH_W * PATCH_H], best = 0, x, y, i;
+	struct glarefill g;
+	int stack[PATCH_W * PATCH_H], best = 0, i;
 
-	memset(seen, 0, sizeof(seen));
+	g.pt = pt;
+	memset(g.seen, 0, sizeof(g.seen));
 	for (i = 0; i < PATCH_W * PATCH_H; i++) {
-		const unsigned char *q = PIX(pt, i % PATCH_W, i / PATCH_W);
-		int top = 0, n = 0;
+		int n;
 
-		if (seen[i] || q[0] < GLARE_MIN || q[1] < GLARE_MIN ||
-		    q[2] < GLARE_MIN)
+		if (!take_glare(&g, i))
 			continue;
-		seen[i] = 1;
-		stack[top++] = i;
-		while (top > 0) {
-			int j = stack[--top], dx, dy;
-
-			n++;
-			for (dy = -1; dy <= 1; dy++)
-				for (dx = -1; dx <= 1; dx++) {
-					const unsigned char *o;
-					int k;
-
-					x = j % PATCH_W + dx;
-					y = j / PATCH_W + dy;
-					if (x < 0 || y < 0 || x >= PATCH_W ||
-					    y >= PATCH_H)
-						continue;
-					k = y * PATCH_W + x;
-					o = PIX(pt, x, y);
-					if (seen[k] || o[0] < GLARE_MIN ||
-					    o[1] < GLARE_MIN || o[2] < GLARE_MIN)
-						continue;
-					seen[k] = 1;
-					stack[top++] = k;
-				}
-		}
+		n = photo_fill8(PATCH_W, PATCH_H, i, stack, take_glare, &g);
 		best = n > best ? n : best;
 	}
 	return best;

@@ -41,6 +41,16 @@ typedef struct prect_i {
 int	pimg_alloc(pimg *im, int w, int h, int c);	/* -1: ENOMEM */
 void	pimg_free(pimg *im);				/* accepts zeroed */
 void	pimg_view(const pimg *src, int x, int y, int w, int h, pimg *view);
+/*
+ * core.c: grows the 8-connected cluster of pixel `seed` (y * w + x) of a
+ * w x h grid, seed already claimed by the caller. Each neighbour of a
+ * pixel of the cluster is offered to take(arg, k), which returns 1 when
+ * pixel k belongs, claiming it (marked so that it is refused next time),
+ * else 0. stack: w * h ints of the caller's (it keeps no state, so any
+ * thread may call it). Returns the cluster's size in pixels.
+ */
+int	photo_fill8(int w, int h, int seed, int *stack,
+	    int (*take)(void *arg, int k), void *arg);
 
 /* cascade.c: OpenCV Haar cascades (new XML format, incl. tilted). */
 typedef struct pcascade pcascade;
@@ -105,10 +115,8 @@ struct photo_ctx {
 	char	err[512];
 };
 
-/* core.c: the processors this thread may use (sched_getaffinity). */
-int	photo_cpus(void);
-/* The threads one call on ctx may use: photo_set_threads()'s limit, and
- * never more than photo_cpus(). */
+/* core.c: the threads one call on ctx may use: photo_set_threads()'s
+ * limit, and never more than photo_cpus() (photo.h). */
 int	photo_threads(const photo_ctx *ctx);
 
 /* Sets the handle's error string; always returns -1. */

@@ -72,6 +72,25 @@ pct(const double *v, double *tmp, double q)
 	return tmp[(int)(q * (MW * MH - 1))];
 }
 
+/* A cluster of lips() being labelled: its label and the sum of its rows. */
+struct lipfill {
+	int	*lbl, k;
+	double	 rows;
+};
+
+/* photo_fill8's take for lips(): an unlabelled red pixel joins cluster k. */
+static int
+take_lip(void *arg, int i)
+{
+	struct lipfill *lf = arg;
+
+	if (lf->lbl[i] != -1)
+		return 0;
+	lf->lbl[i] = lf->k;
+	lf->rows += i / MW;
+	return 1;
+}
+
 /*
  * The lips: the pixels redder than thr (a*), kept only in the largest
  * 8-connected cluster and the clusters at least a quarter its size whose
@@ -86,36 +105,18 @@ lips(const double *A, double thr, unsigned char *lip)
 						 * threads have their own */
 	int size[MW * MH / 2 + 2], i, k = 0, big = 0;
 	double cy[MW * MH / 2 + 2];
+	struct lipfill lf = { lbl, 0, 0 };
 
 	for (i = 0; i < MW * MH; i++)
 		lbl[i] = A[i] > thr ? -1 : 0;
 	for (i = 0; i < MW * MH; i++) {
-		int top = 0;
-
 		if (lbl[i] != -1 || k + 1 >= MW * MH / 2 + 2)
 			continue;
 		k++;
-		size[k] = 0;
-		cy[k] = 0;
-		lbl[i] = k;
-		stack[top++] = i;
-		while (top > 0) {
-			int j = stack[--top], dx, dy;
-
-			size[k]++;
-			cy[k] += j / MW;
-			for (dy = -1; dy <= 1; dy++)
-				for (dx = -1; dx <= 1; dx++) {
-					int x = j % MW + dx, y = j / MW + dy;
-
-					if (x < 0 || y < 0 || x >= MW ||
-					    y >= MH || lbl[y * MW + x] != -1)
-						continue;
-					lbl[y * MW + x] = k;
-					stack[top++] = y * MW + x;
-				}
-		}
-		cy[k] /= size[k];
+		lbl[i] = lf.k = k;
+		lf.rows = i / MW;
+		size[k] = photo_fill8(MW, MH, i, stack, take_lip, &lf);
+		cy[k] = lf.rows / size[k];
 		if (big == 0 || size[k] > size[big])
 			big = k;
 	}
@@ -127,6 +128,18 @@ lips(const double *A, double thr, unsigned char *lip)
 	}
 }
 
+/* photo_fill8's take for largest(): a set pixel (1) is counted (2). */
+static int
+take_set(void *arg, int i)
+{
+	unsigned char *m = arg;
+
+	if (m[i] != 1)
+		return 0;
+	m[i] = 2;
+	return 1;
+}
+
 /* Largest 8-connected cluster of set pixels of m (MW x MH), in px. */
 static int
 largest(unsigned char *m)
@@ -134,27 +147,12 @@ largest(unsigned char *m)
 	int stack[MW * MH], best = 0, i;
 
 	for (i = 0; i < MW * MH; i++) {
-		int top = 0, n = 0;
+		int n;
 
 		if (m[i] != 1)
 			continue;
 		m[i] = 2;
-		stack[top++] = i;
-		while (top > 0) {
-			int j = stack[--top], dx, dy;
-
-			n++;
-			for (dy = -1; dy <= 1; dy++)
-				for (dx = -1; dx <= 1; dx++) {
-					int x = j % MW + dx, y = j / MW + dy;
-
-					if (x < 0 || y < 0 || x >= MW ||
-					    y >= MH || m[y * MW + x] != 1)
-						continue;
-					m[y * MW + x] = 2;
-					stack[top++] = y * MW + x;
-				}
-		}
+		n = photo_fill8(MW, MH, i, stack, take_set, m);
 		best = n > best ? n : best;
 	}
 	return best;

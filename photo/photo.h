@@ -220,6 +220,13 @@ photo_ctx  *photo_clone(const photo_ctx *ctx);
  * sets 1, so that the threads stay at the number of processors.
  */
 void	    photo_set_threads(photo_ctx *ctx, int n);
+/*
+ * The processors the calling thread may run on (its affinity mask: what a
+ * container or taskset gives it), 1 to 64: the default of
+ * photo_set_threads, and what a caller that runs handles on every
+ * processor itself counts.
+ */
+int	    photo_cpus(void);
 
 /*
  * Copies *p into the handle and loads the cascades it names (again only

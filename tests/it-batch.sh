@@ -13,26 +13,12 @@
 set -u
 D="$BUILD/idphotod" C="$BUILD/idphotoctl"
 fails=0
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-
 . "$SRCDIR/tests/lib.sh"
-# expect RC DESC CMD...: runs CMD (output to $tmp/out, $tmp/err)
-expect() {
-	want=$1 desc=$2; shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-	if [ "$got" -eq "$want" ]; then ok "$desc (exit $got)"
-	else bad "$desc: exit $got, wanted $want"; sed 's/^/       /' "$tmp/out" "$tmp/err"; fi
-}
-has() {
-	if grep -q -- "$2" "$1"; then ok "$3"; else bad "$3: no '$2' in:"; sed 's/^/       /' "$1"; fi
-}
+sim_tmp
 A=$(mkid 11010519800101001) B=$(mkid 31010419900315002)
 N=$(mkid 44030519851120003) X=$(mkid 32010219950606004)
 
-mkdir -p "$tmp/run" "$tmp/frames"
+mkdir -p "$tmp/frames"
 mkfifo "$tmp/pedal"
 # the camera serves an accepted frame, a turned head, then another good
 # frame (the first on a slightly other blue: not the same bytes), and
@@ -40,16 +26,8 @@ mkfifo "$tmp/pedal"
 cp "$SRCDIR/demo/frames/01-ppp-008.jpg" "$SRCDIR/demo/frames/02-ppp-yaw-L1.jpg" "$tmp/frames/"
 "$BUILD/tests/tools/mkvariant" backdrop 104 197 255 "$SRCDIR/demo/frames/01-ppp-008.jpg" \
 	"$tmp/frames/03-ppp-008-b.jpg" || bad "mkvariant"
-cat > "$tmp/idphotod.conf" <<CONF
-output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
-station: { socket = "$tmp/run/idphotod.sock"; };
-camera: { driver = "sim"; sim: { dir = "$tmp/frames"; latency_ms = 20; }; };
-pedal: { device = "$tmp/pedal"; };
-lighting: { driver = "sim"; device = "$tmp/dmx"; };
-CONF
-export IDPHOTOD_SOCKET="$tmp/run/idphotod.sock" IDPHOTOD_LOG_STDERR=1
+sim_conf "$tmp/frames"
 ctl() { "$C" -c "$tmp/idphotod.conf" "$@"; }
-stop() { kill "$pid"; wait "$pid" 2>/dev/null; pid=; }
 # press: the software pedal; prints the outcome, accepted or rejected
 press() {
 	"$C" shoot >/dev/null || return 1

@@ -17,12 +17,10 @@
 set -u
 D="$BUILD/idphotod" C="$BUILD/idphotoctl"
 fails=0
-tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 . "$SRCDIR/tests/lib.sh"
+sim_tmp
 
-mkdir -p "$tmp/frames" "$tmp/run"
+mkdir -p "$tmp/frames"
 cp "$SRCDIR/demo/frames/01-ppp-008.jpg" "$tmp/frames/"
 cat > "$tmp/c.conf" <<CONF
 # the technician's file: these comments must survive calibration

@@ -11,8 +11,8 @@ C="$BUILD/idphotoctl"
 T="${TESTDATA:-../shared/testdata}"
 ID=11010519491231002X
 fails=0
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 . "$SRCDIR/tests/lib.sh"
+sim_tmp
 
 if [ ! -f "$T/bad-files/hivision-test2-png-named.jpg" ]; then
 	echo "SKIP: $T (the shared test photos) is not there"

@@ -19,30 +19,21 @@
 set -u
 D="$BUILD/idphotod" C="$BUILD/idphotoctl" PEDAL="$SRCDIR/demo/press-pedal"
 fails=0
-tmp=$(mktemp -d)
-pid= cpid=
+. "$SRCDIR/tests/lib.sh"
+sim_tmp
+cpid=
 cleanup() {
 	exec 3>&- 2>/dev/null
 	[ -n "$cpid" ] && kill "$cpid" 2>/dev/null
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	rm -rf "$tmp"
+	sim_cleanup
 }
 trap cleanup EXIT
-. "$SRCDIR/tests/lib.sh"
 
 ID1=$(mkid 11010519491231002)
 ID2=$(mkid 44052419900101001)
 ID3=$(mkid 32010219950606002)
-mkdir -p "$tmp/run"
 mkfifo "$tmp/pedal" "$tmp/in"
-cat > "$tmp/idphotod.conf" <<CONF
-output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
-station: { socket = "$tmp/run/idphotod.sock"; };
-camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 20; }; };
-pedal: { device = "$tmp/pedal"; };
-lighting: { driver = "sim"; device = "$tmp/dmx"; };
-CONF
-export IDPHOTOD_SOCKET="$tmp/run/idphotod.sock" IDPHOTOD_LOG_STDERR=1
+sim_conf "$SRCDIR/demo/frames"
 export LANG=C.UTF-8 LANGUAGE=en
 unset LC_ALL
 
@@ -141,7 +132,7 @@ check "nothing was shot" '[ "$(counts)" = "$shots" ]'
 
 echo "-- idphotod goes away and comes back"
 m=$(mark)
-kill "$pid"; wait "$pid" 2>/dev/null; pid=
+stop
 check "SIGTERM: the console says it waits" "wait_out $m 'idphotod went away: waiting for it to come back'"
 sleep 1.5
 check "and has not quit" 'alive'
@@ -202,7 +193,7 @@ check "idphotoctl(1) status: the SIMULATED line and the defaults" \
 check "the code's defaults are those (store/conf.c)" \
 	'grep -q "cam.driver), \"%s\", \"gphoto2\")" "$SRCDIR/store/conf.c" && grep -q "rig.dmx.driver), \"%s\", \"enttec\")" "$SRCDIR/store/conf.c"'
 
-kill "$pid"; wait "$pid" 2>/dev/null; pid=
+stop
 [ "$fails" -eq 0 ] && { echo "it-console: 0 failed"; exit 0; }
 sed 's/^/  console: /' "$out" | tail -n 40
 sed 's/^/  log: /' "$tmp/log" | tail -n 20

@@ -10,19 +10,15 @@ C="$BUILD/idphotoctl"
 T="${TESTDATA:-../shared/testdata}"
 ID=11010519491231002X
 fails=0
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 . "$SRCDIR/tests/lib.sh"
-# expect RC DESC CMD...: runs CMD (output to $tmp/out, $tmp/err), checks rc
+sim_tmp
+# expect RC DESC CMD...: as lib.sh's, but a failure shows stderr only
 expect() {
 	want=$1 desc=$2; shift 2
 	"$@" >"$tmp/out" 2>"$tmp/err"; got=$?
 	if [ "$got" -eq "$want" ]; then ok "$desc (exit $got)"
 	else bad "$desc: exit $got, wanted $want"; sed 's/^/       /' "$tmp/err"; fi
-}
-# has FILE PATTERN DESC
-has() {
-	if grep -q -- "$2" "$1"; then ok "$3"; else bad "$3: no '$2' in:"; sed 's/^/       /' "$1"; fi
 }
 
 if [ ! -f "$T/portraits/ppp-004.jpg" ]; then

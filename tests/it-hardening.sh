@@ -18,15 +18,12 @@
 set -u
 D="$BUILD/idphotod" C="$BUILD/idphotoctl" PY=/usr/bin/python3
 fails=0
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
 . "$SRCDIR/tests/lib.sh"
+sim_tmp
 
 ID1=$(mkid 11010519491231002) ID2=$(mkid 44052419900101001)
 ID3=$(mkid 32010219950606002)
-mkdir -p "$tmp/run" "$tmp/frames"
+mkdir -p "$tmp/frames"
 cp "$SRCDIR/demo/frames/01-ppp-008.jpg" "$tmp/frames/"
 conf() {	# conf EXTRA-PHOTO-SETTINGS
 	cat > "$tmp/idphotod.conf" <<CONF
@@ -41,7 +38,6 @@ export IDPHOTOD_SOCKET="$tmp/run/idphotod.sock" IDPHOTOD_LOG_STDERR=1
 J="$tmp/state/journal.jsonl"
 ctl() { "$C" -c "$tmp/idphotod.conf" "$@"; }
 crash() { kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=; }
-stop() { kill "$pid"; wait "$pid" 2>/dev/null; pid=; }
 # sock PY-CODE: runs python with s(path) -> a connected socket
 sock() {
 	timeout 60 "$PY" -c "

@@ -14,23 +14,10 @@
 set -u
 D="$BUILD/idphotod" C="$BUILD/idphotoctl"
 fails=0
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
 . "$SRCDIR/tests/lib.sh"
-
-mkdir -p "$tmp/run"
+sim_tmp
 mkfifo "$tmp/pedal"
-cat > "$tmp/idphotod.conf" <<CONF
-output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
-station: { socket = "$tmp/run/idphotod.sock"; };
-camera: { driver = "sim"; sim: { dir = "$SRCDIR/demo/frames"; latency_ms = 20;
-  hold_ms = 1500; }; };
-pedal: { device = "$tmp/pedal"; };
-lighting: { driver = "sim"; device = "$tmp/dmx"; };
-CONF
-export IDPHOTOD_SOCKET="$tmp/run/idphotod.sock" IDPHOTOD_LOG_STDERR=1
+sim_conf "$SRCDIR/demo/frames" "hold_ms = 1500;"
 export IDPHOTOD_LOCALEDIR="$BUILD/locale"
 unset LC_ALL LC_MESSAGES LANG LANGUAGE
 
@@ -145,7 +132,7 @@ zh "$C" history "$(mkid 44052419900101001)" >"$tmp/o" 2>&1
 check "a finding's severity in words (不合格), not fail/warn" \
 	'grep -q "^    不合格 R-SUBJ-3" "$tmp/o" && ! grep -q -w "fail\|warn" "$tmp/o"'
 
-kill "$pid"; wait "$pid" 2>/dev/null; pid=
+stop
 [ "$fails" -eq 0 ] || sed 's/^/  log: /' "$tmp/log" | tail -n 20
 echo "it-idwords: $fails failed"
 [ "$fails" -eq 0 ]

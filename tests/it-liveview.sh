@@ -10,12 +10,10 @@
 set -u
 D="$BUILD/idphotod" C="$BUILD/idphotoctl"
 fails=0
-tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 . "$SRCDIR/tests/lib.sh"
+sim_tmp
 
-mkdir -p "$tmp/run" "$tmp/left" "$tmp/centred" "$tmp/turned"
+mkdir -p "$tmp/left" "$tmp/centred" "$tmp/turned"
 # the face of 01 is about 640 px wide around x = 1080: cut 650 px off
 # the left and the head is too close to that edge for any crop
 /usr/bin/python3 - "$SRCDIR/demo/frames/01-ppp-008.jpg" "$tmp/left/01.jpg" <<'PY'

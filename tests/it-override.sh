@@ -21,12 +21,8 @@ set -u
 D="$BUILD/idphotod" C="$BUILD/idphotoctl"
 DEVSET="${TESTDATA:-$SRCDIR/../shared/testdata}/devset"
 fails=0
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-
 . "$SRCDIR/tests/lib.sh"
+sim_tmp
 
 if [ ! -f "$DEVSET/london-smile-blue-024.jpg" ] ||
     [ ! -f "$DEVSET/london-blue-136.jpg" ] ||
@@ -34,29 +30,13 @@ if [ ! -f "$DEVSET/london-smile-blue-024.jpg" ] ||
 	echo "SKIP: no development set at $DEVSET"
 	exit 0
 fi
-# expect RC DESC CMD...: runs CMD (output to $tmp/out, $tmp/err)
-expect() {
-	want=$1 desc=$2; shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-	if [ "$got" -eq "$want" ]; then ok "$desc (exit $got)"
-	else bad "$desc: exit $got, wanted $want"; sed 's/^/       /' "$tmp/out" "$tmp/err"; fi
-}
-has() {
-	if grep -q -- "$2" "$1"; then ok "$3"; else bad "$3: no '$2' in:"; sed 's/^/       /' "$1"; fi
-}
 A=$(mkid 11010519800101001) B=$(mkid 31010419900315002) E=$(mkid 44030519851120003)
 
-mkdir -p "$tmp/run" "$tmp/frames"
+mkdir -p "$tmp/frames"
 cp "$DEVSET/london-smile-blue-024.jpg" "$tmp/frames/01-smile.jpg"
 cp "$DEVSET/london-blue-136.jpg" "$tmp/frames/02-geometry.jpg"
 cp "$DEVSET/london-smile-blue-026.jpg" "$tmp/frames/03-smile.jpg"
-cat > "$tmp/idphotod.conf" <<CONF
-output: { dir = "$tmp/photos"; state_dir = "$tmp/state"; };
-station: { socket = "$tmp/run/idphotod.sock"; };
-camera: { driver = "sim"; sim: { dir = "$tmp/frames"; latency_ms = 20; lamps = false; }; };
-pedal: { device = "$tmp/pedal"; };
-lighting: { driver = "sim"; device = "$tmp/dmx"; };
-CONF
+sim_conf "$tmp/frames" "lamps = false;"
 mkfifo "$tmp/pedal"
 printf '身份证号,姓名\n%s,甲\n%s,乙\n%s,丙\n' "$A" "$B" "$E" >"$tmp/roster.csv"
 export IDPHOTOD_SOCKET="$tmp/run/idphotod.sock" IDPHOTOD_LOG_STDERR=1 LC_ALL=C LANGUAGE=
