@@ -119,6 +119,17 @@ request(const char *cmd, const char *id, int replace)
 	return o;
 }
 
+/* idphotod restarts: a new station recovered from the journal. */
+static void
+restart(void)
+{
+	station_free(st);
+	store_journal_close(&jr);
+	ck_assert_int_eq(store_journal_open(&jr, jpath()), 0);
+	st = station_new(&conf, &jr, FAKE_CAM, FAKE_WORKER);
+	ck_assert_int_eq(station_recover(st, jpath()), 0);
+}
+
 /* The station's state, as status says it. */
 static const char *
 state(void)
@@ -450,11 +461,7 @@ START_TEST(recovery)
 	/* a crash with a shot in flight */
 	ok_req("id", ID, 0);
 	station_pedal(st, "pedal");
-	station_free(st);
-	store_journal_close(&jr);
-	ck_assert_int_eq(store_journal_open(&jr, jpath()), 0);
-	st = station_new(&conf, &jr, FAKE_CAM, FAKE_WORKER);
-	ck_assert_int_eq(station_recover(st, jpath()), 0);
+	restart();
 	ck_assert_int_eq(journalled("interrupted", ID), 1);
 	ck_assert_str_eq(state(), "armed");	/* the ID armed again */
 	station_pedal(st, "pedal");
@@ -569,11 +576,7 @@ START_TEST(override_after_recovery)
 
 	ok_req("id", ID, 0);
 	rejected_for("SUBJ_EYES_CLOSED", "R-SUBJ-3");
-	station_free(st);
-	store_journal_close(&jr);
-	ck_assert_int_eq(store_journal_open(&jr, jpath()), 0);
-	st = station_new(&conf, &jr, FAKE_CAM, FAKE_WORKER);
-	ck_assert_int_eq(station_recover(st, jpath()), 0);
+	restart();
 	ck_assert_str_eq(state(), "armed");
 	o = accept_req("eyes are open, the lids are heavy");
 	ck_assert(!json_is_false(json_object_get(o, "ok")));
@@ -581,11 +584,7 @@ START_TEST(override_after_recovery)
 	ck_assert_str_eq(state(), "processing");
 	result(RES_PASS);
 	ck_assert_str_eq(state(), "accepted");
-	station_free(st);
-	store_journal_close(&jr);
-	ck_assert_int_eq(store_journal_open(&jr, jpath()), 0);
-	st = station_new(&conf, &jr, FAKE_CAM, FAKE_WORKER);
-	ck_assert_int_eq(station_recover(st, jpath()), 0);
+	restart();
 	ok_req("id", ID, 1);			/* replacing it */
 	accept_refused("again", "NOTHING_TO_ACCEPT");
 }
@@ -641,11 +640,7 @@ START_TEST(override_forgotten_by_cancel)
 	ok_req("cancel", NULL, 0);
 	ok_req("id", ID, 0);
 	accept_refused("fine", "NOTHING_TO_ACCEPT");
-	station_free(st);
-	store_journal_close(&jr);
-	ck_assert_int_eq(store_journal_open(&jr, jpath()), 0);
-	st = station_new(&conf, &jr, FAKE_CAM, FAKE_WORKER);
-	ck_assert_int_eq(station_recover(st, jpath()), 0);
+	restart();
 	accept_refused("fine", "NOTHING_TO_ACCEPT");
 }
 END_TEST
