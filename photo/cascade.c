@@ -671,7 +671,7 @@ ld4(const uint32_t *p, int step)
 	if (step == 1)
 		return a;
 	memcpy(&b, p + 4, sizeof(b));
-	return __builtin_shuffle(a, b, (v4su){ 0, 2, 4, 6 });
+	return __builtin_shufflevector(a, b, 0, 2, 4, 6);	/* GCC >= 12, clang */
 }
 
 static inline __attribute__((always_inline)) v4sf
