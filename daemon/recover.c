@@ -17,14 +17,6 @@
 
 #include "daemon/station.h"
 
-/* The replayed station forgets the frame an override could take. */
-static void
-drop_rejected(struct station *s)
-{
-	json_decref(s->rejected);
-	s->rejected = NULL;
-}
-
 static void
 replay_one(json_t *ev, void *arg)
 {
@@ -46,13 +38,13 @@ replay_one(json_t *ev, void *arg)
 		 * the frame an override could take */
 		kept = json_string_value(json_object_get(s->rejected, "id"));
 		if (kept != NULL && strcmp(kept, id) != 0)
-			drop_rejected(s);
+			st_drop_rejected(s);
 		snprintf(s->armed_id, sizeof(s->armed_id), "%s", id);
 	} else if (strcmp(type, "disarm") == 0) {
-		drop_rejected(s);
+		st_drop_rejected(s);
 		s->armed_id[0] = '\0';
 	} else if (strcmp(type, "shoot") == 0 && id != NULL) {
-		drop_rejected(s);	/* a newer shot */
+		st_drop_rejected(s);	/* a newer shot */
 		s->pending_seq = (unsigned)seq;
 		snprintf(s->pending_id, sizeof(s->pending_id), "%s", id);
 	} else if (strcmp(type, "result") == 0 && id != NULL) {
@@ -66,7 +58,8 @@ replay_one(json_t *ev, void *arg)
 			    json_object_get(s->rejected, "seq")) == seq)
 				json_object_set_new(s->rejected, "overridden",
 				    json_true());
-		} else if (outcome != NULL && strcmp(outcome, "fail") == 0)
+		} else if (outcome != NULL && strcmp(outcome, "fail") == 0 &&
+		    strcmp(id, s->armed_id) == 0)	/* as live */
 			st_keep_rejected(s, ev);
 		if (store_event_accepted(ev)) {
 			json_object_set_new(s->accepted, id, json_pack(
@@ -115,10 +108,8 @@ station_recover(struct station *s, const char *path)
 		snprintf(s->armed_id, sizeof(s->armed_id), "%s", s->pending_id);
 	}
 	if (s->rejected != NULL && strcmp(json_string_value(json_object_get(
-	    s->rejected, "id")), s->armed_id) != 0) {
-		json_decref(s->rejected);	/* another graduate's */
-		s->rejected = NULL;
-	}
+	    s->rejected, "id")), s->armed_id) != 0)
+		st_drop_rejected(s);	/* another graduate's */
 	if (s->armed_id[0] != '\0') {
 		snprintf(s->id, sizeof(s->id), "%s", s->armed_id);
 		s->state = json_object_get(s->accepted, s->id) ? ST_ACCEPTED :

@@ -209,10 +209,8 @@ req_id(struct station *s, struct client *c __attribute__((unused)),
 	    "replace", replace)) == -1)
 		return st_refuse("JOURNAL", "the journal cannot be written (disk "
 		    "full?): %s", strerror(errno));
-	if (strcmp(id, s->id) != 0) {	/* another graduate: no override */
-		json_decref(s->rejected);
-		s->rejected = NULL;
-	}
+	if (strcmp(id, s->id) != 0)	/* another graduate: no override */
+		st_drop_rejected(s);
 	snprintf(s->id, sizeof(s->id), "%s", id);
 	s->replace = replace && acc != NULL;
 	log_info("armed for %s%s", st_masked(id, m, sizeof(m)),
@@ -387,8 +385,7 @@ req_cancel(struct station *s, struct client *c, json_t *req)
 		return st_refuse("BUSY", "%s", N_("the last shot is still "
 		    "being taken or checked: wait for its result"));
 	st_journal(s, json_pack("{s:s}", "event", "disarm"));
-	json_decref(s->rejected);
-	s->rejected = NULL;
+	st_drop_rejected(s);
 	s->id[0] = '\0';
 	s->replace = 0;
 	st_set_state(s, ST_IDLE, NULL);

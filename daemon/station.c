@@ -394,8 +394,7 @@ begin_shot(struct station *s, const char *source)
 	if (s->calibrating)
 		log_info("calibration shot %u (%s)", s->seq, source);
 	else {
-		json_decref(s->rejected);	/* a newer shot: no override */
-		s->rejected = NULL;
+		st_drop_rejected(s);	/* a newer shot: no override */
 		s->shots++;
 		log_info("shot %u for %s (%s)", s->seq,
 		    st_masked(s->id, m, sizeof(m)), source);
@@ -669,6 +668,15 @@ on_framing(struct station *s, struct msg_result *r)
 
 /* ---- the operator's override ------------------------------------------ */
 
+/* The station forgets the frame an override could take (a newer shot,
+ * another graduate, a cancel, a replayed one of these). */
+void
+st_drop_rejected(struct station *s)
+{
+	json_decref(s->rejected);
+	s->rejected = NULL;
+}
+
 /*
  * The last rejected shot of the armed ID, from its result event ev (on
  * the main loop, or replayed from the journal by recover.c): what an
@@ -688,8 +696,7 @@ st_keep_rejected(struct station *s, json_t *ev)
 	json_t *codes = json_array(), *blocking = json_array();
 	int ok;
 
-	json_decref(s->rejected);
-	s->rejected = NULL;
+	st_drop_rejected(s);
 	ok = store_result_json_overridable(json_object_get(ev, PROTO_F_CHECKS),
 	    codes, blocking) && archive != NULL && outcome != NULL &&
 	    strcmp(outcome, "fail") == 0;	/* an error: retake */
@@ -961,7 +968,8 @@ on_result(struct station *s, struct msg_result *r)
 		json_object_set(ev, "checks", r->result);
 	if (r->override)
 		override_result(s, r, ev);
-	else if (r->outcome == RES_FAIL || r->outcome == RES_ERROR)
+	else if ((r->outcome == RES_FAIL || r->outcome == RES_ERROR) &&
+	    strcmp(r->id, s->id) == 0)	/* a late one of another ID: not */
 		st_keep_rejected(s, ev);
 	/* journalled before anyone is told; this also stamps ev's "time",
 	 * which the accepted set keeps */

@@ -117,6 +117,7 @@ json_t	*st_req_calibrate(struct station *s, struct client *c, json_t *req);
  * (kept in s->rejected; the result event ev gets "overridable"), or
  * ev from the journal (recover.c); st_req_accept starts rendering it. */
 void	st_keep_rejected(struct station *s, json_t *ev);
+void	st_drop_rejected(struct station *s);
 json_t	*st_req_accept(struct station *s, struct client *c, json_t *req);
 
 /* request.c */

@@ -631,6 +631,34 @@ START_TEST(override_late_result)
 }
 END_TEST
 
+/* A late rejection of another graduate's shot does not take the place of
+ * the armed graduate's rejected frame, which stays there to override. */
+START_TEST(override_kept_past_a_late_result)
+{
+	struct msg_job *held;
+	json_t *o;
+
+	ok_req("id", ID, 0);
+	station_pedal(st, "pedal");
+	frame(capture_seq, NULL);
+	station_tick(st, 1LL << 60);		/* ID's check is slow */
+	held = job;
+	job = NULL;
+	ok_req("id", ID2, 0);
+	rejected_for("SUBJ_MOUTH_OPEN", "R-SUBJ-3");
+	job = held;
+	fail_code = "BG_SHADOW";
+	fail_req = "R-BG-1";
+	result(RES_FAIL);			/* ID's, late */
+	ck_assert_str_eq(state(), "rejected");
+	o = accept_req("a natural smile");	/* ID2's frame */
+	ck_assert_msg(!json_is_false(json_object_get(o, "ok")), "%s",
+	    json_string_value(json_object_get(o, "error")));
+	json_decref(o);
+	ck_assert_str_eq(job->id, ID2);
+}
+END_TEST
+
 /* A cancel forgets the frame an override could take, live and after a
  * restart alike. */
 START_TEST(override_forgotten_by_cancel)
@@ -728,6 +756,7 @@ main(void)
 	tcase_add_test(tc, override_after_recovery);
 	tcase_add_test(tc, override_late_result);
 	tcase_add_test(tc, override_forgotten_by_cancel);
+	tcase_add_test(tc, override_kept_past_a_late_result);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
