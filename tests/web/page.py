@@ -88,18 +88,12 @@ def has_accept():
     return not (r.get("code") == "USAGE" and "unknown command" in r.get("error", ""))
 
 
-def override(d):
-    """The override control: on a rejected, overridable result, O (shown on
-    the screen) asks for a reason, Enter sends it (POST /api/accept with
-    the token), and the result says who accepted it and why."""
-    if not check("idphotod has the accept command (issue 16's override)",
-                 has_accept()):
-        return
-    f = typein(d, IDO)
-    f.send_keys(Keys.ENTER)
-    wait_state(d, "armed")
+def shoot_until_rejected(d):
+    """Pedal presses on the armed ID until a shot is rejected: the
+    simulated camera serves 01 (accepted) and 02 (rejected) in turn, so at
+    most two, the accepted one replaced (R, then Y). The last result."""
     r = None
-    for i in range(2):	# the demo camera serves 01 and 02 in turn
+    for i in range(2):
         n = js(d, "return window.idphoto.results")
         pedal()
         wait(d, lambda x: js(x, "return window.idphoto.results") > n)
@@ -110,6 +104,20 @@ def override(d):
         wait(d, lambda x: x.find_element(By.ID, "confirm").is_displayed(), 5)
         key(d, "y")
         wait_state(d, "armed")
+    return r
+
+
+def override(d):
+    """The override control: on a rejected, overridable result, O (shown on
+    the screen) asks for a reason, Enter sends it (POST /api/accept with
+    the token), and the result says who accepted it and why."""
+    if not check("idphotod has the accept command (issue 16's override)",
+                 has_accept()):
+        return
+    f = typein(d, IDO)
+    f.send_keys(Keys.ENTER)
+    wait_state(d, "armed")
+    r = shoot_until_rejected(d)
     if not check("a rejection to override", r and r["outcome"] == "fail"):
         return
     if r.get("overridable") is not True:
@@ -307,20 +315,9 @@ try:
     f.clear()
     f.send_keys(ID3 + Keys.ENTER)
     wait_state(d, "armed")
-    # the simulated camera serves 01 (accepted) and 02 (rejected) in turn
-    r = None
-    for i in range(2):
-        pedal()
-        wait(d, lambda x: js(x, "return window.idphoto.results") > i)
-        r = js(d, "return S.last.outcome")
-        if r == "fail":
-            break
-        key(d, "r")
-        wait(d, lambda x: x.find_element(By.ID, "confirm").is_displayed(), 5)
-        key(d, "y")
-        wait_state(d, "armed")
+    r = shoot_until_rejected(d)
     check("a rejection under zh_CN: %r" % text(d, "#verdictword"),
-          r == "fail" and text(d, "#verdictword").endswith("重拍"))
+          r and r["outcome"] == "fail" and text(d, "#verdictword").endswith("重拍"))
     check("its reason in Chinese: %r" % text(d, "#reasons li.first")[:40],
           "头部转向一侧" in text(d, "#reasons li.first"))
     check("the keys are named in Chinese", "重拍" in text(d, "#keys"))
