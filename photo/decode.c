@@ -392,18 +392,8 @@ two_term(j_decompress_ptr ci)
 	(void)ci;
 }
 
-/* What the headers say, for cutting the file. */
-struct layout {
-	size_t	sof;		/* offset of the SOF marker */
-	size_t	data;		/* first byte of the entropy-coded data */
-	unsigned w, h, ri;	/* frame size, restart interval (MCUs) */
-	int	ncomp, hmax, vmax;
-};
-
-/* 0 when the file is one baseline/extended Huffman scan of all its
- * components with a restart interval; -1 for anything else. */
-static int
-read_layout(const unsigned char *b, size_t n, struct layout *l)
+int
+photo_jpeg_layout(const unsigned char *b, size_t n, struct jlayout *l)
 {
 	size_t i = 2, len;
 	int m, k;
@@ -447,7 +437,7 @@ read_layout(const unsigned char *b, size_t n, struct layout *l)
 		else if (m == 0xDD && len == 4)
 			l->ri = (unsigned)b[i + 4] << 8 | b[i + 5];
 		else if (m == 0xDA) {
-			if (l->sof == 0 || l->ri == 0 || b[i + 4] != l->ncomp)
+			if (l->sof == 0 || b[i + 4] != l->ncomp)
 				return -1;
 			l->data = i + 2 + len;
 			return l->h > 0 && l->w > 0 ? 0 : -1;
@@ -455,6 +445,21 @@ read_layout(const unsigned char *b, size_t n, struct layout *l)
 		i += 2 + len;
 	}
 	return -1;
+}
+
+unsigned char *
+photo_jpeg_part_head(const unsigned char *jpeg, const struct jlayout *l,
+    unsigned row)
+{
+	unsigned char *head;
+	unsigned h = l->h - row * 8 * (unsigned)l->vmax;
+
+	if ((head = malloc(l->data)) == NULL)
+		return NULL;
+	memcpy(head, jpeg, l->data);
+	head[l->sof + 5] = (unsigned char)(h >> 8);
+	head[l->sof + 6] = (unsigned char)h;
+	return head;
 }
 
 /*
@@ -584,7 +589,7 @@ decode_parallel(const unsigned char *jpeg, size_t len, int num, pimg *out,
 {
 	struct part pt[PAR_MAX];
 	pthread_t tid[PAR_MAX];
-	struct layout l;
+	struct jlayout l;
 	size_t *rst = NULL;
 	long nrst;
 	unsigned mcux, mcuy, rpm, outh, outw, ctx_rows, b[PAR_MAX + 1];
@@ -593,8 +598,8 @@ decode_parallel(const unsigned char *jpeg, size_t len, int num, pimg *out,
 	memset(pt, 0, sizeof(pt));
 	if (nparts > PAR_MAX)
 		nparts = PAR_MAX;
-	if (nparts < 2 || read_layout(jpeg, len, &l) == -1 ||
-	    (long)l.w * l.h < PAR_MIN_PIXELS)
+	if (nparts < 2 || photo_jpeg_layout(jpeg, len, &l) == -1 ||
+	    l.ri == 0 || (long)l.w * l.h < PAR_MIN_PIXELS)
 		return 0;
 	mcux = (l.w + 8 * l.hmax - 1) / (8 * l.hmax);
 	mcuy = (l.h + 8 * l.vmax - 1) / (8 * l.vmax);
@@ -647,12 +652,8 @@ decode_parallel(const unsigned char *jpeg, size_t len, int num, pimg *out,
 		if (i == 0)
 			continue;
 		pt[i].headlen = l.data;
-		if ((pt[i].head = malloc(l.data)) == NULL)
+		if ((pt[i].head = photo_jpeg_part_head(jpeg, &l, b[i])) == NULL)
 			goto join;
-		memcpy(pt[i].head, jpeg, l.data);
-		pt[i].head[l.sof + 5] = (unsigned char)((l.h - b[i] * 8 *
-		    l.vmax) >> 8);
-		pt[i].head[l.sof + 6] = (unsigned char)(l.h - b[i] * 8 * l.vmax);
 	}
 	for (i = 1; i < nparts; i++) {
 		if (pthread_create(&tid[i], NULL, decode_part, &pt[i]) != 0)
@@ -732,7 +733,11 @@ photo_decode(photo_ctx *ctx, const void *jpeg, size_t len)
 		if (((long)lng * num + 7) / 8 >= ctx->p.analysis_long)
 			break;
 	im->scale_num = num;
+	/* restart markers cut the data; without them split.c cuts it */
 	if (!decode_parallel(jpeg, len, num, &im->rgb, photo_threads(ctx)) &&
+	    ((long)im->raw_w * im->raw_h < PAR_MIN_PIXELS ||
+	    !photo_decode_split(jpeg, len, num, &im->rgb, photo_threads(ctx),
+	    NULL)) &&
 	    decode_raw(ctx, jpeg, len, num, 0, 0, 0, 0, &im->rgb, &xoff) == -1)
 		goto fail;
 	if (orient(&im->rgb, im->orientation) == -1) {

@@ -153,6 +153,42 @@ struct photo_image {
 	struct prerender *pre;		/* analyze's render (pipeline.c) */
 };
 
+/*
+ * What the headers of a JPEG say, for cutting its entropy-coded data:
+ * photo_jpeg_layout() is 0 when the file is one baseline/extended Huffman
+ * scan of all its 1 or 3 components (ri is its restart interval, 0 for
+ * none), -1 for anything else. photo_jpeg_part_head() gives a malloc'd
+ * copy of the headers (l->data bytes, up to the scan's data) for the
+ * frame less its first `row` MCU rows.
+ */
+struct jlayout {
+	size_t	sof;		/* offset of the SOF marker */
+	size_t	data;		/* first byte of the entropy-coded data */
+	unsigned w, h, ri;	/* frame size, restart interval (MCUs) */
+	int	ncomp, hmax, vmax;
+};
+int	photo_jpeg_layout(const unsigned char *b, size_t n, struct jlayout *l);
+unsigned char *photo_jpeg_part_head(const unsigned char *jpeg,
+	    const struct jlayout *l, unsigned row);
+
+/*
+ * split.c: the whole frame at num/8 (1..7) into *out (allocated here, RGB,
+ * stored orientation), its entropy-coded data split between two threads
+ * when it has no restart markers. 1 when done: the same bytes as one
+ * libjpeg decode; 0 when it could not (out freed; the caller decodes in
+ * one piece, which also names any damage). info, when not NULL, says
+ * whether the two halves met, where, and at which MCU row the second part
+ * began.
+ */
+struct photo_split_info {
+	int	met;		/* the second thread's half was used */
+	long	meet_mcu;	/* the MCU where the two decoders met */
+	unsigned cut_row;	/* the second part's first MCU row */
+	long	restarts;	/* the second thread's last fresh start (MCU) */
+};
+int	photo_decode_split(const unsigned char *jpeg, size_t len, int num,
+	    pimg *out, int threads, struct photo_split_info *info);
+
 /* pipeline.c: frees a render analyze made and photo_render never took
  * (accepts NULL). */
 void	photo_prerender_free(struct prerender *pr);

@@ -1,0 +1,288 @@
+/*
+ * test_decode_split.c — a frame without restart markers has its
+ * entropy-coded data decoded on two threads (split.c): the second starts
+ * in the middle of the data and the two must meet. The image must be the
+ * same bytes as one libjpeg decode of the whole file gives, at every DCT
+ * scale the split serves (1..7/8), for 4:2:2, 4:2:0, 4:4:4 and grey, odd
+ * sizes, optimised Huffman tables and quality 100 (codes longer than the
+ * decoder's look-up); and the two halves must really have met, or the
+ * test proves nothing. A damaged file is either refused (the caller then
+ * decodes it with libjpeg alone, which names the damage) or gives
+ * exactly what libjpeg gives: never a third picture.
+ *
+ * The frames are made here: a smooth synthetic scene with noise, encoded
+ * with libjpeg.
+ */
+#include <check.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "photo/internal.h"
+
+#include <jerror.h>
+#include "tests/testutil.h"
+
+struct kind {
+	const char *name;
+	int	w, h, hs, vs, ncomp, quality, optimize;
+};
+
+static const struct kind kinds[] = {
+	{ "4:2:2", 1600, 1200, 2, 1, 3, 92, 0 },
+	{ "4:2:0 odd size", 1437, 1071, 2, 2, 3, 90, 0 },
+	{ "4:4:4", 1200, 900, 1, 1, 3, 90, 0 },
+	{ "grey", 1280, 960, 1, 1, 1, 92, 0 },
+	{ "4:2:2 optimised tables", 1600, 1200, 2, 1, 3, 92, 1 },
+	{ "4:2:0 quality 100", 1280, 960, 2, 2, 3, 100, 0 },
+};
+
+/* Encodes a synthetic frame; *len bytes, malloc'd. */
+static unsigned char *
+make_frame(const struct kind *k, unsigned long *len)
+{
+	struct jpeg_compress_struct ci;
+	struct jpeg_error_mgr jerr;
+	unsigned char *out = NULL, *row;
+	unsigned seed = 11;
+	int x, y, c;
+
+	row = malloc((size_t)k->w * 3);
+	ck_assert_ptr_nonnull(row);
+	*len = 0;
+	ci.err = jpeg_std_error(&jerr);
+	jpeg_create_compress(&ci);
+	jpeg_mem_dest(&ci, &out, len);
+	ci.image_width = (JDIMENSION)k->w;
+	ci.image_height = (JDIMENSION)k->h;
+	ci.input_components = k->ncomp;
+	ci.in_color_space = k->ncomp == 3 ? JCS_RGB : JCS_GRAYSCALE;
+	jpeg_set_defaults(&ci);
+	jpeg_set_quality(&ci, k->quality, TRUE);
+	ci.optimize_coding = k->optimize ? TRUE : FALSE;
+	ci.comp_info[0].h_samp_factor = k->hs;
+	ci.comp_info[0].v_samp_factor = k->vs;
+	jpeg_start_compress(&ci, TRUE);
+	for (y = 0; y < k->h; y++) {
+		for (x = 0; x < k->w; x++)
+			for (c = 0; c < k->ncomp; c++) {
+				seed = seed * 1664525u + 1013904223u;
+				row[k->ncomp * x + c] = (unsigned char)((c == 0 ?
+				    x * 255 / k->w : c == 1 ? y * 255 / k->h :
+				    ((x + y) / 8 % 2) * 120) + (seed >> 26));
+			}
+		jpeg_write_scanlines(&ci, &row, 1);
+	}
+	jpeg_finish_compress(&ci);
+	jpeg_destroy_compress(&ci);
+	free(row);
+	return out;
+}
+
+struct refjerr {
+	struct jpeg_error_mgr pub;
+	jmp_buf	jb;
+};
+
+static void
+ref_error(j_common_ptr c)
+{
+	longjmp(((struct refjerr *)c->err)->jb, 1);
+}
+
+/* libjpeg's warnings on corrupt data end the decode, as in decode.c */
+static void
+ref_message(j_common_ptr c, int level)
+{
+	if (level < 0 && c->err->msg_code != JWRN_EXTRANEOUS_DATA)
+		longjmp(((struct refjerr *)c->err)->jb, 1);
+}
+
+/* One libjpeg decode of the whole file at num/8 into *out; -1 when
+ * libjpeg refuses it. */
+static int
+serial(const unsigned char *jpg, unsigned long len, int num, pimg *out)
+{
+	struct jpeg_decompress_struct ci;
+	struct refjerr e;
+	volatile int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	ci.err = jpeg_std_error(&e.pub);
+	e.pub.error_exit = ref_error;
+	e.pub.emit_message = ref_message;
+	jpeg_create_decompress(&ci);
+	if (setjmp(e.jb) != 0)
+		goto done;
+	jpeg_mem_src(&ci, jpg, len);
+	jpeg_read_header(&ci, TRUE);
+	ci.out_color_space = JCS_RGB;
+	ci.scale_num = (unsigned)num;
+	ci.scale_denom = 8;
+	jpeg_start_decompress(&ci);
+	ck_assert_int_eq(pimg_alloc(out, (int)ci.output_width,
+	    (int)ci.output_height, 3), 0);
+	while (ci.output_scanline < ci.output_height) {
+		JSAMPROW r = PIX(out, 0, ci.output_scanline);
+
+		jpeg_read_scanlines(&ci, &r, 1);
+	}
+	jpeg_finish_decompress(&ci);
+	rc = 0;
+done:
+	if (rc == -1)
+		pimg_free(out);
+	jpeg_destroy_decompress(&ci);
+	return rc;
+}
+
+/* The number of rows where a and b differ (-1: not the same size). */
+static int
+rows_differing(const pimg *a, const pimg *b)
+{
+	int y, n = 0;
+
+	if (a->w != b->w || a->h != b->h)
+		return -1;
+	for (y = 0; y < a->h; y++)
+		n += memcmp(PIX(a, 0, y), PIX(b, 0, y), (size_t)a->w * 3) != 0;
+	return n;
+}
+
+START_TEST(halves_equal_one_decode)
+{
+	const struct kind *k = &kinds[_i];
+	unsigned long len;
+	unsigned char *jpg = make_frame(k, &len);
+	struct photo_split_info info;
+	pimg a, b;
+	int num;
+
+	for (num = 1; num <= 7; num++) {
+		ck_assert_int_eq(serial(jpg, len, num, &a), 0);
+		ck_assert_msg(photo_decode_split(jpg, len, num, &b, 2, &info)
+		    == 1, "%s, %d/8: not split", k->name, num);
+		/* the halves met past the cut, near the middle */
+		ck_assert_msg(info.met, "%s, %d/8: the halves never met",
+		    k->name, num);
+		ck_assert_int_eq(info.restarts, 0);
+		ck_assert_msg(rows_differing(&a, &b) == 0, "%s, %d/8: %d rows "
+		    "differ (met at MCU %ld, second part from MCU row %u)",
+		    k->name, num, rows_differing(&a, &b), info.meet_mcu,
+		    info.cut_row);
+		pimg_free(&a);
+		pimg_free(&b);
+	}
+	/* one thread: nothing to split */
+	ck_assert_int_eq(photo_decode_split(jpg, len, 3, &b, 1, NULL), 0);
+	/* scales the split does not serve */
+	ck_assert_int_eq(photo_decode_split(jpg, len, 8, &b, 2, NULL), 0);
+	free(jpg);
+}
+END_TEST
+
+/* photo_decode of a frame above 4 megapixels takes the split, and gives
+ * the serial decode's analysis image. */
+START_TEST(photo_decode_uses_it)
+{
+	static const struct kind big = { "big", 2600, 1800, 2, 1, 3, 92, 0 };
+	photo_ctx *ctx = photo_create();
+	unsigned long len;
+	unsigned char *jpg = make_frame(&big, &len);
+	photo_image *im;
+	pimg a;
+
+	ck_assert_ptr_nonnull(im = photo_decode(ctx, jpg, len));
+	ck_assert_int_eq(serial(jpg, len, im->scale_num, &a), 0);
+	ck_assert_int_eq(rows_differing(&a, &im->rgb), 0);
+	pimg_free(&a);
+	photo_image_destroy(im);
+	photo_destroy(ctx);
+	free(jpg);
+}
+END_TEST
+
+/*
+ * Damage of every kind, in the first half, at the cut and in the second:
+ * the split refuses the file, or gives libjpeg's picture; when libjpeg
+ * refuses it, so does the split.
+ */
+START_TEST(damage_never_gives_another_picture)
+{
+	unsigned long len;
+	unsigned char *jpg = make_frame(&kinds[0], &len), *p;
+	struct jlayout l;
+	static const double where[] = { 0.2, 0.45, 0.53, 0.54, 0.6, 0.9,
+	    0.999 };
+	size_t i, at, n;
+	int kind, refused = 0, same = 0;
+
+	ck_assert_int_eq(photo_jpeg_layout(jpg, len, &l), 0);
+	p = malloc(len + 64);
+	ck_assert_ptr_nonnull(p);
+	for (kind = 0; kind < 4; kind++)
+		for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+			pimg a, b;
+			int ra, rb;
+
+			memcpy(p, jpg, len);
+			n = len;
+			at = l.data + (size_t)((len - 2 - l.data) * where[i]);
+			if (kind == 0)		/* a flipped bit */
+				p[at] ^= 0x10;
+			else if (kind == 1)	/* a run of garbage */
+				memset(p + at, 0x5A, 48 < len - 2 - at ? 48 :
+				    len - 2 - at);
+			else if (kind == 2) {	/* a marker inside the data */
+				p[at] = 0xFF;
+				p[at + 1] = 0xD0;
+			} else {		/* the data cut short */
+				n = at;
+			}
+			ra = serial(p, n, 3, &a);
+			rb = photo_decode_split(p, n, 3, &b, 2, NULL);
+			if (rb == 0)
+				refused++;
+			else {
+				ck_assert_msg(ra == 0, "kind %d at %.3f: libjpeg "
+				    "refuses it, the split does not", kind,
+				    where[i]);
+				ck_assert_msg(rows_differing(&a, &b) == 0,
+				    "kind %d at %.3f: another picture", kind,
+				    where[i]);
+				same++;
+				pimg_free(&b);
+			}
+			if (ra == 0)
+				pimg_free(&a);
+		}
+	/* data appended after the last MCU: more MCUs than the frame */
+	memcpy(p, jpg, len - 2);
+	memcpy(p + len - 2, jpg + l.data + 1000, 62);
+	p[len + 60] = 0xFF;
+	p[len + 61] = 0xD9;
+	ck_assert_int_eq(photo_decode_split(p, len + 62, 3, &(pimg){ 0 }, 2,
+	    NULL), 0);
+	fprintf(stderr, "  damaged files: %d refused, %d decoded as libjpeg "
+	    "does\n", refused, same);
+	ck_assert_int_gt(refused, 0);
+	free(p);
+	free(jpg);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("decode_split");
+	TCase *tc = tcase_create("split entropy decoding");
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_loop_test(tc, halves_equal_one_decode, 0,
+	    (int)(sizeof(kinds) / sizeof(kinds[0])));
+	tcase_add_test(tc, photo_decode_uses_it);
+	tcase_add_test(tc, damage_never_gives_another_picture);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
