@@ -33,7 +33,8 @@
  *
  * The Huffman decoder here is deliberately strict: a code that is not in
  * the table, a code or value that runs past the data, a marker inside
- * the data, a count of MCUs that does not match the frame: any of them
+ * the data, a count of MCUs that does not match the frame, anything but
+ * EOI after the data: any of them
  * ends the split, and the caller decodes the file with libjpeg alone,
  * which then names the damage. The result is libjpeg's either way. When
  * the two decoders never meet (it has not been seen on camera files),
@@ -116,6 +117,7 @@ struct split {
 	atomic_long published;		/* how many of pos[] are written */
 	atomic_long stored;		/* its MCUs in the store */
 	atomic_int t2_done;		/* 1 decoded to the end, -1 failed */
+	int	t2_tail;		/* tail_ok() where it stopped */
 	long	restarted;		/* its last fresh start (MCU k) */
 	unsigned char *store;
 	size_t	slen, scap;
@@ -333,6 +335,24 @@ fail:
 	return n;
 }
 
+/*
+ * After the frame's last MCU: what is left must be the padding bits of the
+ * last byte, then EOI (after any 0xFF fill bytes). libjpeg would warn of
+ * extraneous data, or refuse a second scan; the split leaves both to it.
+ */
+static int
+tail_ok(struct br b)
+{
+	const unsigned char *p;
+
+	br_fill(&b);
+	if (b.nbits >= 8 || b.p >= b.end || *b.p != 0xFF)
+		return 0;
+	for (p = b.p; p < b.end && *p == 0xFF; p++)
+		;
+	return p < b.end && *p == JPEG_EOI;
+}
+
 /* ---- reading the store ------------------------------------------------ */
 
 /* A stored MCU: per block its DC difference (2 bytes), how many AC follow
@@ -536,7 +556,7 @@ first_mcu(j_decompress_ptr ci, JBLOCKROW *data)
 static int
 speculate(struct split *sp)
 {
-	struct br b;
+	struct br b, last;
 	unsigned char pos[64];
 	int16_t val[64];
 	long k = 0;
@@ -551,6 +571,7 @@ speculate(struct split *sp)
 	memset(&b, 0, sizeof(b));
 	b.p = sp->jpeg + sp->cut;
 	b.end = end;
+	last = b;
 	for (;; k++) {
 		size_t at = sp->slen, mark;
 
@@ -583,6 +604,7 @@ speculate(struct split *sp)
 				}
 		}
 		if (i == sp->nblk) {
+			last = b;
 			if (k < SYNC_MAX)
 				atomic_store_explicit(&sp->published, k + 1,
 				    memory_order_release);
@@ -593,8 +615,10 @@ speculate(struct split *sp)
 		sp->slen = at;
 		/* stopped at a marker or the end: the data is all read */
 		if (b.p >= end || (b.p[0] == 0xFF && (b.p + 1 >= end ||
-		    b.p[1] != 0x00)))
+		    b.p[1] != 0x00))) {
+			sp->t2_tail = tail_ok(last);
 			break;
+		}
 		if (k >= SYNC_MAX)
 			return -1;	/* bad data well past the cut */
 		/* not in step: afresh after the bytes it has read */
@@ -692,7 +716,7 @@ second_run(void *arg)
 	/* it decoded the frame's MCUs from meet_mcu on, no more, no less */
 	if (rc == 0 && atomic_load(&sp->verdict) == 1 &&
 	    (sp->meet_k < sp->restarted || atomic_load(&sp->stored) -
-	    sp->meet_k != sp->total - sp->meet_mcu))
+	    sp->meet_k != sp->total - sp->meet_mcu || !sp->t2_tail))
 		rc = -1;
 	r = sp->t1_row + 2;
 	sp->stop_row = r + (sp->mcuy > r ? (sp->mcuy - r) / 2 : 0);
@@ -867,7 +891,7 @@ done:
 	if (ok && atomic_load(&sp->verdict) == 1)
 		ok = sp->t2_ok;
 	else if (ok)
-		ok = f.mcu >= sp->total;
+		ok = f.mcu >= sp->total && tail_ok(f.b);
 	if (info != NULL) {
 		info->met = atomic_load(&sp->verdict) == 1 && ok;
 		info->meet_mcu = sp->meet_mcu;
