@@ -736,8 +736,8 @@ photo_decode(photo_ctx *ctx, const void *jpeg, size_t len)
 	/* restart markers cut the data; without them split.c cuts it */
 	if (!decode_parallel(jpeg, len, num, &im->rgb, photo_threads(ctx)) &&
 	    ((long)im->raw_w * im->raw_h < PAR_MIN_PIXELS ||
-	    !photo_decode_split(jpeg, len, num, &im->rgb, photo_threads(ctx),
-	    NULL)) &&
+	    !photo_decode_split(jpeg, len, num, &im->rgb, im->orientation ==
+	    1 ? &im->grey : NULL, photo_threads(ctx), NULL)) &&
 	    decode_raw(ctx, jpeg, len, num, 0, 0, 0, 0, &im->rgb, &xoff) == -1)
 		goto fail;
 	if (orient(&im->rgb, im->orientation) == -1) {

@@ -20,21 +20,25 @@
 
 #include "photo/internal.h"
 
+void
+pimg_grey_row(const unsigned char *s, unsigned char *d, int w)
+{
+	int x;
+
+	for (x = 0; x < w; x++, s += 3)
+		d[x] = (unsigned char)((s[0] * 4899 + s[1] * 9617 + s[2] * 1868 +
+		    (1 << 13)) >> 14);
+}
+
 int
 pimg_grey(const pimg *rgb, pimg *grey)
 {
-	int x, y;
+	int y;
 
 	if (rgb->c != 3 || pimg_alloc(grey, rgb->w, rgb->h, 1) == -1)
 		return -1;
-	for (y = 0; y < rgb->h; y++) {
-		const unsigned char *s = PIX(rgb, 0, y);
-		unsigned char *d = PIX(grey, 0, y);
-
-		for (x = 0; x < rgb->w; x++, s += 3)
-			d[x] = (unsigned char)((s[0] * 4899 + s[1] * 9617 +
-			    s[2] * 1868 + (1 << 13)) >> 14);
-	}
+	for (y = 0; y < rgb->h; y++)
+		pimg_grey_row(PIX(rgb, 0, y), PIX(grey, 0, y), rgb->w);
 	return 0;
 }
 

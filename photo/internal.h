@@ -89,8 +89,10 @@ int	pcascade_detect_big_first(const pcascade *c, const pimg *grey,
 	    double ratio, prect_i **out, int **neighbors, int *smallest,
 	    int threads);
 
-/* grey.c: OpenCV's RGB->grey (cvtColor COLOR_RGB2GRAY, fixed point). */
+/* grey.c: OpenCV's RGB->grey (cvtColor COLOR_RGB2GRAY, fixed point), of
+ * an image or of one row of w pixels. */
 int	pimg_grey(const pimg *rgb, pimg *grey);
+void	pimg_grey_row(const unsigned char *rgb, unsigned char *grey, int w);
 /* OpenCV's resize(INTER_LINEAR_EXACT) for grey images, dst->w/h set. */
 int	pimg_resize_linear(const pimg *src, pimg *dst);
 
@@ -174,9 +176,10 @@ unsigned char *photo_jpeg_part_head(const unsigned char *jpeg,
 /*
  * split.c: the whole frame at num/8 (1..7) into *out (allocated here, RGB,
  * stored orientation), its entropy-coded data split between two threads
- * when it has no restart markers. 1 when done: the same bytes as one
- * libjpeg decode; 0 when it could not (out freed; the caller decodes in
- * one piece, which also names any damage). info, when not NULL, says
+ * when it has no restart markers; with grey not NULL, also pimg_grey() of
+ * it, each thread converting the rows it decoded. 1 when done: the same
+ * bytes as one libjpeg decode; 0 when it could not (out and grey freed;
+ * the caller decodes in one piece, which also names any damage). info, when not NULL, says
  * whether the two halves met, where, and at which MCU row the second part
  * began.
  */
@@ -187,7 +190,7 @@ struct photo_split_info {
 	long	restarts;	/* the second thread's last fresh start (MCU) */
 };
 int	photo_decode_split(const unsigned char *jpeg, size_t len, int num,
-	    pimg *out, int threads, struct photo_split_info *info);
+	    pimg *out, pimg *grey, int threads, struct photo_split_info *info);
 
 /* pipeline.c: frees a render analyze made and photo_render never took
  * (accepts NULL). */

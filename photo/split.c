@@ -100,7 +100,7 @@ struct split {
 	size_t	len;
 	struct jlayout l;
 	int	num;
-	pimg	*out;
+	pimg	*out, *grey;		/* grey: NULL when not wanted */
 	unsigned mcux, mcuy, rpm, outh, ctx_rows;
 	long	total;			/* MCUs in the frame */
 	struct htab *tabs;		/* one per table used */
@@ -684,10 +684,12 @@ second_part(struct split *sp)
 		jpeg_read_scanlines(&ci, &r, 1);
 	}
 	while (ci.output_scanline < ci.output_height) {
-		JSAMPROW dst = PIX(sp->out, 0, keep0 + ci.output_scanline -
-		    sp->ctx_rows * sp->rpm);
+		unsigned y = keep0 + ci.output_scanline - sp->ctx_rows * sp->rpm;
+		JSAMPROW dst = PIX(sp->out, 0, y);
 
 		jpeg_read_scanlines(&ci, &dst, 1);
+		if (sp->grey != NULL)
+			pimg_grey_row(dst, PIX(sp->grey, 0, y), sp->out->w);
 	}
 	rc = 0;
 done:
@@ -808,7 +810,7 @@ setup(struct split *sp, j_decompress_ptr ci)
 
 int
 photo_decode_split(const unsigned char *jpeg, size_t len, int num, pimg *out,
-    int threads, struct photo_split_info *info)
+    pimg *grey, int threads, struct photo_split_info *info)
 {
 	struct split *sp;
 	struct jpeg_decompress_struct ci;
@@ -826,6 +828,7 @@ photo_decode_split(const unsigned char *jpeg, size_t len, int num, pimg *out,
 	sp->len = len;
 	sp->num = num;
 	sp->out = out;
+	sp->grey = grey;
 	sp->store = MAP_FAILED;
 	pthread_mutex_init(&sp->mu, NULL);
 	pthread_cond_init(&sp->cv, NULL);
@@ -865,6 +868,9 @@ photo_decode_split(const unsigned char *jpeg, size_t len, int num, pimg *out,
 	    -1)
 		goto done;
 	made = 1;
+	if (grey != NULL && pimg_alloc(grey, out->w, out->h, 1) == -1)
+		goto done;
+	made = 2;
 	/* the cut: a data byte, not the second of a 0xFF pair */
 	sp->cut = sp->l.data + (size_t)((double)(len - sp->l.data) * CUT_AT);
 	while (sp->cut < len && jpeg[sp->cut - 1] == 0xFF)
@@ -878,9 +884,12 @@ photo_decode_split(const unsigned char *jpeg, size_t len, int num, pimg *out,
 	ci.client_data = &f;
 	ci.entropy->decode_mcu = first_mcu;
 	while (ci.output_scanline < f.target && !f.failed) {
-		JSAMPROW dst = PIX(out, 0, ci.output_scanline);
+		unsigned y = ci.output_scanline;
+		JSAMPROW dst = PIX(out, 0, y);
 
 		jpeg_read_scanlines(&ci, &dst, 1);
+		if (grey != NULL)
+			pimg_grey_row(dst, PIX(grey, 0, y), out->w);
 	}
 	ok = !f.failed;
 done:
@@ -899,8 +908,10 @@ done:
 		info->restarts = sp->restarted;
 	}
 	jpeg_destroy_decompress(&ci);
-	if (!ok && made)
+	if (!ok && made > 0)
 		pimg_free(out);
+	if (!ok && made > 1 && grey != NULL)
+		pimg_free(grey);
 	pthread_mutex_destroy(&sp->mu);
 	pthread_cond_destroy(&sp->cv);
 	if (sp->store != MAP_FAILED)

@@ -156,12 +156,12 @@ START_TEST(halves_equal_one_decode)
 	unsigned long len;
 	unsigned char *jpg = make_frame(k, &len);
 	struct photo_split_info info;
-	pimg a, b;
-	int num;
+	pimg a, b, g, ga;
+	int num, y;
 
 	for (num = 1; num <= 7; num++) {
 		ck_assert_int_eq(serial(jpg, len, num, &a), 0);
-		ck_assert_msg(photo_decode_split(jpg, len, num, &b, 2, &info)
+		ck_assert_msg(photo_decode_split(jpg, len, num, &b, &g, 2, &info)
 		    == 1, "%s, %d/8: not split", k->name, num);
 		/* the halves met past the cut, near the middle */
 		ck_assert_msg(info.met, "%s, %d/8: the halves never met",
@@ -171,19 +171,27 @@ START_TEST(halves_equal_one_decode)
 		    "differ (met at MCU %ld, second part from MCU row %u)",
 		    k->name, num, rows_differing(&a, &b), info.meet_mcu,
 		    info.cut_row);
+		/* each thread's grey rows: pimg_grey() of the image */
+		ck_assert_int_eq(pimg_grey(&a, &ga), 0);
+		for (y = 0; y < a.h; y++)
+			ck_assert_msg(memcmp(PIX(&ga, 0, y), PIX(&g, 0, y),
+			    (size_t)a.w) == 0, "%s, %d/8: grey row %d", k->name,
+			    num, y);
+		pimg_free(&ga);
+		pimg_free(&g);
 		pimg_free(&a);
 		pimg_free(&b);
 	}
 	/* one thread: nothing to split */
-	ck_assert_int_eq(photo_decode_split(jpg, len, 3, &b, 1, NULL), 0);
+	ck_assert_int_eq(photo_decode_split(jpg, len, 3, &b, NULL, 1, NULL), 0);
 	/* scales the split does not serve */
-	ck_assert_int_eq(photo_decode_split(jpg, len, 8, &b, 2, NULL), 0);
+	ck_assert_int_eq(photo_decode_split(jpg, len, 8, &b, NULL, 2, NULL), 0);
 	free(jpg);
 }
 END_TEST
 
 /* photo_decode of a frame above 4 megapixels takes the split, and gives
- * the serial decode's analysis image. */
+ * the serial decode's analysis image, with its grey copy. */
 START_TEST(photo_decode_uses_it)
 {
 	static const struct kind big = { "big", 2600, 1800, 2, 1, 3, 92, 0 };
@@ -191,11 +199,19 @@ START_TEST(photo_decode_uses_it)
 	unsigned long len;
 	unsigned char *jpg = make_frame(&big, &len);
 	photo_image *im;
-	pimg a;
+	pimg a, ga;
+	int y;
 
 	ck_assert_ptr_nonnull(im = photo_decode(ctx, jpg, len));
 	ck_assert_int_eq(serial(jpg, len, im->scale_num, &a), 0);
 	ck_assert_int_eq(rows_differing(&a, &im->rgb), 0);
+	/* and the grey copy analyze would otherwise make */
+	ck_assert_ptr_nonnull(im->grey.px);
+	ck_assert_int_eq(pimg_grey(&a, &ga), 0);
+	for (y = 0; y < a.h; y++)
+		ck_assert(memcmp(PIX(&ga, 0, y), PIX(&im->grey, 0, y),
+		    (size_t)a.w) == 0);
+	pimg_free(&ga);
 	pimg_free(&a);
 	photo_image_destroy(im);
 	photo_destroy(ctx);
@@ -241,7 +257,7 @@ START_TEST(damage_never_gives_another_picture)
 				n = at;
 			}
 			ra = serial(p, n, 3, &a);
-			rb = photo_decode_split(p, n, 3, &b, 2, NULL);
+			rb = photo_decode_split(p, n, 3, &b, NULL, 2, NULL);
 			if (rb == 0)
 				refused++;
 			else {
@@ -262,8 +278,8 @@ START_TEST(damage_never_gives_another_picture)
 	memcpy(p + len - 2, jpg + l.data + 1000, 62);
 	p[len + 60] = 0xFF;
 	p[len + 61] = 0xD9;
-	ck_assert_int_eq(photo_decode_split(p, len + 62, 3, &(pimg){ 0 }, 2,
-	    NULL), 0);
+	ck_assert_int_eq(photo_decode_split(p, len + 62, 3, &(pimg){ 0 },
+	    NULL, 2, NULL), 0);
 	fprintf(stderr, "  damaged files: %d refused, %d decoded as libjpeg "
 	    "does\n", refused, same);
 	ck_assert_int_gt(refused, 0);

@@ -5,6 +5,7 @@
  * oracle: whenever the split says it decoded the frame, one libjpeg
  * decode of the same bytes at the same scale must succeed (its warnings
  * on corrupt data are errors, as in decode.c) and give the same rows.
+ * Its grey copy must be pimg_grey()'s of those rows.
  * The scale comes from the input's length, so every IDCT size is reached
  * and the seeds stay plain JPEGs.
  */
@@ -81,15 +82,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	photo_ctx *ctx = fz_photo_ctx();
 	struct photo_split_info info;
-	pimg im;
-	int num;
+	pimg im, grey, g2;
+	int num, y;
 
 	num = 1 + (int)(size % 7);
 	if (!fz_small_jpeg(ctx, data, size, 4L * 1000 * 1000))
 		return 0;
-	if (!photo_decode_split(data, size, num, &im, 2, &info))
+	if (!photo_decode_split(data, size, num, &im, &grey, 2, &info))
 		return 0;
 	FZ_ASSERT(oracle(data, size, num, &im) == 1);
+	/* the grey rows the threads made are pimg_grey()'s */
+	FZ_ASSERT(pimg_grey(&im, &g2) == 0);
+	for (y = 0; y < im.h; y++)
+		FZ_ASSERT(memcmp(PIX(&grey, 0, y), PIX(&g2, 0, y),
+		    (size_t)im.w) == 0);
+	pimg_free(&g2);
+	pimg_free(&grey);
 	pimg_free(&im);
 	return 0;
 }
