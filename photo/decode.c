@@ -5,10 +5,14 @@
  * libjpeg-turbo's DCT-domain scaling decodes at num/8 of the size for the
  * cost of the entropy decoding plus a small IDCT, so the analysis image is
  * decoded at the smallest num whose long side reaches analysis_long
- * (1600 px: a 6000x4000 frame decodes at 2/8). When the final crop needs
- * more pixels than that, photo_decode_region() decodes only the crop's
- * rows and columns (jpeg_skip_scanlines, jpeg_crop_scanline) at the next
- * scale that has enough, and stops reading after the crop's last row.
+ * (1600 px: a 6000x4000 frame decodes at 3/8). A large frame's data is
+ * decoded on two threads or more: cut at its restart markers when it has
+ * them (below), and otherwise by split.c's self-synchronising split of
+ * the Huffman stream. Either way the rows are one decode's bytes. When
+ * the final crop needs more pixels than that, photo_decode_region()
+ * decodes only the crop's rows and columns (jpeg_skip_scanlines,
+ * jpeg_crop_scanline) at the next scale that has enough, and stops
+ * reading after the crop's last row.
  *
  * The EXIF orientation tag (read with libexif) is applied by remapping
  * pixels, so a camera mounted in portrait gives an upright frame; this is

@@ -279,19 +279,33 @@ br_value(struct br *b, int s, int *bad)
 }
 
 /*
- * One block: the DC difference in *dc, the AC coefficients as natural
- * positions and values in pos[]/val[] (all of them: the caller keeps
- * what it needs). Returns how many AC, or -1 for bad data.
+ * One block: the DC difference in *dc; the AC coefficients into blk
+ * (natural order, as libjpeg's decode_mcu writes them) or, with blk NULL,
+ * those of mask into out as position and value (3 bytes each). Returns
+ * how many went to out, or -1 for bad data. Inlined into its two callers,
+ * each gets its own loop.
  */
-static inline int
-block(struct br *out, const struct htab *dct, const struct htab *act, int *dc,
-    unsigned char *pos, int16_t *val)
+static inline __attribute__((always_inline)) int
+block(struct br *rd, const struct htab *dct, const struct htab *act, int *dc,
+    JCOEF *blk, const unsigned char *mask, unsigned char *out)
 {
-	/* a local copy, so that the stores to pos[] and val[] cannot alias
+	/* a local copy, so that the stores to blk[] and out[] cannot alias
 	 * the reader and it stays in registers */
-	struct br lb = *out, *b = &lb;
-	int s, k, r, n = 0, bad = 0;
+	struct br lb = *rd, *b = &lb;
+	int s, k, r, v, n = 0, bad = 0;
 
+#define EMIT(kk, vv) do {						\
+	int p_ = natural[kk];						\
+									\
+	if (blk != NULL)						\
+		blk[p_] = (JCOEF)(vv);					\
+	else if (mask[p_]) {						\
+		out[3 * n] = (unsigned char)p_;				\
+		out[3 * n + 1] = (unsigned char)(vv);			\
+		out[3 * n + 2] = (unsigned char)((unsigned)(vv) >> 8);	\
+		n++;							\
+	}								\
+} while (0)
 	if (b->nbits < 32)
 		br_fill(b);
 	if ((s = br_sym(b, dct)) < 0)
@@ -310,8 +324,7 @@ block(struct br *out, const struct htab *dct, const struct htab *act, int *dc,
 			b->buf <<= l;
 			b->nbits -= l;
 			k += (fe >> 4) & 15;
-			pos[n] = natural[k];
-			val[n++] = (int16_t)(fe >> 16);
+			EMIT(k, fe >> 16);
 			continue;
 		}
 		if ((s = br_sym(b, act)) < 0)
@@ -320,18 +333,19 @@ block(struct br *out, const struct htab *dct, const struct htab *act, int *dc,
 		s &= 15;
 		if (s) {
 			k += r;
-			pos[n] = natural[k];
-			val[n++] = (int16_t)br_value(b, s, &bad);
+			v = br_value(b, s, &bad);
+			EMIT(k, v);
 		} else {
 			if (r != 15)
 				break;
 			k += 15;
 		}
 	}
+#undef EMIT
 	if (bad)
 fail:
 		n = -1;
-	*out = lb;
+	*rd = lb;
 	return n;
 }
 
@@ -507,9 +521,8 @@ first_mcu(j_decompress_ptr ci, JBLOCKROW *data)
 {
 	struct first *f = ci->client_data;
 	struct split *sp = f->sp;
-	unsigned char pos[64];
-	int16_t val[64];
-	int i, j, n, dc;
+	JBLOCK scratch;
+	int i, dc;
 
 	if (f->failed)
 		return TRUE;
@@ -523,21 +536,17 @@ first_mcu(j_decompress_ptr ci, JBLOCKROW *data)
 		return TRUE;
 	}
 	for (i = 0; i < sp->nblk; i++) {
-		JCOEF *blk = data ? data[i][0] : NULL;
+		JCOEF *blk = data ? data[i][0] : scratch;
 		int c = sp->comp[i];
 
-		if ((n = block(&f->b, sp->dct[i], sp->act[i], &dc, pos, val))
+		/* in order: a corrupt run past 63 overwrites 63, as libjpeg */
+		if (block(&f->b, sp->dct[i], sp->act[i], &dc, blk, NULL, NULL)
 		    < 0) {
 			f->failed = 1;
 			return TRUE;
 		}
 		f->pred[c] += (uint32_t)dc;
-		if (blk == NULL)
-			continue;
-		/* in order: a corrupt run past 63 overwrites 63, as libjpeg */
 		blk[0] = (JCOEF)(int16_t)(uint16_t)f->pred[c];
-		for (j = 0; j < n; j++)
-			blk[pos[j]] = val[j];
 	}
 	f->mcu++;
 	return TRUE;
@@ -557,11 +566,9 @@ static int
 speculate(struct split *sp)
 {
 	struct br b, last;
-	unsigned char pos[64];
-	int16_t val[64];
 	long k = 0;
 	const unsigned char *p, *end = sp->jpeg + sp->len;
-	int i, j, n, dc;
+	int i, n, dc;
 
 	/* the first thread counts its bits from the cut too */
 	for (p = sp->jpeg + sp->l.data; (p = memchr(p, 0xFF,
@@ -573,7 +580,7 @@ speculate(struct split *sp)
 	b.end = end;
 	last = b;
 	for (;; k++) {
-		size_t at = sp->slen, mark;
+		size_t at = sp->slen;
 
 		if ((k & 255) == 0 && atomic_load_explicit(&sp->verdict,
 		    memory_order_relaxed) == -1)
@@ -586,22 +593,15 @@ speculate(struct split *sp)
 			sp->off[k] = at;
 		}
 		for (i = 0; i < sp->nblk; i++) {
-			if ((n = block(&b, sp->dct[i], sp->act[i], &dc, pos,
-			    val)) < 0)
+			unsigned char *q = sp->store + sp->slen;
+
+			if ((n = block(&b, sp->dct[i], sp->act[i], &dc, NULL,
+			    sp->mask[i], q + 3)) < 0)
 				break;
-			sp->store[sp->slen++] = (unsigned char)dc;
-			sp->store[sp->slen++] = (unsigned char)(dc >> 8);
-			mark = sp->slen++;
-			sp->store[mark] = 0;
-			for (j = 0; j < n; j++)
-				if (sp->mask[i][pos[j]]) {
-					sp->store[sp->slen++] = pos[j];
-					sp->store[sp->slen++] =
-					    (unsigned char)val[j];
-					sp->store[sp->slen++] =
-					    (unsigned char)(val[j] >> 8);
-					sp->store[mark]++;
-				}
+			q[0] = (unsigned char)dc;
+			q[1] = (unsigned char)((unsigned)dc >> 8);
+			q[2] = (unsigned char)n;
+			sp->slen += 3 + 3 * (size_t)n;
 		}
 		if (i == sp->nblk) {
 			last = b;
