@@ -283,7 +283,8 @@ pipeline(const char *path)
 		photo_check_eyes(&p, im, scratch);
 		photo_check_eyelids(&p, im, scratch);
 		photo_check_mouth(&p, im, scratch);
-		if (photo_check_scene(&p, im, 0, scratch) == -1)
+		if (photo_check_scene(&p, im, 0, photo_threads(ctx),
+		    scratch) == -1)
 			goto fail;
 		tc = fmin(tc, now() - t0);
 		free(out.jpeg);

@@ -25,10 +25,10 @@ f(double t)
 	return t > 216.0 / 24389 ? cbrt(t) : (24389.0 / 27 * t + 16) / 116;
 }
 
-void
-photo_lab(double r, double g, double b, double lab[3])
+/* Lab of linear R, G, B. */
+static void
+lab_of(double R, double G, double B, double lab[3])
 {
-	double R = lin(r), G = lin(g), B = lin(b);
 	double x = (0.4124564 * R + 0.3575761 * G + 0.1804375 * B) / 0.95047;
 	double y = 0.2126729 * R + 0.7151522 * G + 0.0721750 * B;
 	double z = (0.0193339 * R + 0.1191920 * G + 0.9503041 * B) / 1.08883;
@@ -36,6 +36,27 @@ photo_lab(double r, double g, double b, double lab[3])
 	lab[0] = 116 * f(y) - 16;
 	lab[1] = 500 * (f(x) - f(y));
 	lab[2] = 200 * (f(y) - f(z));
+}
+
+void
+photo_lab(double r, double g, double b, double lab[3])
+{
+	lab_of(lin(r), lin(g), lin(b), lab);
+}
+
+void
+photo_lab_q4_table(double t[1021])
+{
+	int i;
+
+	for (i = 0; i <= 1020; i++)
+		t[i] = lin(i / 4.0);
+}
+
+void
+photo_lab_q4(const double t[1021], int r4, int g4, int b4, double lab[3])
+{
+	lab_of(t[r4], t[g4], t[b4], lab);
 }
 
 static double

@@ -105,6 +105,10 @@ int	pimg_resize_linear(const pimg *src, pimg *dst);
  */
 int	pimg_resize_area(const pimg *src, double x0, double y0, double scale,
 	    pimg *dst);
+/* The same for dst's rows j0..j1-1 only, each the bytes the whole resize
+ * gives it (so that threads can share one resize by rows). */
+int	pimg_resize_area_rows(const pimg *src, double x0, double y0,
+	    double scale, pimg *dst, int j0, int j1);
 
 /* The handle. */
 struct photo_ctx {
@@ -282,10 +286,11 @@ void	photo_check_eyelids(const photo_params *p, const photo_image *im,
  * scene.c: background (R-BG-1/2), colour cast (R-IQ-1), clothing
  * (R-SUBJ-6), shoulders (R-SUBJ-3) and added content (R-FILE-8), on the
  * planned crop, or with `whole` on the frame as it stands (a finished
- * photo). -1: out of memory.
+ * photo), on up to `threads` threads (the same result on any number).
+ * -1: out of memory.
  */
 int	photo_check_scene(const photo_params *p, const photo_image *im,
-	    int whole, photo_result *r);
+	    int whole, int threads, photo_result *r);
 
 /* scene.c: the clothing zone and the two shoulder bands of a camera
  * frame, in analysis px; returns 3, or 0 without a measured face. */
@@ -295,6 +300,11 @@ int	photo_scene_zones(const photo_params *p, const photo_result *r,
 /* colour.c: CIE L*a*b* (D65) of an sRGB colour (0..255 per channel, not
  * necessarily integers), and the CIEDE2000 difference of two. */
 void	photo_lab(double r, double g, double b, double lab[3]);
+/* The same for the mean of four pixels, given as the channel sums
+ * (0..1020), with a table the caller fills once: the same values. */
+void	photo_lab_q4_table(double t[1021]);
+void	photo_lab_q4(const double t[1021], int r4, int g4, int b4,
+	    double lab[3]);
 double	photo_ciede2000(const double p[3], const double q[3]);
 
 /* findings.c */

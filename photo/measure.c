@@ -34,6 +34,7 @@
  * fills the top rows (the head is cut off), the top is row 0.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,18 +135,55 @@ lab_at(const struct labimg *li, int x, int y)
 	return (lab8){ li->L[i], li->A[i], li->B[i] };
 }
 
+/* Rows y0..y1-1 of a working copy: the area resize (when k < 1) and the
+ * Lab conversion. Run by lab_make's threads, each on its own rows. */
+struct labrows {
+	const pimg *rgb;
+	pimg	*small;		/* NULL when k == 1 */
+	int	ix0, iy0, y0, y1, rc;
+	const struct labtab *t;
+	struct labimg *li;
+};
+
+static void *
+lab_rows(void *arg)
+{
+	struct labrows *j = arg;
+	struct labimg *li = j->li;
+	const pimg *src = j->small ? j->small : j->rgb;
+	int x, y, ox = j->small ? 0 : j->ix0, oy = j->small ? 0 : j->iy0;
+
+	j->rc = -1;
+	if (j->small != NULL && pimg_resize_area_rows(j->rgb, j->ix0, j->iy0,
+	    li->k, j->small, j->y0, j->y1) == -1)
+		return NULL;
+	for (y = j->y0; y < j->y1; y++)
+		for (x = 0; x < li->w; x++) {
+			lab8 p = to_lab(j->t, PIX(src, ox + x, oy + y));
+			size_t i = (size_t)y * li->w + x;
+
+			li->L[i] = p.L;
+			li->A[i] = p.a;
+			li->B[i] = p.b;
+		}
+	j->rc = 0;
+	return NULL;
+}
+
 /*
  * Makes the working copy of the analysis region x0,y0..x1,y1 at scale k
- * (area-filtered when k < 1). The caller frees it with lab_free().
+ * (area-filtered when k < 1), with a second thread on the bottom half of
+ * the rows when `threads` allows. The caller frees it with lab_free().
  */
 static int
 lab_make(const pimg *rgb, double x0, double y0, double x1, double y1,
-    double k, struct labimg *li)
+    double k, int threads, struct labimg *li)
 {
 	struct labtab t;
+	struct labrows job[2];
+	pthread_t tid;
 	pimg small = { 0 };
-	const pimg *src = rgb;
-	int ix0, iy0, x, y, rc = -1;
+	int ix0, iy0, rc = -1, two;
 	size_t n;
 
 	memset(li, 0, sizeof(*li));
@@ -162,13 +200,8 @@ lab_make(const pimg *rgb, double x0, double y0, double x1, double y1,
 	li->h = (int)floor((y1 - iy0) * k);
 	if (li->w < 8 || li->h < 8)
 		return -1;
-	if (k < 1) {
-		if (pimg_alloc(&small, li->w, li->h, 3) == -1 ||
-		    pimg_resize_area(rgb, ix0, iy0, k, &small) == -1)
-			goto done;
-		src = &small;
-		ix0 = iy0 = 0;
-	}
+	if (k < 1 && pimg_alloc(&small, li->w, li->h, 3) == -1)
+		goto done;
 	n = (size_t)li->w * li->h;
 	li->L = malloc(sizeof(float) * n);
 	li->A = malloc(sizeof(float) * n);
@@ -176,16 +209,20 @@ lab_make(const pimg *rgb, double x0, double y0, double x1, double y1,
 	if (li->L == NULL || li->A == NULL || li->B == NULL)
 		goto done;
 	labtab_init(&t);
-	for (y = 0; y < li->h; y++)
-		for (x = 0; x < li->w; x++) {
-			lab8 p = to_lab(&t, PIX(src, ix0 + x, iy0 + y));
-			size_t i = (size_t)y * li->w + x;
-
-			li->L[i] = p.L;
-			li->A[i] = p.a;
-			li->B[i] = p.b;
-		}
-	rc = 0;
+	job[0] = (struct labrows){ rgb, k < 1 ? &small : NULL, ix0, iy0, 0,
+	    li->h, -1, &t, li };
+	job[1] = job[0];
+	two = threads >= 2 && n >= 64 * 1024;
+	if (two) {
+		job[0].y1 = job[1].y0 = li->h / 2;
+		two = pthread_create(&tid, NULL, lab_rows, &job[1]) == 0;
+		if (!two)
+			job[0].y1 = li->h;
+	}
+	lab_rows(&job[0]);
+	if (two)
+		pthread_join(tid, NULL);
+	rc = job[0].rc == 0 && (!two || job[1].rc == 0) ? 0 : -1;
 done:
 	pimg_free(&small);
 	return rc;
@@ -619,7 +656,7 @@ photo_measure_face(photo_ctx *ctx, photo_image *im, const prect_i *box,
 	 * cheeks, at most WORK_IOD px between the eyes */
 	k = iod > WORK_IOD ? WORK_IOD / iod : 1;
 	if (lab_make(&im->rgb, cx - 2.2 * iod, 0, cx + 2.2 * iod,
-	    ey + 0.9 * iod, k, &li) == -1)
+	    ey + 0.9 * iod, k, photo_threads(ctx), &li) == -1)
 		return photo_seterr(ctx, "the face is too close to the frame's "
 		    "edge to measure, or out of memory");
 	wcx = (cx - li.x0) * li.k;

@@ -352,7 +352,7 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 	photo_check_mouth(p, im, r);
 
 	if (!plan) {
-		if (photo_check_scene(p, im, 1, r) == -1) {
+		if (photo_check_scene(p, im, 1, photo_threads(ctx), r) == -1) {
 			photo_seterr(ctx, "out of memory");
 			goto done;
 		}
@@ -366,7 +366,7 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 		plan_findings(ctx, r, PLAN_UPSCALE,
 		    p->check[PHOTO_CK_RESOLUTION].limit);
 	add_crop_metrics(r);
-	if (photo_check_scene(p, im, 0, r) == -1) {
+	if (photo_check_scene(p, im, 0, photo_threads(ctx), r) == -1) {
 		photo_seterr(ctx, "out of memory");
 		goto done;
 	}

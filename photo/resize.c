@@ -103,7 +103,8 @@ hpass(const unsigned char *s, int c, int w, const struct tap *tx,
  * share the source row on their border, and the last one is kept.
  */
 static int
-resize_down(const pimg *src, double x0, double y0, double scale, pimg *dst)
+resize_down(const pimg *src, double x0, double y0, double scale, pimg *dst,
+    int j0, int j1)
 {
 	struct tap *tx = NULL, *ty = NULL;
 	int *ix = NULL, *iy = NULL;
@@ -118,7 +119,7 @@ resize_down(const pimg *src, double x0, double y0, double scale, pimg *dst)
 	    (acc = malloc(sizeof(float) * rl)) == NULL ||
 	    (row = malloc(sizeof(float) * rl)) == NULL)
 		goto done;
-	for (j = 0; j < dst->h; j++) {
+	for (j = j0; j < j1; j++) {
 		unsigned char *d = PIX(dst, 0, j);
 
 		memset(acc, 0, sizeof(float) * rl);
@@ -154,11 +155,12 @@ done:
 }
 
 static void
-resize_up(const pimg *src, double x0, double y0, double scale, pimg *dst)
+resize_up(const pimg *src, double x0, double y0, double scale, pimg *dst,
+    int j0, int j1)
 {
 	int i, j, ch, c = dst->c;
 
-	for (j = 0; j < dst->h; j++) {
+	for (j = j0; j < j1; j++) {
 		double sy = y0 + (j + 0.5) / scale - 0.5;
 		int ya = (int)floor(sy);
 		double fy = sy - ya;
@@ -192,10 +194,18 @@ int
 pimg_resize_area(const pimg *src, double x0, double y0, double scale,
     pimg *dst)
 {
-	if (src->c != dst->c || src->c > 4 || !(scale > 0))
+	return pimg_resize_area_rows(src, x0, y0, scale, dst, 0, dst->h);
+}
+
+int
+pimg_resize_area_rows(const pimg *src, double x0, double y0, double scale,
+    pimg *dst, int j0, int j1)
+{
+	if (src->c != dst->c || src->c > 4 || !(scale > 0) || j0 < 0 ||
+	    j1 > dst->h || j0 > j1)
 		return -1;
 	if (scale <= 1.0)
-		return resize_down(src, x0, y0, scale, dst);
-	resize_up(src, x0, y0, scale, dst);
+		return resize_down(src, x0, y0, scale, dst, j0, j1);
+	resize_up(src, x0, y0, scale, dst, j0, j1);
 	return 0;
 }

@@ -29,6 +29,7 @@
  * the subject mask left and right of the neck.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,22 +101,39 @@ place(const photo_params *p, const photo_result *r, int whole,
 	g->fw = f->width * g->k;
 }
 
-/* Fills lab, fl's C_VALID/C_SHARP/C_SMOOTH from the analysis image. */
-static int
-sample(const photo_image *im, struct grid *g)
-{
-	pimg half = { 0 };
-	double s = im->scale;
-	int x, y, i, j, rc = -1;
+/* Rows of sample()'s work: the area resize of half's rows hy0..hy1, or
+ * the cells of grid rows y0..y1. Run on sample()'s threads. */
+struct samplerows {
+	const photo_image *im;
+	struct grid *g;
+	pimg	*half;
+	const double *lin4;	/* photo_lab_q4_table */
+	int	hy0, hy1, y0, y1, rc;
+};
 
-	if (pimg_alloc(&half, 2 * g->w, 2 * g->h, 3) == -1)
-		return -1;
-	if (pimg_resize_area(&im->rgb, g->ox * s, g->oy * s, 2 * g->k / s,
-	    &half) == -1)
-		goto done;
-	for (y = 0; y < g->h; y++)
+static void *
+sample_resize(void *arg)
+{
+	struct samplerows *j = arg;
+	double s = j->im->scale;
+
+	j->rc = pimg_resize_area_rows(&j->im->rgb, j->g->ox * s, j->g->oy * s,
+	    2 * j->g->k / s, j->half, j->hy0, j->hy1);
+	return NULL;
+}
+
+static void *
+sample_cells(void *arg)
+{
+	struct samplerows *sr = arg;
+	const photo_image *im = sr->im;
+	struct grid *g = sr->g;
+	const pimg *half = sr->half;
+	int x, y, i, j;
+
+	for (y = sr->y0; y < sr->y1; y++)
 		for (x = 0; x < g->w; x++) {
-			double sum[3] = { 0, 0, 0 };
+			int sum[3] = { 0, 0, 0 };
 			int lo = 255, hi = 0, c, sx, sy;
 			size_t n = (size_t)y * g->w + x;
 			double srcx = g->ox + (x + 0.5) / g->k;
@@ -123,7 +141,7 @@ sample(const photo_image *im, struct grid *g)
 
 			for (j = 0; j < 2; j++)
 				for (i = 0; i < 2; i++) {
-					const unsigned char *q = PIX(&half,
+					const unsigned char *q = PIX(half,
 					    2 * x + i, 2 * y + j);
 
 					for (c = 0; c < 3; c++)
@@ -135,16 +153,16 @@ sample(const photo_image *im, struct grid *g)
 					const unsigned char *q;
 					int v;
 
-					if (sx < 0 || sy < 0 || sx >= half.w ||
-					    sy >= half.h)
+					if (sx < 0 || sy < 0 || sx >= half->w ||
+					    sy >= half->h)
 						continue;
-					q = PIX(&half, sx, sy);
+					q = PIX(half, sx, sy);
 					v = (77 * q[0] + 150 * q[1] + 29 * q[2])
 					    >> 8;
 					lo = v < lo ? v : lo;
 					hi = v > hi ? v : hi;
 				}
-			photo_lab(sum[0] / 4, sum[1] / 4, sum[2] / 4,
+			photo_lab_q4(sr->lin4, sum[0], sum[1], sum[2],
 			    &g->lab[3 * n]);
 			g->fl[n] = 0;
 			if (srcx >= 0 && srcy >= 0 && srcx < im->src_w &&
@@ -155,6 +173,52 @@ sample(const photo_image *im, struct grid *g)
 			if (hi - lo <= SMOOTH)
 				g->fl[n] |= C_SMOOTH;
 		}
+	sr->rc = 0;
+	return NULL;
+}
+
+/* Runs fn on job[1] on a second thread (when two) and on job[0] here. */
+static int
+both(void *(*fn)(void *), struct samplerows job[2], int two)
+{
+	pthread_t tid;
+
+	if (two && pthread_create(&tid, NULL, fn, &job[1]) != 0)
+		return -1;
+	fn(&job[0]);
+	if (two)
+		pthread_join(tid, NULL);
+	return job[0].rc == 0 && (!two || job[1].rc == 0) ? 0 : -1;
+}
+
+/*
+ * Fills lab, fl's C_VALID/C_SHARP/C_SMOOTH from the analysis image; with
+ * two threads, each resizes half the rows, then each samples half the
+ * cells (a cell reads the rows round it, so the resize is all done first).
+ */
+static int
+sample(const photo_image *im, struct grid *g, int threads)
+{
+	pimg half = { 0 };
+	double lin4[1021];
+	struct samplerows job[2];
+	int rc = -1, two = threads >= 2 && g->h >= 16;
+
+	if (pimg_alloc(&half, 2 * g->w, 2 * g->h, 3) == -1)
+		return -1;
+	photo_lab_q4_table(lin4);
+	job[0] = (struct samplerows){ im, g, &half, lin4, 0, half.h, 0, g->h,
+	    -1 };
+	job[1] = job[0];
+	if (two) {
+		job[0].hy1 = job[1].hy0 = 2 * (g->h / 2);
+		job[0].y1 = job[1].y0 = g->h / 2;
+	}
+	if (both(sample_resize, job, two) == -1)
+		goto done;
+	job[0].rc = job[1].rc = -1;
+	if (both(sample_cells, job, two) == -1)
+		goto done;
 	rc = 0;
 done:
 	pimg_free(&half);
@@ -763,7 +827,7 @@ photo_scene_zones(const photo_params *p, const photo_result *r, double s,
 
 int
 photo_check_scene(const photo_params *p, const photo_image *im, int whole,
-    photo_result *r)
+    int threads, photo_result *r)
 {
 	const photo_face *f = &r->face;
 	struct grid g = { 0 };
@@ -781,7 +845,7 @@ photo_check_scene(const photo_params *p, const photo_image *im, int whole,
 	g.queue = malloc(sizeof(*g.queue) * n);
 	if (g.lab == NULL || g.fl == NULL || g.dist == NULL || g.queue == NULL)
 		goto done;
-	if (sample(im, &g) == -1)
+	if (sample(im, &g, threads) == -1)
 		goto done;
 	prior(&g);
 	rc = 0;
