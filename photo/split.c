@@ -54,7 +54,7 @@
 
 #define LOOK		10	/* bits of a code looked up at once */
 #define SYNC_MAX	4096	/* MCUs past the cut the meeting is looked for */
-#define CUT_AT		0.53	/* the cut, as a share of the data */
+#define CUT_AT		0.48	/* the cut, as a share of the data */
 #define MAX_BLK		10	/* blocks in an MCU (D_MAX_BLOCKS_IN_MCU) */
 
 /* zigzag order -> natural order, with libjpeg's guard entries: a corrupt
