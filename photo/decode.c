@@ -323,6 +323,15 @@ done:
 	return rc;
 }
 
+int
+photo_decode_whole(photo_ctx *ctx, const unsigned char *jpeg, size_t len,
+    int num, pimg *out)
+{
+	unsigned xoff;
+
+	return decode_raw(ctx, jpeg, len, num, 0, 0, 0, 0, out, &xoff);
+}
+
 /* ---- restart intervals decoded in parallel ----------------------------- */
 
 /*
@@ -712,7 +721,6 @@ photo_image *
 photo_decode(photo_ctx *ctx, const void *jpeg, size_t len)
 {
 	photo_image *im = NULL;
-	unsigned xoff;
 	int num, lng;
 
 	if (precheck(ctx, jpeg, len) == -1)
@@ -742,7 +750,7 @@ photo_decode(photo_ctx *ctx, const void *jpeg, size_t len)
 	    ((long)im->raw_w * im->raw_h < PAR_MIN_PIXELS ||
 	    !photo_decode_split(jpeg, len, num, &im->rgb, im->orientation ==
 	    1 ? &im->grey : NULL, photo_threads(ctx), NULL)) &&
-	    decode_raw(ctx, jpeg, len, num, 0, 0, 0, 0, &im->rgb, &xoff) == -1)
+	    photo_decode_whole(ctx, jpeg, len, num, &im->rgb) == -1)
 		goto fail;
 	if (orient(&im->rgb, im->orientation) == -1) {
 		photo_seterr(ctx, "out of memory");

@@ -160,6 +160,14 @@ struct photo_image {
 };
 
 /*
+ * One libjpeg decode of the whole frame at num/8 into *out (RGB, stored
+ * orientation), on this thread; its warnings on corrupt data are errors
+ * (the handle's). The bytes every parallel decode must give.
+ */
+int	photo_decode_whole(photo_ctx *ctx, const unsigned char *jpeg,
+	    size_t len, int num, pimg *out);
+
+/*
  * What the headers of a JPEG say, for cutting its entropy-coded data:
  * photo_jpeg_layout() is 0 when the file is one baseline/extended Huffman
  * scan of all its 1 or 3 components (ri is its restart interval, 0 for

@@ -14,14 +14,11 @@
  * with libjpeg.
  */
 #include <check.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "photo/internal.h"
-
-#include <jerror.h>
 #include "tests/testutil.h"
 
 struct kind {
@@ -80,60 +77,18 @@ make_frame(const struct kind *k, unsigned long *len)
 	return out;
 }
 
-struct refjerr {
-	struct jpeg_error_mgr pub;
-	jmp_buf	jb;
-};
-
-static void
-ref_error(j_common_ptr c)
-{
-	longjmp(((struct refjerr *)c->err)->jb, 1);
-}
-
-/* libjpeg's warnings on corrupt data end the decode, as in decode.c */
-static void
-ref_message(j_common_ptr c, int level)
-{
-	if (level < 0 && c->err->msg_code != JWRN_EXTRANEOUS_DATA)
-		longjmp(((struct refjerr *)c->err)->jb, 1);
-}
-
-/* One libjpeg decode of the whole file at num/8 into *out; -1 when
- * libjpeg refuses it. */
+/* One libjpeg decode of the whole file at num/8 into *out, as photo_decode
+ * would make it without a second thread; -1 when libjpeg refuses it. */
 static int
 serial(const unsigned char *jpg, unsigned long len, int num, pimg *out)
 {
-	struct jpeg_decompress_struct ci;
-	struct refjerr e;
-	volatile int rc = -1;
+	photo_ctx *ctx = photo_create();
+	int rc;
 
+	ck_assert_ptr_nonnull(ctx);
 	memset(out, 0, sizeof(*out));
-	ci.err = jpeg_std_error(&e.pub);
-	e.pub.error_exit = ref_error;
-	e.pub.emit_message = ref_message;
-	jpeg_create_decompress(&ci);
-	if (setjmp(e.jb) != 0)
-		goto done;
-	jpeg_mem_src(&ci, jpg, len);
-	jpeg_read_header(&ci, TRUE);
-	ci.out_color_space = JCS_RGB;
-	ci.scale_num = (unsigned)num;
-	ci.scale_denom = 8;
-	jpeg_start_decompress(&ci);
-	ck_assert_int_eq(pimg_alloc(out, (int)ci.output_width,
-	    (int)ci.output_height, 3), 0);
-	while (ci.output_scanline < ci.output_height) {
-		JSAMPROW r = PIX(out, 0, ci.output_scanline);
-
-		jpeg_read_scanlines(&ci, &r, 1);
-	}
-	jpeg_finish_decompress(&ci);
-	rc = 0;
-done:
-	if (rc == -1)
-		pimg_free(out);
-	jpeg_destroy_decompress(&ci);
+	rc = photo_decode_whole(ctx, jpg, len, num, out);
+	photo_destroy(ctx);
 	return rc;
 }
 
