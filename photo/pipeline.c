@@ -244,10 +244,10 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 	pimg det = { 0 };
 	prect_i *hits = NULL, main_box;
 	int *nb = NULL, n, i, best = -1, minsz, rc = -1, aside[4] = { 0 };
+	int planned = -1;
 	double ds, max_s;
-	unsigned why;
+	unsigned why = 0;
 	struct prerender *pre = NULL;
-	photo_crop early;
 
 	memset(r, 0, sizeof(*r));
 	photo_prerender_free(im->pre);
@@ -339,12 +339,16 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 		    "face the camera squarely."));
 	max_s = p->check[PHOTO_CK_RESOLUTION].severity == PHOTO_FAIL ?
 	    p->check[PHOTO_CK_RESOLUTION].limit : INFINITY;
-	/* a camera frame's crop is known from the face alone: rendered on
-	 * a second processor while the checks run on this one */
-	if (plan && photo_threads(ctx) >= 2 && photo_plan_crop(p, &r->face,
-	    r->src_w, r->src_h, max_s, &early, &why) == 0 && early.ok &&
-	    early.scale <= p->check[PHOTO_CK_RESOLUTION].limit)
-		pre = prerender_start(ctx, im, &early);
+	/* a camera frame's crop is known from the face alone (the checks
+	 * do not change it): rendered on a second processor while the
+	 * checks run on this one */
+	if (plan) {
+		planned = photo_plan_crop(p, &r->face, r->src_w, r->src_h,
+		    max_s, &r->crop, &why);
+		if (photo_threads(ctx) >= 2 && planned == 0 && r->crop.ok &&
+		    r->crop.scale <= p->check[PHOTO_CK_RESOLUTION].limit)
+			pre = prerender_start(ctx, im, &r->crop);
+	}
 	photo_check_light(p, im, r);
 	photo_check_sharpness(p, im, r);
 	photo_check_eyes(p, im, r);
@@ -359,8 +363,7 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 		rc = 0;
 		goto done;
 	}
-	if (photo_plan_crop(p, &r->face, r->src_w, r->src_h, max_s, &r->crop,
-	    &why) == -1)
+	if (planned == -1)
 		plan_findings(ctx, r, why, p->check[PHOTO_CK_RESOLUTION].limit);
 	else if (r->crop.scale > p->check[PHOTO_CK_RESOLUTION].limit)
 		plan_findings(ctx, r, PLAN_UPSCALE,
