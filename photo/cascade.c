@@ -926,16 +926,18 @@ done:
 }
 
 /*
- * The scan of a share of the scales: scales first, first + every, ...
- * Each worker has its own integral buffers (sized for its largest scale)
- * and writes each scale's hits to per[scale], so that the candidates can
- * be put back in scale order, as one serial scan would find them.
+ * The scan of a share of the scales: scales[which[0]], scales[which[1]],
+ * ... (ascending). Each worker has its own integral buffers (sized for
+ * its largest layer, the first) and writes each scale's hits to
+ * per[scale], so that the candidates can be put back in scale order, as
+ * one serial scan would find them.
  */
 struct scanjob {
 	const pcascade *c;
 	const pimg *grey;
 	const float *scales;
-	int	nscales, first, every;
+	const int *which;
+	int	nwhich;
 	struct cands *per;
 	int	rc;
 };
@@ -950,16 +952,16 @@ scan_scales(void *arg)
 	pimg layer = { 0 };
 	uint32_t *tbuf = NULL;
 	size_t cells;
-	int i, lw0, lh0, bx, blk[4], simd = 1;
+	int i, wi, lw0, lh0, bx, blk[4], simd = 1;
 
 	j->rc = -1;
-	if (j->first >= j->nscales) {
+	if (j->nwhich == 0) {
 		j->rc = 0;
 		return NULL;
 	}
 	s.c = c;
-	lw0 = (int)lrintf((float)grey->w / j->scales[j->first]);
-	lh0 = (int)lrintf((float)grey->h / j->scales[j->first]);
+	lw0 = (int)lrintf((float)grey->w / j->scales[j->which[0]]);
+	lh0 = (int)lrintf((float)grey->h / j->scales[j->which[0]]);
 	s.stride = lw0 + 1;
 	cells = (size_t)s.stride * (size_t)(lh0 + 1);
 	if (pimg_alloc(&layer, lw0, lh0, 1) == -1)
@@ -980,8 +982,8 @@ scan_scales(void *arg)
 		if (c->weaks[i].nnodes > RUN4_MAX_NODES)
 			simd = 0;	/* deep trees: one window at a time */
 
-	for (i = j->first; i < j->nscales; i += j->every) {
-		float sc = j->scales[i];
+	for (wi = 0; wi < j->nwhich; wi++) {
+		float sc = j->scales[i = j->which[wi]];
 		int lw = (int)lrintf((float)grey->w / sc);
 		int lh = (int)lrintf((float)grey->h / sc);
 		int step = sc >= 2 ? 1 : 2, x, y;
@@ -1078,7 +1080,9 @@ scan_range(const pcascade *c, const pimg *grey, const float *scales, int n,
 {
 	struct scanjob job[MT_MAX_THREADS];
 	pthread_t tid[MT_MAX_THREADS];
-	int nthr = 1, started = 0, i, rc = 0;
+	double load[MT_MAX_THREADS] = { 0 };
+	int nthr = 1, started = 0, i, t, rc = 0, owner[MAX_SCALES];
+	int which[MT_MAX_THREADS][MAX_SCALES], nw[MT_MAX_THREADS] = { 0 };
 
 	if (n <= 0)
 		return 0;
@@ -1087,9 +1091,23 @@ scan_range(const pcascade *c, const pimg *grey, const float *scales, int n,
 		nthr = threads < MT_MAX_THREADS ? threads : MT_MAX_THREADS;
 	if (nthr > n)
 		nthr = n;
+	/* the costliest scales first, each to the least loaded thread;
+	 * a scale costs about its window count (the small ones most) */
+	for (i = 0; i < n; i++) {
+		double lw = grey->w / scales[i] - c->winw;
+		double lh = grey->h / scales[i] - c->winh;
+		double step = scales[i] >= 2 ? 1 : 2;
+
+		for (t = 1, owner[i] = 0; t < nthr; t++)
+			if (load[t] < load[owner[i]])
+				owner[i] = t;
+		load[owner[i]] += fmax(lw, 1) * fmax(lh, 1) / (step * step);
+	}
+	for (i = 0; i < n; i++)
+		which[owner[i]][nw[owner[i]]++] = i;
 	for (i = 0; i < nthr; i++) {
-		job[i] = (struct scanjob){ c, grey, scales, n, i, nthr, per,
-		    -1 };
+		job[i] = (struct scanjob){ c, grey, scales, which[i], nw[i],
+		    per, -1 };
 		if (i > 0 && pthread_create(&tid[i], NULL, scan_scales,
 		    &job[i]) != 0)
 			break;
