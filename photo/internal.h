@@ -155,7 +155,8 @@ struct photo_image {
 	int	scale_num;		/* analysis decoded at scale_num/8 */
 	double	scale;			/* analysis px per source px */
 	pimg	rgb;			/* oriented analysis image */
-	pimg	grey;			/* pimg_grey(rgb), made on demand */
+	pimg	grey;			/* pimg_grey(rgb): by the split decode,
+					 * else on demand */
 	struct prerender *pre;		/* analyze's render (pipeline.c) */
 };
 

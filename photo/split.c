@@ -20,25 +20,31 @@
  * true ones at MCU m.
  *
  * So the second thread stores what it decodes (the DC differences and
- * the AC coefficients the scaled IDCT reads: at 3/8 a 3x3 corner of 64),
- * and once the first thread has found the meeting point it feeds them,
- * with the true predictions, to libjpeg for the IDCT, the upsampling and
- * the colour conversion of the bottom part. Both parts go through
- * libjpeg-turbo's own IDCT and colour code: libjpeg's Huffman decoder is
- * the one stage replaced (its decode_mcu method, jpegint.h), so the rows
- * are the same bytes as one libjpeg decode gives, and tests/
- * test_decode_split.c holds them to that. The cut rows and the context
- * row for vertically subsampled chroma are those of decode.c's restart
- * marker cut.
+ * the AC coefficients the scaled IDCT reads: at 3/8 a 3x3 corner of 64).
+ * From the meeting on, the first thread feeds the store, with the true
+ * predictions, to its libjpeg instead of decoding; when the second has
+ * stored the last MCU, the rows neither has reached are halved, and the
+ * second thread runs a libjpeg of its own over the bottom half from the
+ * store. Both go through libjpeg-turbo's own IDCT, upsampling and colour
+ * conversion: libjpeg's Huffman decoder is the one stage replaced (its
+ * decode_mcu method, jpegint.h), so the rows are the same bytes as one
+ * libjpeg decode gives, and tests/test_decode_split.c holds them to that.
+ * The bottom part's headers and its context row for vertically
+ * subsampled chroma are those of decode.c's restart-marker cut.
  *
  * The Huffman decoder here is deliberately strict: a code that is not in
  * the table, a code or value that runs past the data, a marker inside
  * the data, a count of MCUs that does not match the frame, anything but
- * EOI after the data: any of them
- * ends the split, and the caller decodes the file with libjpeg alone,
- * which then names the damage. The result is libjpeg's either way. When
- * the two decoders never meet (it has not been seen on camera files),
- * the first thread decodes the whole frame itself.
+ * EOI after the data: any of them ends the split, and the caller decodes
+ * the file with libjpeg alone, which then names the damage. The result is
+ * libjpeg's either way. When the two decoders never meet (not seen on
+ * any test or bench frame), the first thread decodes the whole frame.
+ *
+ * Threads: the caller's thread is the first; the second is started and
+ * joined by photo_decode_split(). They share struct split: the second
+ * publishes its notes and store through `published` and `stored`
+ * (release/acquire), the first its verdict under mu, and each writes
+ * only its own rows of the output.
  */
 #include <sys/mman.h>
 
