@@ -20,6 +20,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -192,6 +193,7 @@ struct prerender {
 	photo_crop crop;
 	photo_output out;
 	int	rc;
+	atomic_int done;	/* set when the render has finished */
 	pthread_t tid;
 };
 
@@ -201,6 +203,7 @@ prerender_run(void *arg)
 	struct prerender *pr = arg;
 
 	pr->rc = render_crop(&pr->ctx, pr->im, &pr->crop, &pr->out);
+	atomic_store(&pr->done, 1);
 	return NULL;
 }
 
@@ -226,6 +229,7 @@ prerender_start(photo_ctx *ctx, const photo_image *im, const photo_crop *c)
 	pr->im = im;
 	pr->crop = *c;
 	pr->rc = -1;
+	atomic_init(&pr->done, 0);
 	if (pthread_create(&pr->tid, NULL, prerender_run, pr) != 0) {
 		free(pr);
 		return NULL;
@@ -369,7 +373,10 @@ analyze(photo_ctx *ctx, photo_image *im, photo_result *r, int plan)
 		plan_findings(ctx, r, PLAN_UPSCALE,
 		    p->check[PHOTO_CK_RESOLUTION].limit);
 	add_crop_metrics(r);
-	if (photo_check_scene(p, im, 0, photo_threads(ctx), r) == -1) {
+	/* a render still running holds a processor: the threads stay at
+	 * the handle's count */
+	if (photo_check_scene(p, im, 0, photo_threads(ctx) - (pre != NULL &&
+	    !atomic_load(&pre->done)), r) == -1) {
 		photo_seterr(ctx, "out of memory");
 		goto done;
 	}
