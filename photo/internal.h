@@ -169,7 +169,7 @@ int	photo_decode_whole(photo_ctx *ctx, const unsigned char *jpeg,
 	    size_t len, int num, pimg *out);
 
 /*
- * layout.c: what the headers of a JPEG say, for cutting its entropy-coded
+ * jpeghead.c: what the headers of a JPEG say, for cutting its entropy-coded
  * data: photo_jpeg_layout() is 0 when the file is one baseline/extended
  * Huffman scan of all its 1 or 3 components (ri is its restart interval,
  * 0 for none), -1 for anything else. photo_jpeg_part_head() gives a

@@ -1,5 +1,5 @@
 /*
- * layout.c — what the headers of a JPEG say, for cutting its
+ * jpeghead.c — what the headers of a JPEG say, for cutting its
  * entropy-coded data between threads: where the frame header and the
  * scan's data are, the frame's size, sampling and restart interval, and
  * a copy of the headers for a part that starts further down the frame.
