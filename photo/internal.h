@@ -204,6 +204,11 @@ struct photo_split_info {
 };
 int	photo_decode_split(const unsigned char *jpeg, size_t len, int num,
 	    pimg *out, pimg *grey, int threads, struct photo_split_info *info);
+/* The same with the second thread's start at cut_at (0..1) of the data
+ * instead of split.c's own share: for the tests. */
+int	photo_decode_split_at(const unsigned char *jpeg, size_t len, int num,
+	    pimg *out, pimg *grey, int threads, struct photo_split_info *info,
+	    double cut_at);
 
 /* pipeline.c: frees a render analyze made and photo_render never took
  * (accepts NULL). */

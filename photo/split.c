@@ -818,6 +818,15 @@ int
 photo_decode_split(const unsigned char *jpeg, size_t len, int num, pimg *out,
     pimg *grey, int threads, struct photo_split_info *info)
 {
+	return photo_decode_split_at(jpeg, len, num, out, grey, threads, info,
+	    CUT_AT);
+}
+
+int
+photo_decode_split_at(const unsigned char *jpeg, size_t len, int num,
+    pimg *out, pimg *grey, int threads, struct photo_split_info *info,
+    double cut_at)
+{
 	struct split *sp;
 	struct jpeg_decompress_struct ci;
 	struct pjerr e;
@@ -878,7 +887,9 @@ photo_decode_split(const unsigned char *jpeg, size_t len, int num, pimg *out,
 		goto done;
 	made = 2;
 	/* the cut: a data byte, not the second of a 0xFF pair */
-	sp->cut = sp->l.data + (size_t)((double)(len - sp->l.data) * CUT_AT);
+	if (!(cut_at > 0 && cut_at < 1))
+		goto done;
+	sp->cut = sp->l.data + (size_t)((double)(len - sp->l.data) * cut_at);
 	while (sp->cut < len && jpeg[sp->cut - 1] == 0xFF)
 		sp->cut++;
 	if (pthread_create(&tid, NULL, second_run, sp) != 0)

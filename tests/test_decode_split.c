@@ -175,6 +175,43 @@ START_TEST(photo_decode_uses_it)
 END_TEST
 
 /*
+ * Cuts anywhere give the same bytes: the second thread starting near the
+ * start (the first reads almost all from the store), and in the last
+ * bytes, where it finds no MCU to note and the first decodes the whole
+ * frame alone (the path a frame takes when the two never meet).
+ */
+START_TEST(any_cut_same_bytes)
+{
+	static const double cuts[] = { 0.001, 0.2, 0.8, 0.999 };
+	unsigned long len;
+	unsigned char *jpg = make_frame(&kinds[1], &len);
+	struct photo_split_info info;
+	struct jlayout l;
+	pimg a, b;
+	size_t i;
+
+	ck_assert_int_eq(photo_jpeg_layout(jpg, len, &l), 0);
+	ck_assert_int_eq(serial(jpg, len, 3, &a), 0);
+	for (i = 0; i <= sizeof(cuts) / sizeof(cuts[0]); i++) {
+		/* the last: two bytes before the EOI */
+		double at = i < sizeof(cuts) / sizeof(cuts[0]) ? cuts[i] :
+		    1 - 4.0 / (double)(len - l.data);
+
+		ck_assert_msg(photo_decode_split_at(jpg, len, 3, &b, NULL, 2,
+		    &info, at) == 1, "cut at %.4f: not decoded", at);
+		ck_assert_msg(rows_differing(&a, &b) == 0, "cut at %.4f: %d "
+		    "rows differ", at, rows_differing(&a, &b));
+		pimg_free(&b);
+	}
+	/* the cut in the last bytes (too few for an MCU): the first thread
+	 * decoded the frame alone, and right */
+	ck_assert(!info.met);
+	pimg_free(&a);
+	free(jpg);
+}
+END_TEST
+
+/*
  * Damage of every kind, in the first half, at the cut and in the second:
  * the split refuses the file, or gives libjpeg's picture; when libjpeg
  * refuses it, so does the split.
@@ -253,6 +290,7 @@ main(void)
 	tcase_add_loop_test(tc, halves_equal_one_decode, 0,
 	    (int)(sizeof(kinds) / sizeof(kinds[0])));
 	tcase_add_test(tc, photo_decode_uses_it);
+	tcase_add_test(tc, any_cut_same_bytes);
 	tcase_add_test(tc, damage_never_gives_another_picture);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
