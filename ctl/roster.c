@@ -428,11 +428,13 @@ decode_text(const char *raw, size_t len, const char *want, char *enc,
 	char *s;
 	int utf8 = -1;		/* raw is valid UTF-8; -1: not looked yet */
 
+	/* a BOM cannot be mistaken: it wins over the encoding asked for
+	 * (a UTF-8 BOM read as GBK is the "锘" of a thousand mangled
+	 * rosters, and no UTF-8 or GBK text starts with 0xff 0xfe) */
 	if (len >= 3 && memcmp(raw, "\xef\xbb\xbf", 3) == 0) {
 		raw += 3;
 		len -= 3;
-		if (strcasecmp(want, "auto") == 0)
-			want = "UTF-8";
+		want = "UTF-8";
 	} else if (len >= 2 && (memcmp(raw, "\xff\xfe", 2) == 0 ||
 	    memcmp(raw, "\xfe\xff", 2) == 0)) {
 		want = "UTF-16";	/* iconv reads the BOM */
