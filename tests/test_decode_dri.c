@@ -7,8 +7,8 @@
  * marker sequence, truncated data) still decode, or fail with the error
  * a one-piece decode names.
  *
- * The frames are made here: a smooth synthetic scene with noise, encoded
- * with libjpeg with the restart interval under test.
+ * The frames are made here (tu_synth_jpeg): a smooth synthetic scene with
+ * noise, encoded with libjpeg with the restart interval under test.
  */
 #include <check.h>
 #include <stdio.h>
@@ -21,48 +21,14 @@
 #define W	2448
 #define H	1836
 
-/* Encodes a synthetic W x H frame; *len bytes, malloc'd. */
+/* A synthetic W x H frame (tu_synth_jpeg), 4:2:2 or 4:2:0, quality 90. */
 static unsigned char *
 make_frame(int h2v2, unsigned restart, unsigned long *len)
 {
-	struct jpeg_compress_struct ci;
-	struct jpeg_error_mgr jerr;
-	unsigned char *out = NULL, *row;
-	unsigned seed = 7;
-	int x, y;
+	const struct tu_synth k = { "frame", W, H, 2, h2v2 ? 2 : 1, 3, 90, 0,
+	    restart };
 
-	row = malloc((size_t)W * 3);
-	ck_assert_ptr_nonnull(row);
-	*len = 0;
-	ci.err = jpeg_std_error(&jerr);
-	jpeg_create_compress(&ci);
-	jpeg_mem_dest(&ci, &out, len);
-	ci.image_width = W;
-	ci.image_height = H;
-	ci.input_components = 3;
-	ci.in_color_space = JCS_RGB;
-	jpeg_set_defaults(&ci);
-	jpeg_set_quality(&ci, 90, TRUE);
-	ci.comp_info[0].h_samp_factor = 2;
-	ci.comp_info[0].v_samp_factor = h2v2 ? 2 : 1;
-	ci.restart_interval = restart;
-	jpeg_start_compress(&ci, TRUE);
-	for (y = 0; y < H; y++) {
-		for (x = 0; x < W; x++) {
-			seed = seed * 1664525u + 1013904223u;
-			row[3 * x] = (unsigned char)((x * 255 / W + (seed >> 28))
-			    & 255);
-			row[3 * x + 1] = (unsigned char)((y * 255 / H +
-			    (seed >> 24 & 15)) & 255);
-			row[3 * x + 2] = (unsigned char)(((x + y) / 8 % 2) *
-			    120 + (seed >> 20 & 15));
-		}
-		jpeg_write_scanlines(&ci, &row, 1);
-	}
-	jpeg_finish_compress(&ci);
-	jpeg_destroy_compress(&ci);
-	free(row);
-	return out;
+	return tu_synth_jpeg(&k, len);
 }
 
 /* The analysis decode against one serial decode of the whole frame. */

@@ -10,8 +10,8 @@
  * decodes it with libjpeg alone, which names the damage) or gives
  * exactly what libjpeg gives: never a third picture.
  *
- * The frames are made here: a smooth synthetic scene with noise, encoded
- * with libjpeg.
+ * The frames are made here (tu_synth_jpeg): a smooth synthetic scene with
+ * noise, encoded with libjpeg.
  */
 #include <check.h>
 #include <stdio.h>
@@ -21,61 +21,14 @@
 #include "photo/internal.h"
 #include "tests/testutil.h"
 
-struct kind {
-	const char *name;
-	int	w, h, hs, vs, ncomp, quality, optimize;
+static const struct tu_synth kinds[] = {
+	{ "4:2:2", 1600, 1200, 2, 1, 3, 92, 0, 0 },
+	{ "4:2:0 odd size", 1437, 1071, 2, 2, 3, 90, 0, 0 },
+	{ "4:4:4", 1200, 900, 1, 1, 3, 90, 0, 0 },
+	{ "grey", 1280, 960, 1, 1, 1, 92, 0, 0 },
+	{ "4:2:2 optimised tables", 1600, 1200, 2, 1, 3, 92, 1, 0 },
+	{ "4:2:0 quality 100", 1280, 960, 2, 2, 3, 100, 0, 0 },
 };
-
-static const struct kind kinds[] = {
-	{ "4:2:2", 1600, 1200, 2, 1, 3, 92, 0 },
-	{ "4:2:0 odd size", 1437, 1071, 2, 2, 3, 90, 0 },
-	{ "4:4:4", 1200, 900, 1, 1, 3, 90, 0 },
-	{ "grey", 1280, 960, 1, 1, 1, 92, 0 },
-	{ "4:2:2 optimised tables", 1600, 1200, 2, 1, 3, 92, 1 },
-	{ "4:2:0 quality 100", 1280, 960, 2, 2, 3, 100, 0 },
-};
-
-/* Encodes a synthetic frame; *len bytes, malloc'd. */
-static unsigned char *
-make_frame(const struct kind *k, unsigned long *len)
-{
-	struct jpeg_compress_struct ci;
-	struct jpeg_error_mgr jerr;
-	unsigned char *out = NULL, *row;
-	unsigned seed = 11;
-	int x, y, c;
-
-	row = malloc((size_t)k->w * 3);
-	ck_assert_ptr_nonnull(row);
-	*len = 0;
-	ci.err = jpeg_std_error(&jerr);
-	jpeg_create_compress(&ci);
-	jpeg_mem_dest(&ci, &out, len);
-	ci.image_width = (JDIMENSION)k->w;
-	ci.image_height = (JDIMENSION)k->h;
-	ci.input_components = k->ncomp;
-	ci.in_color_space = k->ncomp == 3 ? JCS_RGB : JCS_GRAYSCALE;
-	jpeg_set_defaults(&ci);
-	jpeg_set_quality(&ci, k->quality, TRUE);
-	ci.optimize_coding = k->optimize ? TRUE : FALSE;
-	ci.comp_info[0].h_samp_factor = k->hs;
-	ci.comp_info[0].v_samp_factor = k->vs;
-	jpeg_start_compress(&ci, TRUE);
-	for (y = 0; y < k->h; y++) {
-		for (x = 0; x < k->w; x++)
-			for (c = 0; c < k->ncomp; c++) {
-				seed = seed * 1664525u + 1013904223u;
-				row[k->ncomp * x + c] = (unsigned char)((c == 0 ?
-				    x * 255 / k->w : c == 1 ? y * 255 / k->h :
-				    ((x + y) / 8 % 2) * 120) + (seed >> 26));
-			}
-		jpeg_write_scanlines(&ci, &row, 1);
-	}
-	jpeg_finish_compress(&ci);
-	jpeg_destroy_compress(&ci);
-	free(row);
-	return out;
-}
 
 /* One libjpeg decode of the whole file at num/8 into *out, as photo_decode
  * would make it without a second thread; -1 when libjpeg refuses it. */
@@ -107,9 +60,9 @@ rows_differing(const pimg *a, const pimg *b)
 
 START_TEST(halves_equal_one_decode)
 {
-	const struct kind *k = &kinds[_i];
+	const struct tu_synth *k = &kinds[_i];
 	unsigned long len;
-	unsigned char *jpg = make_frame(k, &len);
+	unsigned char *jpg = tu_synth_jpeg(k, &len);
 	struct photo_split_info info;
 	pimg a, b, g, ga;
 	int num, y;
@@ -149,10 +102,11 @@ END_TEST
  * the serial decode's analysis image, with its grey copy. */
 START_TEST(photo_decode_uses_it)
 {
-	static const struct kind big = { "big", 2600, 1800, 2, 1, 3, 92, 0 };
+	static const struct tu_synth big = { "big", 2600, 1800, 2, 1, 3, 92, 0,
+	    0 };
 	photo_ctx *ctx = photo_create();
 	unsigned long len;
-	unsigned char *jpg = make_frame(&big, &len);
+	unsigned char *jpg = tu_synth_jpeg(&big, &len);
 	photo_image *im;
 	pimg a, ga;
 	int y;
@@ -184,7 +138,7 @@ START_TEST(any_cut_same_bytes)
 {
 	static const double cuts[] = { 0.001, 0.2, 0.8, 0.999 };
 	unsigned long len;
-	unsigned char *jpg = make_frame(&kinds[1], &len);
+	unsigned char *jpg = tu_synth_jpeg(&kinds[1], &len);
 	struct photo_split_info info;
 	struct jlayout l;
 	pimg a, b;
@@ -219,7 +173,7 @@ END_TEST
 START_TEST(damage_never_gives_another_picture)
 {
 	unsigned long len;
-	unsigned char *jpg = make_frame(&kinds[0], &len), *p;
+	unsigned char *jpg = tu_synth_jpeg(&kinds[0], &len), *p;
 	struct jlayout l;
 	static const double where[] = { 0.2, 0.45, 0.48, 0.49, 0.6, 0.9,
 	    0.999 };

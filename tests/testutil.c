@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jpeglib.h>
+
 #include "lighting/rig.h"
 #include "tests/testutil.h"
 
@@ -231,4 +233,46 @@ tu_two_lamps(struct rig_conf *c, const char *driver, const char *device)
 	c->lamp[1].dimmer_bits = 8;
 	c->lamp[1].cct_bits = 0;
 	c->lamp[1].level = 0.6;
+}
+
+unsigned char *
+tu_synth_jpeg(const struct tu_synth *k, unsigned long *len)
+{
+	struct jpeg_compress_struct ci;
+	struct jpeg_error_mgr jerr;
+	unsigned char *out = NULL, *row;
+	unsigned seed = 11;
+	int x, y, c;
+
+	row = malloc((size_t)k->w * 3);
+	ck_assert_ptr_nonnull(row);
+	*len = 0;
+	ci.err = jpeg_std_error(&jerr);
+	jpeg_create_compress(&ci);
+	jpeg_mem_dest(&ci, &out, len);
+	ci.image_width = (JDIMENSION)k->w;
+	ci.image_height = (JDIMENSION)k->h;
+	ci.input_components = k->ncomp;
+	ci.in_color_space = k->ncomp == 3 ? JCS_RGB : JCS_GRAYSCALE;
+	jpeg_set_defaults(&ci);
+	jpeg_set_quality(&ci, k->quality, TRUE);
+	ci.optimize_coding = k->optimize ? TRUE : FALSE;
+	ci.comp_info[0].h_samp_factor = k->hs;
+	ci.comp_info[0].v_samp_factor = k->vs;
+	ci.restart_interval = k->restart;
+	jpeg_start_compress(&ci, TRUE);
+	for (y = 0; y < k->h; y++) {
+		for (x = 0; x < k->w; x++)
+			for (c = 0; c < k->ncomp; c++) {
+				seed = seed * 1664525u + 1013904223u;
+				row[k->ncomp * x + c] = (unsigned char)((c == 0 ?
+				    x * 255 / k->w : c == 1 ? y * 255 / k->h :
+				    ((x + y) / 8 % 2) * 120) + (seed >> 26));
+			}
+		jpeg_write_scanlines(&ci, &row, 1);
+	}
+	jpeg_finish_compress(&ci);
+	jpeg_destroy_compress(&ci);
+	free(row);
+	return out;
 }

@@ -54,6 +54,17 @@ void		 tu_sleep_ms(int ms);
 struct rig_conf;
 void		 tu_two_lamps(struct rig_conf *c, const char *driver,
 		    const char *device);
+/* A synthetic frame for the decoder tests: a smooth scene (a gradient
+ * per channel, a checkerboard in the third) with noise, encoded by
+ * libjpeg as asked. Returns the malloc'd file, *len bytes. */
+struct tu_synth {
+	const char *name;
+	int	w, h, hs, vs;	/* size; luma sampling factors */
+	int	ncomp;		/* 3: RGB, 1: grey */
+	int	quality, optimize;
+	unsigned restart;	/* the restart interval in MCUs, 0: none */
+};
+unsigned char	*tu_synth_jpeg(const struct tu_synth *k, unsigned long *len);
 /* Runs a Check suite and returns the process exit status. */
 struct Suite;
 int		 tu_run(struct Suite *s);
