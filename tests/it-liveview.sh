@@ -73,7 +73,7 @@ kill $pid; wait $pid; pid=
 # since the shot would be refused for it (R-SUBJ-3)
 conf "$tmp/turned"
 start
-"$C" --json liveview 1 >"$tmp/lv.json"
+"$C" --json liveview 3 >"$tmp/lv.json"
 check "a turned head: not ready, and the hint says why (POSE_YAW)" \
 	'grep -q "POSE_YAW" "$tmp/lv.json" && grep -q "\"ready\": *false" "$tmp/lv.json" && ! grep -q "\"ready\": *true" "$tmp/lv.json"'
 
