@@ -7,8 +7,8 @@
  * What must hold: an import that succeeds has no problems and no more
  * graduates than the file has lines, and came from a file without a NUL
  * byte unless it is UTF-16 (a NUL would otherwise end the text
- * silently); one that fails
- * says why, in err or as problems, each with a line and a message.
+ * silently); one that fails says why, in err or as problems, each with a
+ * line and a message.
  */
 #include <fcntl.h>
 #include <stdio.h>
