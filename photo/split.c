@@ -837,7 +837,8 @@ photo_decode_split_at(const unsigned char *jpeg, size_t len, int num,
 
 	if (info != NULL)
 		memset(info, 0, sizeof(*info));
-	if (threads < 2 || (sp = calloc(1, sizeof(*sp))) == NULL)
+	if (threads < 2 || !(cut_at > 0 && cut_at < 1) ||
+	    (sp = calloc(1, sizeof(*sp))) == NULL)
 		return 0;
 	sp->jpeg = jpeg;
 	sp->len = len;
@@ -887,8 +888,6 @@ photo_decode_split_at(const unsigned char *jpeg, size_t len, int num,
 		goto done;
 	made = 2;
 	/* the cut: a data byte, not the second of a 0xFF pair */
-	if (!(cut_at > 0 && cut_at < 1))
-		goto done;
 	sp->cut = sp->l.data + (size_t)((double)(len - sp->l.data) * cut_at);
 	while (sp->cut < len && jpeg[sp->cut - 1] == 0xFF)
 		sp->cut++;
