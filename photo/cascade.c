@@ -32,8 +32,9 @@
  *
  * One integral buffer per thread, sized for its first (largest) scale, is
  * reused for every scale, so each feature's four corner offsets are
- * computed once per thread. Along a row, four windows are evaluated at
- * once in the lanes of a vector (run4), each lane with exactly the
+ * computed once per thread. Along a row, a block of windows is evaluated
+ * at once in the lanes of a vector (four with SSE2, eight with AVX2 where
+ * the processor has it: cascade_lanes.h), each lane with exactly the
  * operations of the one-window evaluator (run_at), which takes the rest
  * of the row. The cascade itself is read-only after loading
  * and may be shared between threads and handles (counted references,
@@ -82,6 +83,7 @@ struct pcascade {
 	int	refs;		/* handles holding it (photo_clone) */
 	int	winw, winh;
 	int	tilted;		/* has tilted features */
+	int	lanes;		/* windows a block: 4, 8, 1 (deep trees) */
 	struct stage *stages;
 	int	nstages;
 	struct weak *weaks;
@@ -93,6 +95,26 @@ struct pcascade {
 	struct feature *features;
 	int	nfeatures;
 };
+
+/* The 8-lane block evaluator needs x86's AVX2 (chosen at run time). */
+#if defined(__x86_64__) || defined(__i386__)
+#define HAVE_AVX2_LANES	1
+#else
+#define HAVE_AVX2_LANES	0
+#endif
+
+/* Trees deeper than this are evaluated one window at a time. */
+#define RUN_MAX_NODES	32
+
+static int
+cpu_has_avx2(void)
+{
+#if HAVE_AVX2_LANES
+	return __builtin_cpu_supports("avx2");
+#else
+	return 0;
+#endif
+}
 
 #define THRESHOLD_EPS	1e-5f
 #define GROUP_EPS	0.2
@@ -400,6 +422,7 @@ pcascade_load(const char *path, char *err, size_t errlen)
 	if (load_features(c, child(cas, "features"), err, errlen) == -1 ||
 	    validate(c, err, errlen) == -1)
 		goto fail;
+	pcascade_set_lanes(c, 8);
 	xmlFree(st);
 	xmlFree(ft);
 	xmlFreeDoc(doc);
@@ -432,6 +455,25 @@ pcascade_free(pcascade *c)
 	free(c->leaves);
 	free(c->features);
 	free(c);
+}
+
+/*
+ * Windows a block of the scan: 8 where the processor has AVX2, else 4;
+ * 1 (each window alone, run_at) when a tree is deeper than the block
+ * evaluator keeps. The answer is the same for every choice; tests
+ * compare them.
+ */
+int
+pcascade_set_lanes(pcascade *c, int lanes)
+{
+	int i;
+
+	if (lanes >= 8 && !(HAVE_AVX2_LANES && cpu_has_avx2()))
+		lanes = 4;
+	for (i = 0; i < c->nweaks; i++)
+		if (c->weaks[i].nnodes > RUN_MAX_NODES)
+			lanes = 1;
+	return c->lanes = lanes >= 8 ? 8 : lanes >= 4 ? 4 : 1;
 }
 
 void
@@ -643,127 +685,62 @@ run_at(const struct scan *s, size_t win)
 }
 
 /*
- * Four windows at once: win, win + step, win + 2 step, win + 3 step of one
- * row (step 1 or 2), each with exactly run_at()'s operations in its own
- * lane (GCC vector extensions: the same float multiplies, adds and
- * compares, in the same order; no FMA, as GCC does not contract in ISO
- * C11 mode), so r[k] is what run_at gives the k-th window. The corners
- * of the four windows are one (step 1) or two (step 2) vector loads apart
- * instead of four scalar loads. Every node of a tree is evaluated for all
- * four lanes, and each lane's leaf is selected bit for bit from the
- * comparisons; the stage sums are doubles, two lanes
- * a vector; a stage goes on while any lane is alive. The caller keeps the
- * last window plus one sample inside the row (step 2 loads 8 values).
+ * The block evaluators (cascade_lanes.h): four windows at once in SSE2's
+ * vectors, which every x86-64 has, and eight in AVX2's where the
+ * processor has it (chosen at load, pcascade_set_lanes); both give
+ * run_at()'s answers, lane for lane.
  */
 typedef float v4sf __attribute__((vector_size(16)));
 typedef int32_t v4si __attribute__((vector_size(16)));
 typedef uint32_t v4su __attribute__((vector_size(16)));
 typedef double v2df __attribute__((vector_size(16)));
 
-#define RUN4_MAX_NODES	32
+#define LANES		4
+#define LANE_TARGET
+#define VSF		v4sf
+#define VSI		v4si
+#define VSU		v4su
+#define VHDF		v2df
+#define EVEN(a, b)	__builtin_shufflevector(a, b, 0, 2, 4, 6)
+#define LO(v)		__builtin_shufflevector(v, v, 0, 1)
+#define HI(v)		__builtin_shufflevector(v, v, 2, 3)
+#include "photo/cascade_lanes.h"
+#undef LANES
+#undef LANE_TARGET
+#undef VSF
+#undef VSI
+#undef VSU
+#undef VHDF
+#undef EVEN
+#undef LO
+#undef HI
 
-static inline __attribute__((always_inline)) v4su
-ld4(const uint32_t *p, int step)
-{
-	v4su a, b;
+#if HAVE_AVX2_LANES
+typedef float v8sf __attribute__((vector_size(32)));
+typedef int32_t v8si __attribute__((vector_size(32)));
+typedef uint32_t v8su __attribute__((vector_size(32)));
+typedef double v4df __attribute__((vector_size(32)));
 
-	memcpy(&a, p, sizeof(a));
-	if (step == 1)
-		return a;
-	memcpy(&b, p + 4, sizeof(b));
-	return __builtin_shufflevector(a, b, 0, 2, 4, 6);	/* GCC >= 12, clang */
-}
-
-static inline __attribute__((always_inline)) v4sf
-rsum4(const uint32_t *p, const int *o, int step)
-{
-	v4su v = ld4(p + o[0], step) - ld4(p + o[1], step) -
-	    ld4(p + o[2], step) + ld4(p + o[3], step);
-
-	return __builtin_convertvector((v4si)v, v4sf);
-}
-
-static inline __attribute__((always_inline)) void
-run4_step(const struct scan *s, size_t win, int step, int r[4])
-{
-	const pcascade *c = s->c;
-	float nk[4] = { 0, 0, 0, 0 };
-	v4sf norm;
-	int alive = 0, k, si, wi, j;
-
-	for (k = 0; k < 4; k++) {
-		size_t wk = win + (size_t)(k * step);
-		int32_t vs = rsum(s->sum + wk, s->nofs);
-		uint32_t vq = (uint32_t)rsum(s->sq + wk, s->nofs);
-		double nf = s->area * vq - (double)vs * vs;
-
-		r[k] = -1;
-		if (!(nf > 0.))
-			continue;
-		nk[k] = (float)(1. / sqrt(nf));
-		if (!(s->area * nk[k] < 1e-1))
-			continue;
-		alive |= 1 << k;
-	}
-	norm = (v4sf){ nk[0], nk[1], nk[2], nk[3] };
-	for (si = 0; alive && si < c->nstages; si++) {
-		const struct stage *st = &c->stages[si];
-		v2df acc01 = { 0, 0 }, acc23 = { 0, 0 };
-		double acc[4];
-
-		for (wi = 0; wi < st->nweak; wi++) {
-			const struct weak *w = &c->weaks[st->first_weak + wi];
-			const struct optnode *on = &s->on[w->first_node];
-			const float *lf = &c->leaves[w->first_leaf];
-			v4sf val[RUN4_MAX_NODES];
-
-			/* children come after their parent: from the last
-			 * node up, each lane's leaf value is selected */
-			for (j = w->nnodes - 1; j >= 0; j--) {
-				const struct optnode *o = &on[j];
-				const uint32_t *p = o->base + win;
-				v4sf v = o->weight[0] * rsum4(p, o->ofs[0], step) +
-				    o->weight[1] * rsum4(p, o->ofs[1], step);
-				v4sf l, rt;
-				v4si m;
-
-				if (o->weight[2] != 0.0f)
-					v += o->weight[2] * rsum4(p, o->ofs[2],
-					    step);
-				v *= norm;
-				m = v < o->threshold;
-				l = o->left > 0 ? val[o->left] :
-				    (v4sf){ 0, 0, 0, 0 } + lf[-o->left];
-				rt = o->right > 0 ? val[o->right] :
-				    (v4sf){ 0, 0, 0, 0 } + lf[-o->right];
-				val[j] = (v4sf)(((v4si)l & m) | ((v4si)rt & ~m));
-			}
-			acc01 += (v2df){ val[0][0], val[0][1] };
-			acc23 += (v2df){ val[0][2], val[0][3] };
-		}
-		acc[0] = acc01[0];
-		acc[1] = acc01[1];
-		acc[2] = acc23[0];
-		acc[3] = acc23[1];
-		for (k = 0; k < 4; k++)
-			if (alive >> k & 1 && acc[k] < st->threshold) {
-				r[k] = -si;
-				alive &= ~(1 << k);
-			}
-	}
-	for (k = 0; k < 4; k++)
-		if (alive >> k & 1)
-			r[k] = 1;
-}
-
-static void
-run4(const struct scan *s, size_t win, int step, int r[4])
-{
-	if (step == 1)
-		run4_step(s, win, 1, r);
-	else
-		run4_step(s, win, 2, r);
-}
+#define LANES		8
+#define LANE_TARGET	__attribute__((target("avx2")))
+#define VSF		v8sf
+#define VSI		v8si
+#define VSU		v8su
+#define VHDF		v4df
+#define EVEN(a, b)	__builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
+#define LO(v)		__builtin_shufflevector(v, v, 0, 1, 2, 3)
+#define HI(v)		__builtin_shufflevector(v, v, 4, 5, 6, 7)
+#include "photo/cascade_lanes.h"
+#undef LANES
+#undef LANE_TARGET
+#undef VSF
+#undef VSI
+#undef VSU
+#undef VHDF
+#undef EVEN
+#undef LO
+#undef HI
+#endif
 
 struct cands {
 	prect_i *r;
@@ -952,7 +929,7 @@ scan_scales(void *arg)
 	pimg layer = { 0 };
 	uint32_t *tbuf = NULL;
 	size_t cells;
-	int i, wi, lw0, lh0, bx, blk[4], simd = 1;
+	int i, wi, lw0, lh0, bx, blk[8], lanes = c->lanes;
 
 	j->rc = -1;
 	if (j->nwhich == 0) {
@@ -978,9 +955,6 @@ scan_scales(void *arg)
 	    !tbuf)))
 		goto done;
 	set_offsets(&s);
-	for (i = 0; i < c->nweaks; i++)
-		if (c->weaks[i].nnodes > RUN4_MAX_NODES)
-			simd = 0;	/* deep trees: one window at a time */
 
 	for (wi = 0; wi < j->nwhich; wi++) {
 		float sc = j->scales[i = j->which[wi]];
@@ -1004,12 +978,17 @@ scan_scales(void *arg)
 				size_t at = (size_t)y * s.stride + x;
 				int r;
 
-				/* four windows at once while the row has them
-				 * (and the sample after: run4) */
-				if (bx >= 0 && x < bx + 4 * step)
+				/* a block of windows at once while the row has
+				 * them (and the sample after: cascade_lanes.h) */
+				if (bx >= 0 && x < bx + lanes * step)
 					r = blk[(x - bx) / step];
-				else if (simd && x + 4 * step <= ww) {
-					run4(&s, at, step, blk);
+				else if (lanes > 1 && x + lanes * step <= ww) {
+#if HAVE_AVX2_LANES
+					if (lanes == 8)
+						run8(&s, at, step, blk);
+					else
+#endif
+						run4(&s, at, step, blk);
 					bx = x;
 					r = blk[0];
 				} else

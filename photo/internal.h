@@ -60,6 +60,10 @@ pcascade *pcascade_load(const char *path, char *err, size_t errlen);
 pcascade *pcascade_ref(pcascade *c);			/* accepts NULL */
 void	pcascade_free(pcascade *c);			/* accepts NULL */
 void	pcascade_winsize(const pcascade *c, int *w, int *h);
+/* Windows evaluated at once, 8, 4 or 1 (the best the processor and the
+ * cascade allow at load); returns what was set. Every choice gives the
+ * same answers. Not while c is in use. */
+int	pcascade_set_lanes(pcascade *c, int lanes);
 
 /*
  * The equivalent of cv::CascadeClassifier::detectMultiScale(grey, objs,

@@ -109,6 +109,39 @@ get_cascade(struct cache *cc, int n, const char *name)
 	return cc[i].c;
 }
 
+/*
+ * The scan of one window at a time (run_at) and of blocks of 4 and 8
+ * (cascade_lanes.h, 8 only with AVX2) must find exactly the same boxes
+ * and neighbours as the default run `want`; the cascade is left at its
+ * default. Returns 1 when all agree (else the test fails).
+ */
+static int
+same_in_every_block(pcascade *c, const pimg *g, double scale, int nb,
+    int mnw, int mnh, int mxw, int mxh, const prect_i *want,
+    const int *want_n, int n, int *seen)
+{
+	static const int lanes[] = { 1, 4, 8 };
+	prect_i *got;
+	int *got_n, i, m, l, def = pcascade_set_lanes(c, 8);
+
+	for (i = 0; i < 3; i++) {
+		l = pcascade_set_lanes(c, lanes[i]);
+		seen[l] = 1;
+		m = pcascade_detect(c, g, scale, nb, mnw, mnh, mxw, mxh, &got,
+		    &got_n);
+		ck_assert_msg(m == n, "%d windows at once find %d, %d at once "
+		    "%d", l, m, def, n);
+		ck_assert_msg(n == 0 || (memcmp(got, want, sizeof(*got) *
+		    (size_t)n) == 0 && memcmp(got_n, want_n, sizeof(*got_n) *
+		    (size_t)n) == 0), "%d windows at once find other boxes than %d "
+		    "at once", l, def);
+		free(got);
+		free(got_n);
+	}
+	pcascade_set_lanes(c, def);
+	return 1;
+}
+
 START_TEST(oracle)
 {
 	const char *td = tu_testdata();
@@ -117,6 +150,7 @@ START_TEST(oracle)
 	FILE *man;
 	int runs = 0, objs = 0, exact = 0, pix_tests = 0, i;
 	int face_runs = 0, eye_runs = 0, first = 0, facts = 0;
+	int lane_runs = 0, lanes_seen[9] = { 0 };
 	char current[256] = "";
 	double min_iou = 1;
 
@@ -156,6 +190,9 @@ START_TEST(oracle)
 			    nb, mnw, mnh, mxw, mxh, &ours, &ours_n);
 			ck_assert_msg(m == n, "%s %s: OpenCV finds %d, we find %d",
 			    pgm, cname, n, m);
+			lane_runs += same_in_every_block(get_cascade(cc, 4,
+			    cname), &g, scale, nb, mnw, mnh, mxw, mxh, ours,
+			    ours_n, m, lanes_seen);
 			for (i = 0; i < m; i++) {
 				double best = 0;
 				int bj = -1, j;
@@ -230,6 +267,11 @@ START_TEST(oracle)
 	ck_assert_int_gt(eye_runs, 20);
 	ck_assert_int_gt(objs, 100);
 	ck_assert_int_eq(pix_tests, 6);
+	fprintf(stderr, "  blocks: %d runs each identical with 1, 4%s windows "
+	    "at once\n", lane_runs, lanes_seen[8] ? " and 8" :
+	    " (no AVX2 here: not 8)");
+	ck_assert_int_eq(lane_runs, runs);
+	ck_assert(lanes_seen[1] && lanes_seen[4]);
 	ck_assert_int_eq(facts, 15);
 	for (i = 0; i < 4; i++)
 		pcascade_free(cc[i].c);
