@@ -30,14 +30,6 @@
 #define OPEN_DE		8.0
 #define OPEN_REL	0.3
 
-static int
-cmpd(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* The opening of one eye centred at (ex, ey), analysis px; NAN when the
  * patch leaves the frame. */
 static double
@@ -67,8 +59,7 @@ opening(const photo_image *im, double ex, double ey, double iod)
 	for (c = 0; c < 3; c++) {
 		for (n = 0; n < (OH - REF_ROW) * OW; n++)
 			v[c][n] = lab[REF_ROW * OW + n][c];
-		qsort(v[c], (size_t)n, sizeof(double), cmpd);
-		lid[c] = v[c][n / 2];
+		lid[c] = photo_kth(v[c], n, n / 2);
 	}
 	thr = fmax(OPEN_DE, OPEN_REL * lid[0]);
 	for (n = 0, x = OW / 2 - 7; x < OW / 2 + 7; x++) {
@@ -87,8 +78,7 @@ opening(const photo_image *im, double ex, double ey, double iod)
 		}
 		runs[n++] = best;
 	}
-	qsort(runs, (size_t)n, sizeof(*runs), cmpd);
-	return runs[n / 2] / OPEN_IOD;
+	return photo_kth(runs, n, n / 2) / OPEN_IOD;
 }
 
 void

@@ -52,6 +52,12 @@ void	pimg_view(const pimg *src, int x, int y, int w, int h, pimg *view);
 int	photo_fill8(int w, int h, int seed, int *stack,
 	    int (*take)(void *arg, int k), void *arg);
 
+/* core.c: the k-th smallest of v[0..n) (0 <= k < n), as v sorted would
+ * have it; v is reordered. The median: the middle one, or the mean of the
+ * two middle ones for even n (NAN for n = 0). */
+double	photo_kth(double *v, int n, int k);
+double	photo_median(double *v, int n);
+
 /* cascade.c: OpenCV Haar cascades (new XML format, incl. tilted). */
 typedef struct pcascade pcascade;
 

@@ -237,24 +237,6 @@ lab_free(struct labimg *li)
 	memset(li, 0, sizeof(*li));
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Median of a small array of doubles (sorted in place). */
-static double
-median(double *v, int n)
-{
-	if (n <= 0)
-		return NAN;
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* ---- eyes ------------------------------------------------------------- */
 
 struct eyehit {
@@ -549,8 +531,8 @@ face_width(const struct labimg *li, double cx, double ey, double iod,
 	}
 	if (n == 0)
 		return -1;
-	*left = median(l, n);
-	*right = median(r, n);
+	*left = photo_median(l, n);
+	*right = photo_median(r, n);
 	*row = ey + 0.35 * iod;
 	return 0;
 }
@@ -627,7 +609,7 @@ head_top(const struct labimg *li, double cx, double ey, double iod,
 		for (i = c - k / 2; i <= c + k / 2; i++)
 			if (i >= 0 && i < ncol)
 				win[n++] = tops[i];
-		if ((m = median(win, n)) < best)
+		if ((m = photo_median(win, n)) < best)
 			best = m;
 	}
 	free(tops);

@@ -37,21 +37,6 @@
 #define TEETH_DW	30.0
 #define TEETH_CW	1.5
 
-static int
-cmpd(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmpd);
-	return v[n / 2];
-}
-
 void
 photo_mouth_zone(const photo_face *f, double s, photo_rect *z)
 {
@@ -68,8 +53,7 @@ static double
 pct(const double *v, double *tmp, double q)
 {
 	memcpy(tmp, v, sizeof(double) * MW * MH);
-	qsort(tmp, MW * MH, sizeof(double), cmpd);
-	return tmp[(int)(q * (MW * MH - 1))];
+	return photo_kth(tmp, MW * MH, (int)(q * (MW * MH - 1)));
 }
 
 /* A cluster of lips() being labelled: its label and the sum of its rows. */
@@ -197,12 +181,12 @@ photo_check_mouth(const photo_params *p, const photo_image *im,
 		}
 	pimg_free(&pt);
 	memcpy(tmp, A, sizeof(tmp));
-	sa = median(tmp, MW * MH);
+	sa = photo_kth(tmp, MW * MH, MW * MH / 2);
 	memcpy(tmp, C, sizeof(tmp));
-	sc = median(tmp, MW * MH);
+	sc = photo_kth(tmp, MW * MH, MW * MH / 2);
 	for (i = 0; i < MW * MH; i++)
 		tmp[i] = L[i] - TEETH_CW * C[i];
-	sw = median(tmp, MW * MH);
+	sw = photo_kth(tmp, MW * MH, MW * MH / 2);
 
 	/* gap: per central column, the longest non-lip grey run between
 	 * the lips */
@@ -225,7 +209,7 @@ photo_check_mouth(const photo_params *p, const photo_image *im,
 		}
 		runs[n++] = best;
 	}
-	gap = median(runs, n) / MOUTH_IOD;
+	gap = photo_kth(runs, n, n / 2) / MOUTH_IOD;
 
 	/* teeth: the largest cluster of very white pixels, in the middle */
 	for (y = 0; y < MH; y++)

@@ -243,14 +243,6 @@ prior(struct grid *g)
 		}
 }
 
-static int
-cmpd(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* The backdrop's reference colour: the median of the cells above and
  * beside the head. -1 when too few are in the frame. */
 static int
@@ -276,8 +268,7 @@ reference(struct grid *g, double ref[3])
 			}
 		if (n < MIN_BG)
 			break;
-		qsort(v, (size_t)n, sizeof(*v), cmpd);
-		ref[c] = v[n / 2];
+		ref[c] = photo_kth(v, n, n / 2);
 	}
 	free(v);
 	return n < MIN_BG ? -1 : 0;
@@ -678,8 +669,7 @@ skin_ref(const struct grid *g, double skin[3])
 					    x) + c];
 		if (n < 4)
 			break;
-		qsort(v, (size_t)n, sizeof(*v), cmpd);
-		skin[c] = v[n / 2];
+		skin[c] = photo_kth(v, n, n / 2);
 	}
 	free(v);
 	return n < 4 ? -1 : 0;
@@ -726,8 +716,7 @@ clothing(const photo_params *p, const struct grid *g, const double bg[3],
 		free(de);
 		return;
 	}
-	qsort(de, (size_t)n, sizeof(*de), cmpd);
-	m = de[n / 2];
+	m = photo_kth(de, n, n / 2);
 	free(de);
 	photo_add_metric(r, "clothing.bg_de", m);
 	photo_add_metric(r, "clothing.skin_share", 1 - (double)n / cells);
@@ -772,9 +761,8 @@ shoulder(const struct grid *g, int side, double *xm)
 	}
 	if (n < 3)
 		return NAN;
-	qsort(ys, (size_t)n, sizeof(*ys), cmpd);
 	*xm = xs / n;
-	return ys[n / 2];
+	return photo_kth(ys, n, n / 2);
 }
 
 /* R-SUBJ-3: shoulders level, when both are in the picture. */

@@ -890,6 +890,55 @@ START_TEST(mouth_flips_at_the_limit)
 }
 END_TEST
 
+static int
+cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The checks' medians and quantiles (photo_kth, photo_median) against a
+ * sort: every k of arrays of 1-120 values, continuous and with many ties,
+ * ascending and descending, must give the sorted array's value and leave
+ * v partitioned round it.
+ */
+START_TEST(order_statistics_match_a_sort)
+{
+	double v[120], w[120], sorted[120];
+	unsigned seed = 12345;
+	int n, k, i, kind, checked = 0;
+
+	for (kind = 0; kind < 4; kind++)
+		for (n = 1; n <= 120; n++) {
+			for (i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				v[i] = kind == 0 ? (double)(seed >> 8) / 65536.0 :
+				    kind == 1 ? (double)(seed >> 16 & 7) :
+				    kind == 2 ? i : n - i;
+			}
+			memcpy(sorted, v, sizeof(double) * (size_t)n);
+			qsort(sorted, (size_t)n, sizeof(double), cmp_dbl);
+			for (k = 0; k < n; k++) {
+				memcpy(w, v, sizeof(double) * (size_t)n);
+				ck_assert_double_eq(photo_kth(w, n, k),
+				    sorted[k]);
+				for (i = 0; i < n; i++)
+					ck_assert(i < k ? w[i] <= w[k] :
+					    w[i] >= w[k]);
+				checked++;
+			}
+			memcpy(w, v, sizeof(double) * (size_t)n);
+			ck_assert_double_eq(photo_median(w, n), n % 2 ?
+			    sorted[n / 2] : (sorted[n / 2 - 1] +
+			    sorted[n / 2]) / 2);
+		}
+	ck_assert(isnan(photo_median(w, 0)));
+	ck_assert_int_eq(checked, 4 * 120 * 121 / 2);
+}
+END_TEST
+
 /* CIEDE2000 against pairs from Sharma, Wu and Dalal (2005), table 1. */
 START_TEST(ciede2000_matches_the_published_pairs)
 {
@@ -931,6 +980,7 @@ main(void)
 	tcase_add_test(tc, exposure_flips_at_the_limit);
 	tcase_add_test(tc, sharpness_flips_at_the_limit);
 	tcase_add_test(tc, ciede2000_matches_the_published_pairs);
+	tcase_add_test(tc, order_statistics_match_a_sort);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("scene");
 	tcase_set_timeout(tc, 300);
