@@ -468,7 +468,7 @@ pcascade_set_lanes(pcascade *c, int lanes)
 {
 	int i;
 
-	if (lanes >= 8 && !(HAVE_AVX2_LANES && cpu_has_avx2()))
+	if (lanes >= 8 && !cpu_has_avx2())
 		lanes = 4;
 	for (i = 0; i < c->nweaks; i++)
 		if (c->weaks[i].nnodes > RUN_MAX_NODES)
@@ -705,15 +705,6 @@ typedef double v2df __attribute__((vector_size(16)));
 #define LO(v)		__builtin_shufflevector(v, v, 0, 1)
 #define HI(v)		__builtin_shufflevector(v, v, 2, 3)
 #include "photo/cascade_lanes.h"
-#undef LANES
-#undef LANE_TARGET
-#undef VSF
-#undef VSI
-#undef VSU
-#undef VHDF
-#undef EVEN
-#undef LO
-#undef HI
 
 #if HAVE_AVX2_LANES
 typedef float v8sf __attribute__((vector_size(32)));
@@ -731,15 +722,6 @@ typedef double v4df __attribute__((vector_size(32)));
 #define LO(v)		__builtin_shufflevector(v, v, 0, 1, 2, 3)
 #define HI(v)		__builtin_shufflevector(v, v, 4, 5, 6, 7)
 #include "photo/cascade_lanes.h"
-#undef LANES
-#undef LANE_TARGET
-#undef VSF
-#undef VSI
-#undef VSU
-#undef VHDF
-#undef EVEN
-#undef LO
-#undef HI
 #endif
 
 struct cands {

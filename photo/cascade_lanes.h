@@ -8,12 +8,12 @@
  *   VHDF         a double vector of LANES / 2 lanes,
  *   EVEN(a, b)   the even lanes of a and b (a step-2 load),
  *   LO(v) HI(v)  the low and high halves of a float vector,
- * and defines runLANES(s, win, step, r): LANES windows at once, win,
- * win + step, ... of one row (step 1 or 2), each lane with exactly
- * run_at()'s operations (GCC vector extensions: the same float multiplies,
- * adds and compares in the same order; no FMA, as GCC does not contract
- * in ISO C11 mode and neither copy's target has it), so r[k] is what
- * run_at gives the k-th window. The corners of the windows are one
+ * (undefined again at the end), and defines runLANES(s, win, step, r):
+ * LANES windows at once, win, win + step, ... of one row (step 1 or 2),
+ * each lane with exactly run_at()'s operations (GCC vector extensions:
+ * the same float multiplies, adds and compares in the same order; no FMA,
+ * as GCC does not contract in ISO C11 mode and neither copy's target has
+ * it), so r[k] is what run_at gives the k-th window. The corners of the windows are one
  * (step 1) or two (step 2) vector loads apart instead of LANES scalar
  * loads. Every node of a tree is evaluated for all lanes and each lane's
  * leaf is selected bit for bit from the comparisons; the stage sums are
@@ -132,3 +132,12 @@ LANE_FN(run, LANES)(const struct scan *s, size_t win, int step, int *r)
 
 #undef LANE_CAT
 #undef LANE_FN
+#undef LANES
+#undef LANE_TARGET
+#undef VSF
+#undef VSI
+#undef VSU
+#undef VHDF
+#undef EVEN
+#undef LO
+#undef HI
