@@ -103,7 +103,7 @@ struct pcascade {
 #define HAVE_AVX2_LANES	0
 #endif
 
-/* Trees deeper than this are evaluated one window at a time. */
+/* Trees of more nodes than this are evaluated one window at a time. */
 #define RUN_MAX_NODES	32
 
 static int
@@ -459,8 +459,8 @@ pcascade_free(pcascade *c)
 
 /*
  * Windows a block of the scan: 8 where the processor has AVX2, else 4;
- * 1 (each window alone, run_at) when a tree is deeper than the block
- * evaluator keeps. The answer is the same for every choice; tests
+ * 1 (each window alone, run_at) when a tree has more nodes than the
+ * block evaluator keeps. The answer is the same for every choice; tests
  * compare them.
  */
 int
@@ -960,8 +960,9 @@ scan_scales(void *arg)
 				size_t at = (size_t)y * s.stride + x;
 				int r;
 
-				/* a block of windows at once while the row has
-				 * them (and the sample after: cascade_lanes.h) */
+				/* a block of windows at once while the row
+				 * has them (and the sample after them:
+				 * cascade_lanes.h) */
 				if (bx >= 0 && x < bx + lanes * step)
 					r = blk[(x - bx) / step];
 				else if (lanes > 1 && x + lanes * step <= ww) {

@@ -13,13 +13,13 @@
  * each lane with exactly run_at()'s operations (GCC vector extensions:
  * the same float multiplies, adds and compares in the same order; no FMA,
  * as GCC does not contract in ISO C11 mode and neither copy's target has
- * it), so r[k] is what run_at gives the k-th window. The corners of the windows are one
- * (step 1) or two (step 2) vector loads apart instead of LANES scalar
- * loads. Every node of a tree is evaluated for all lanes and each lane's
- * leaf is selected bit for bit from the comparisons; the stage sums are
- * doubles, half the lanes a vector; a stage goes on while any lane is
- * alive. The caller keeps the last window plus one sample inside the row
- * (step 2 loads 2 * LANES values).
+ * it), so r[k] is what run_at gives the k-th window. The corners of
+ * the windows are one (step 1) or two (step 2) vector loads apart
+ * instead of LANES scalar loads. Every node of a tree is evaluated for
+ * all lanes and each lane's leaf is selected bit for bit from the
+ * comparisons; the stage sums are doubles, half the lanes a vector; a
+ * stage goes on while any lane is alive. The caller keeps the last
+ * window plus one sample inside the row (step 2 loads 2 * LANES values).
  */
 #define LANE_CAT(a, b)	a##b
 #define LANE_FN(name, n)	LANE_CAT(name, n)

@@ -914,7 +914,8 @@ START_TEST(order_statistics_match_a_sort)
 		for (n = 1; n <= 120; n++) {
 			for (i = 0; i < n; i++) {
 				seed = seed * 1103515245u + 12345u;
-				v[i] = kind == 0 ? (double)(seed >> 8) / 65536.0 :
+				v[i] = kind == 0 ?
+				    (double)(seed >> 8) / 65536.0 :
 				    kind == 1 ? (double)(seed >> 16 & 7) :
 				    kind == 2 ? i : n - i;
 			}

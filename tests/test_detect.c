@@ -133,8 +133,8 @@ same_in_every_block(pcascade *c, const pimg *g, double scale, int nb,
 		    "%d", l, m, def, n);
 		ck_assert_msg(n == 0 || (memcmp(got, want, sizeof(*got) *
 		    (size_t)n) == 0 && memcmp(got_n, want_n, sizeof(*got_n) *
-		    (size_t)n) == 0), "%d windows at once find other boxes than %d "
-		    "at once", l, def);
+		    (size_t)n) == 0), "%d windows at once find other boxes "
+		    "than %d at once", l, def);
 		free(got);
 		free(got_n);
 	}
